@@ -1,0 +1,65 @@
+"""Shared fixtures: fresh databases, the sample, small CSV files written on the fly, the Bundestag data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tracker import config, store
+from tracker.ingest import import_files
+
+TESTS_DIR = Path(__file__).resolve().parent
+FIXTURES = TESTS_DIR / "data"
+SHARED = config.PROJECT_DIR.parent / "shared"
+BUNDESTAG_CSV = SHARED / "data" / "bundestag_wp18" / "namentliche_abstimmungen_wp18.csv"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database file that does not exist yet."""
+    return tmp_path / "tracker.duckdb"
+
+
+@pytest.fixture
+def fresh_db(db_path: Path):
+    """An empty store (schema only) in a real DuckDB file."""
+    con = store.connect(db_path)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def sample_db(fresh_db):
+    """The store with the Venezuelan sample imported as batch 1."""
+    import_files(fresh_db, config.sample_files())
+    return fresh_db
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path):
+    """Write text (or bytes) to a file in tmp_path and return its path."""
+
+    def write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding=encoding, newline="")
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def bundestag_csv() -> Path:
+    """The real Bundestag roll-call file from ../shared; tests using it skip when it is absent."""
+    if not BUNDESTAG_CSV.is_file():
+        pytest.skip(f"Bundestag data not found at {BUNDESTAG_CSV} (../shared is absent)")
+    return BUNDESTAG_CSV
+
+
+def in_ci() -> bool:
+    """True under CI (CI=true), where tests that need a browser must not skip."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")

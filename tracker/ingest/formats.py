@@ -1,0 +1,263 @@
+"""The native CSV formats: detect which one a header is, and check and convert its rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tracker.ingest.problems import Problem, rows_text
+from tracker.model import (
+    MAJORITY_RULES,
+    canonical_column,
+    fold,
+    parse_majority_rule,
+    party_position_from_label,
+    position_from_label,
+)
+
+VOTE_TALLIES = "vote tallies"
+PARTY_POSITIONS = "party positions"
+MEMBER_VOTES = "member votes"
+PARTIES = "parties"
+ASSEMBLIES = "assemblies"
+
+VOTE_FIELDS = ("assembly", "date", "title", "stage", "matter", "majority", "seats", "result", "source_url", "note")
+COUNTS = ("yes", "no", "abstain", "absent")
+ALL_VOTE_COLUMNS = ("vote_id",) + VOTE_FIELDS[:5] + COUNTS + VOTE_FIELDS[5:]
+
+REQUIRED = {
+    VOTE_TALLIES: ("vote_id", "date", "title"),
+    PARTY_POSITIONS: ("vote_id", "party"),
+    MEMBER_VOTES: ("vote_id", "party", "position"),
+    PARTIES: ("party",),
+    ASSEMBLIES: ("assembly",),
+}
+
+KNOWN_COLUMNS = {
+    VOTE_TALLIES: set(ALL_VOTE_COLUMNS),
+    PARTY_POSITIONS: {"vote_id", "party", "position", *COUNTS, *VOTE_FIELDS},
+    MEMBER_VOTES: {"vote_id", "member_id", "member_name", "party", "position", *VOTE_FIELDS},
+    PARTIES: {"party", "name", "bloc", "colour", "seats", "source_url", "note"},
+    ASSEMBLIES: {"assembly", "name", "country", "seats", "start_date", "end_date", "source_url", "note"},
+}
+
+_EXAMPLE_HEADERS = (
+    "vote tallies: vote_id,date,title,yes,no,abstain,absent; party positions: vote_id,party,position (or counts); "
+    "member votes: vote_id,member_id or member_name,party,position"
+)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """What a file holds and what each of its columns means."""
+
+    kind: str
+    columns: list[str]          # our name for each header cell, in file order
+    ignored: list[str]          # header cells we do not use
+
+
+def detect_format(file_name: str, header: list[str]) -> tuple[FileFormat | None, list[Problem]]:
+    """The format a header belongs to, by its column names (case-, accent- and language-insensitive)."""
+    if not any(header):
+        return None, [Problem(file_name, "The first row (the header) is empty.",
+                              f"Put the column names in the first row, e.g. {_EXAMPLE_HEADERS}.", row=1)]
+    columns = [canonical_column(h) for h in header]
+    names = set(columns)
+    if "vote_id" in names and "member_name" not in names and "member_id" not in names and "name" in names \
+            and "position" in names:
+        columns = ["member_name" if c == "name" else c for c in columns]
+        names = set(columns)
+    if "vote_id" in names:
+        if "member_id" in names or "member_name" in names:
+            kind = MEMBER_VOTES
+        elif "party" in names:
+            kind = PARTY_POSITIONS
+        else:
+            kind = VOTE_TALLIES
+    elif "party" in names:
+        kind = PARTIES
+    elif "assembly" in names:
+        kind = ASSEMBLIES
+    else:
+        return None, [Problem(file_name, "The header has no vote id column, so the file's format is unknown "
+                              f"(columns found: {', '.join(h for h in header if h) or 'none'}).",
+                              f"Name the columns as in one of our formats: {_EXAMPLE_HEADERS}. "
+                              "See docs/data-format.md for templates.", row=1)]
+    problems = []
+    seen: dict[str, str] = {}
+    for raw, column in zip(header, columns):
+        if column in seen and column in KNOWN_COLUMNS[kind]:
+            problems.append(Problem(file_name, f"Columns '{seen[column]}' and '{raw}' both mean '{column}'.",
+                                    "Keep one of them or rename the other.", row=1, column=raw))
+        seen.setdefault(column, raw)
+    for column in REQUIRED[kind]:
+        if column not in names:
+            problems.append(Problem(file_name, f"This looks like a {kind} file but the required column "
+                                    f"'{column}' is missing.", f"Add a column named '{column}'. {_EXAMPLE_HEADERS}.",
+                                    row=1, column=column))
+    if kind == PARTY_POSITIONS and "position" not in names and not names & set(COUNTS):
+        problems.append(Problem(file_name, "A party positions file needs a 'position' column or counts "
+                                "(yes, no, abstain, absent).", "Add a 'position' column (for / against / "
+                                "abstain / split) or the counts.", row=1))
+    if kind == MEMBER_VOTES and "member_id" not in names and "member_name" not in names:
+        problems.append(Problem(file_name, "A member votes file needs 'member_id' or 'member_name'.",
+                                "Add a column with each member's id or name.", row=1))
+    ignored = [raw for raw, column in zip(header, columns) if column not in KNOWN_COLUMNS[kind]]
+    return FileFormat(kind, columns, ignored), problems
+
+
+# --- rows ---------------------------------------------------------------------------------------------------------
+
+ROW_PROBLEMS_PER_COLUMN = 10
+
+
+def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Rename a chunk to our columns, convert types and list every row problem found."""
+    data = pd.DataFrame({"_row": raw["_row"].to_numpy()})
+    header_of: dict[str, str] = {}
+    for i, column in enumerate(fmt.columns):
+        if column in KNOWN_COLUMNS[fmt.kind] and column not in data:
+            data[column] = raw[f"c{i}"].to_numpy()
+            header_of[column] = column
+    problems: list[Problem] = []
+    for column in list(data.columns):
+        if column == "_row":
+            continue
+        values = data[column]
+        if column in COUNTS or column == "seats":
+            data[column] = _counts(file_name, column, values, data["_row"], problems, positive=column == "seats")
+        elif column in ("date", "start_date", "end_date"):
+            data[column] = _dates(file_name, column, values, data["_row"], problems)
+        elif column == "majority":
+            data[column] = _majorities(file_name, values, data["_row"], problems)
+        elif column == "position":
+            member = fmt.kind == MEMBER_VOTES
+            data["position_label"] = values.where(values != "", None)
+            data[column] = _positions(file_name, values, data["_row"], problems, member=member)
+        else:
+            data[column] = values.where(values != "", None)
+    for column in ("vote_id", "party", "assembly"):
+        if column in REQUIRED[fmt.kind] and column in data:
+            _required_cells(file_name, column, data, problems)
+    if fmt.kind == MEMBER_VOTES:
+        if "member_id" not in data:
+            data["member_id"] = data["member_name"]
+        elif "member_name" in data:
+            data["member_id"] = data["member_id"].fillna(data["member_name"])
+        _required_cells(file_name, "member_id", data, problems, label="member_id or member_name")
+    if fmt.kind == VOTE_TALLIES:
+        for column in ("date", "title"):
+            _required_cells(file_name, column, data, problems)
+    return data, problems
+
+
+def _bad_rows(file_name: str, column: str, rows: pd.Series, bad: pd.Series, values: pd.Series, what: str,
+              fix: str, problems: list[Problem]) -> None:
+    """One problem per bad row (capped), then one that counts the rest."""
+    bad_rows = rows[bad].tolist()
+    bad_values = values[bad].tolist()
+    for row, value in list(zip(bad_rows, bad_values))[:ROW_PROBLEMS_PER_COLUMN]:
+        problems.append(Problem(file_name, f"'{_short(value)}' {what}.", fix, row=int(row), column=column))
+    if len(bad_rows) > ROW_PROBLEMS_PER_COLUMN:
+        problems.append(Problem(file_name, f"{len(bad_rows) - ROW_PROBLEMS_PER_COLUMN} more rows in column "
+                                f"'{column}' have the same problem.", fix, column=column))
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _counts(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem],
+            positive: bool = False) -> pd.Series:
+    """Whole non-negative numbers; empty stays unknown (null)."""
+    cleaned = values.str.replace(r"[\s\u00a0]", "", regex=True)
+    number = pd.to_numeric(cleaned, errors="coerce")
+    filled = cleaned != ""
+    bad = filled & (number.isna() | (number < (1 if positive else 0)) | (number != number.round()))
+    if bad.any():
+        need = "a whole number of 1 or more" if positive else "a whole number of 0 or more"
+        _bad_rows(file_name, column, rows, bad, values, f"is not {need}",
+                  f"Write {need} (no decimals, no thousands separators), or leave the cell empty when unknown.",
+                  problems)
+    number = number.where(filled & ~bad)
+    return number.astype("Int64")
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+
+
+def _dates(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:
+    """Dates in ISO form (YYYY-MM-DD), or DD.MM.YYYY / DD/MM/YYYY; a time part is dropped."""
+    with_time = values.str.match(r"^\d{4}-\d{2}-\d{2}[T ]")
+    text = values.where(~with_time, values.str.slice(0, 10))
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for date_format in _DATE_FORMATS:
+        missing = parsed.isna() & (text != "")
+        if not missing.any():
+            break
+        parsed[missing] = pd.to_datetime(text[missing], format=date_format, errors="coerce")
+    bad = (values != "") & parsed.isna()
+    if bad.any():
+        _bad_rows(file_name, column, rows, bad, values, "is not a date",
+                  "Write dates as YYYY-MM-DD (e.g. 2022-12-30).", problems)
+    return parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None)
+
+
+def _majorities(file_name: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:
+    """Majority rules in our names (simple, absolute, two_thirds_cast, two_thirds_seats, 3/5_present ...)."""
+    rules = {value: parse_majority_rule(value) for value in values.unique()}
+    bad = values.map(lambda v: rules[v] is None).astype(bool)
+    if bad.any():
+        _bad_rows(file_name, "majority", rows, bad, values, "is not a majority rule we know",
+                  f"Use one of {', '.join(MAJORITY_RULES)}, or a fraction such as 3/5_cast, 3/5_present or "
+                  "3/5_seats; leave empty for simple.", problems)
+    return values.map(lambda v: rules[v].name if rules[v] else None)
+
+
+def _positions(file_name: str, values: pd.Series, rows: pd.Series, problems: list[Problem], member: bool) -> pd.Series:
+    """Position labels matched case- and accent-insensitively; unknown labels are listed with their rows."""
+    mapping: dict[str, str | None] = {}
+    unknown: list[str] = []
+    for label in values.unique():
+        if label == "":
+            mapping[label] = None
+            continue
+        if member:
+            position = position_from_label(label)
+        else:
+            position = party_position_from_label(label)
+            if position is None and position_from_label(label) is not None:
+                mapping[label] = None  # a party "absent" is no position
+                continue
+        mapping[label] = position.value if position else None
+        if position is None:
+            unknown.append(label)
+    for label in unknown:
+        where = rows[values == label].tolist()
+        choices = ("yes / no / abstain / absent (also: for, against, sí, a favor, en contra, ja, nein, Enthaltung, "
+                   "voto salvado, not voting, ausente, nichtabgegeben, not a member)") if member else \
+            "for / against / abstain / split (also: yes, no, sí, en contra, voto salvado, Enthaltung)"
+        problems.append(Problem(file_name, f"Unknown position label '{_short(label)}' in {rows_text(where)}.",
+                                f"Use a known label: {choices}.", row=where[0], column="position"))
+    if member:
+        empty = values == ""
+        if empty.any():
+            _bad_rows(file_name, "position", rows, empty, values, "is an empty position",
+                      "Give every member vote a position (use 'absent' when the member did not vote).", problems)
+    return values.map(mapping)
+
+
+def _required_cells(file_name: str, column: str, data: pd.DataFrame, problems: list[Problem],
+                    label: str | None = None) -> None:
+    """Cells that must not be empty."""
+    empty = data[column].isna()
+    if empty.any():
+        _bad_rows(file_name, label or column, data["_row"], empty, data[column].fillna(""), "is empty",
+                  f"Fill in '{label or column}' on every row.", problems)
+
+
+def folded_labels(values: pd.Series) -> pd.Series:
+    """Labels folded for comparison (used for party and member names)."""
+    return values.map(lambda v: fold(v) if isinstance(v, str) else v)

@@ -1,0 +1,177 @@
+"""Reading uploaded files: bytes to text (encoding), delimiter, header and rows in chunks."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from tracker.ingest.problems import ImportRejected, Problem
+
+CHUNK_ROWS = 250_000
+_BLOCK = 1 << 20
+
+
+@dataclass
+class Source:
+    """One uploaded file: its name as the user knows it, and its bytes or a path to them."""
+
+    name: str
+    data: bytes | None = None
+    path: Path | None = None
+    _sha256: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Source:
+        """A file on disk."""
+        path = Path(path)
+        return cls(name=path.name, path=path)
+
+    def open(self) -> io.BufferedIOBase:
+        """A binary stream over the file's bytes."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        assert self.path is not None
+        return open(self.path, "rb")
+
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return len(self.data) if self.data is not None else self.path.stat().st_size  # type: ignore[union-attr]
+
+    def sha256(self) -> str:
+        """The hex sha256 of the bytes."""
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            with self.open() as stream:
+                while block := stream.read(_BLOCK):
+                    digest.update(block)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive or an Excel workbook (.xlsx)",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls)",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"\x1f\x8b": "a gzip-compressed file",
+    b"PAR1": "a Parquet file",
+    b"DUCK": "a DuckDB database",
+}
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """How a CSV file is written: its encoding, delimiter and header cells."""
+
+    encoding: str
+    delimiter: str
+    header: list[str]
+
+
+def sniff(source: Source) -> TextLayout:
+    """Work out encoding, delimiter and header, or reject a file that is empty or not CSV text."""
+    with source.open() as stream:
+        head = stream.read(64 * 1024)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise ImportRejected([Problem(source.name, "The file is empty.",
+                                      "Upload a CSV file with a header row and at least one data row.")])
+    for magic, what in _MAGIC.items():
+        if head.startswith(magic) or (magic == b"DUCK" and head[8:12] == magic):
+            raise ImportRejected([Problem(source.name, f"This is not a CSV file: it looks like {what}.",
+                                          "Save or export the data as CSV (UTF-8, comma-separated) and upload that.")])
+    if b"\x00" in head:
+        raise ImportRejected([Problem(source.name, "This is not a CSV text file: it contains binary data "
+                                      "(NUL bytes), or is UTF-16 encoded.",
+                                      "Save it as CSV in UTF-8 and upload that.")])
+    encoding = _detect_encoding(source)
+    text_head = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    first_line = text_head.splitlines()[0] if text_head.splitlines() else ""
+    delimiter = _detect_delimiter(first_line)
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        header = []
+    header = [cell.strip() for cell in header]
+    printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text_head)
+    if printable < 0.95 * len(text_head):
+        raise ImportRejected([Problem(source.name, "This is not a CSV text file: most of it is not readable text.",
+                                      "Save the data as CSV (UTF-8, comma-separated) and upload that.")])
+    return TextLayout(encoding=encoding, delimiter=delimiter, header=header)
+
+
+def _detect_encoding(source: Source) -> str:
+    """UTF-8 (with or without BOM) when every byte decodes as UTF-8, else Windows-1252 (a superset of Latin-1)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with source.open() as stream:
+            while block := stream.read(_BLOCK):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        with source.open() as stream:
+            while block := stream.read(_BLOCK):
+                block.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; Latin-1 maps every byte.
+        return "latin-1"
+
+
+def _detect_delimiter(header_line: str) -> str:
+    """The most frequent of comma, semicolon and tab in the header line (comma when none)."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def read_chunks(source: Source, layout: TextLayout, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    """The data rows as DataFrames of stripped strings, each with a `_row` column (the spreadsheet row number)."""
+    names = [f"c{i}" for i in range(len(layout.header))]
+    stream = source.open()
+    try:
+        reader = pd.read_csv(
+            stream, sep=layout.delimiter, encoding=layout.encoding, header=None, skiprows=1, names=names,
+            dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, chunksize=chunk_rows,
+            engine="c", quoting=csv.QUOTE_MINIMAL, index_col=False,
+        )
+        first_row = 2
+        for chunk in reader:
+            chunk = chunk.fillna("")
+            for name in names:
+                chunk[name] = chunk[name].astype(str).str.strip()
+            chunk.insert(0, "_row", range(first_row, first_row + len(chunk)))
+            first_row += len(chunk)
+            blank = (chunk[names] == "").all(axis=1)
+            yield chunk.loc[~blank]
+    except pd.errors.ParserError as error:
+        raise ImportRejected([_parser_problem(source.name, str(error), len(names))]) from None
+    except UnicodeDecodeError as error:
+        raise ImportRejected([Problem(source.name, f"The file's text could not be decoded ({error.reason}).",
+                                      "Save it as CSV in UTF-8 and upload it again.")]) from None
+    finally:
+        stream.close()
+
+
+def _parser_problem(file_name: str, message: str, columns: int) -> Problem:
+    """A pandas parser error, reworded for a person with a spreadsheet."""
+    import re
+
+    match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if match:
+        line = int(match.group(2))
+        return Problem(file_name, f"This row has {match.group(3)} cells but the header has {columns} columns.",
+                       "Check for an unquoted delimiter inside a cell (put the cell in double quotes) or a "
+                       "missing header column.", row=line)
+    return Problem(file_name, f"The file could not be read as CSV: {message.strip()}",
+                   "Check that quotes are balanced and every row has as many cells as the header.")

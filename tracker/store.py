@@ -1,0 +1,228 @@
+"""The vote store: connections, schema, transactions, and the one place that writes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+
+# DuckDB lets one process write at a time, with optimistic conflicts between transactions; imports and undos are
+# serialised per process so two uploads never race on the same rows (readers are never blocked).
+WRITE_LOCK = threading.RLock()
+
+DATA_TABLES = ("assemblies", "parties", "votes", "party_positions", "members", "member_votes")
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, when new, create) the database file with its schema."""
+    path = Path(path)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        create_schema(con)
+    return con
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the tables and views that do not exist yet."""
+    con.execute(SCHEMA)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor inside one transaction: committed when the block ends, rolled back on any exception."""
+    cursor = con.cursor()
+    cursor.execute("begin transaction")
+    try:
+        yield cursor
+        cursor.execute("commit")
+    except BaseException:
+        cursor.execute("rollback")
+        raise
+    finally:
+        cursor.close()
+
+
+def database_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes with every import and undo, for keying caches."""
+    return int(con.cursor().execute("select count(*) from audit_log").fetchone()[0])
+
+
+def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when no vote is stored."""
+    return con.cursor().execute("select count(*) from votes").fetchone()[0] == 0
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per data table."""
+    cursor = con.cursor()
+    return {t: int(cursor.execute(f"select count(*) from {t}").fetchone()[0]) for t in DATA_TABLES}
+
+
+def next_batch_id(cursor: duckdb.DuckDBPyConnection) -> int:
+    """One more than any batch id used before (undone ones included, so ids are never reused)."""
+    row = cursor.execute(
+        "select greatest(coalesce((select max(batch_id) from import_batches), 0),"
+        " coalesce((select max(batch_id) from audit_log), 0)) + 1"
+    ).fetchone()
+    return int(row[0])
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Import batches, newest first."""
+    return con.cursor().execute(
+        "select batch_id, file_name, sha256, rows, imported_at, editor, summary"
+        " from import_batches order by batch_id desc"
+    ).df()
+
+
+def find_batch_by_sha256(cursor: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, datetime] | None:
+    """The batch that imported exactly these bytes, if any."""
+    row = cursor.execute(
+        "select batch_id, imported_at from import_batches where sha256 = $sha order by batch_id limit 1",
+        {"sha": sha256},
+    ).fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def log(cursor: duckdb.DuckDBPyConnection, action: str, batch_id: int | None, file_name: str | None,
+        sha256: str | None, editor: bool, detail: str) -> None:
+    """Append to the audit log (inside the caller's transaction)."""
+    cursor.execute(
+        "insert into audit_log values (now()::timestamp, $action, $batch, $file, $sha, $editor, $detail)",
+        {"action": action, "batch": batch_id, "file": file_name, "sha": sha256, "editor": editor, "detail": detail},
+    )
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """Stored rows of one vote that an upload replaces (with --replace)."""
+
+    vote_id: str
+    vote_row: bool
+    party_rows: bool
+    member_rows: bool
+
+
+def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str, sha256: str, rows: int,
+                editor: bool, summary: str, replacements: list[Replacement],
+                replaced_parties: list[str], replaced_assemblies: list[str]) -> None:
+    """Move the staged rows (temp tables stage_*) into the store as one batch, inside the caller's transaction."""
+    cursor.execute(
+        "insert into import_batches values ($id, $file, $sha, $rows, now()::timestamp, $editor, $summary)",
+        {"id": batch_id, "file": file_name, "sha": sha256, "rows": rows, "editor": editor, "summary": summary},
+    )
+    replaced_member_votes: list[str] = []
+    if replacements:
+        frame = pd.DataFrame([r.__dict__ for r in replacements])
+        cursor.register("replacements", frame)
+        cursor.execute("delete from votes where vote_id in (select vote_id from replacements where vote_row)")
+        cursor.execute("delete from party_positions where vote_id in (select vote_id from replacements where party_rows)")
+        cursor.execute("delete from member_votes where vote_id in (select vote_id from replacements where member_rows)")
+        cursor.unregister("replacements")
+        replaced_member_votes = [r.vote_id for r in replacements if r.member_rows]
+    for table, key, replaced in (("assemblies", "assembly", replaced_assemblies), ("parties", "party", replaced_parties)):
+        if replaced:
+            cursor.execute(f"delete from {table} where {key} in (select unnest($keys))", {"keys": replaced})
+    cursor.execute(
+        "insert into assemblies select assembly, name, country, seats, start_date, end_date, source_url, note, $b"
+        " from stage_assemblies where assembly not in (select assembly from assemblies)", {"b": batch_id})
+    cursor.execute(
+        "insert into parties select party, name, bloc, colour, seats, source_url, note, $b"
+        " from stage_parties where party not in (select party from parties)", {"b": batch_id})
+    cursor.execute(
+        "insert into votes select vote_id, assembly, date, title, stage, matter, yes, no, abstain, absent,"
+        " coalesce(majority, 'simple'), seats, result, source_url, note, $b from stage_votes", {"b": batch_id})
+    cursor.execute(
+        "insert into party_positions select vote_id, party, yes, no, abstain, absent, position, position_label,"
+        " source_url, note, $b from stage_party_positions", {"b": batch_id})
+    cursor.execute(
+        "insert into members select member_id, any_value(name), $b from stage_members"
+        " where member_id not in (select member_id from members) group by member_id", {"b": batch_id})
+    cursor.execute(
+        "insert into member_votes select vote_id, member_id, party, position, position_label, $b"
+        " from stage_member_votes", {"b": batch_id})
+    rebuild_party_tallies(cursor, "select distinct vote_id from stage_member_votes"
+                                  " union select unnest($replaced::varchar[]) as vote_id", {"replaced": replaced_member_votes})
+    log(cursor, "import", batch_id, file_name, sha256, editor, summary)
+
+
+def rebuild_party_tallies(cursor: duckdb.DuckDBPyConnection, affected_votes_sql: str,
+                          parameters: dict | None = None) -> None:
+    """Recount per-party tallies from member votes for the votes the query selects."""
+    cursor.execute(f"create or replace temp table affected_votes as {affected_votes_sql}", parameters or {})
+    cursor.execute("delete from party_tallies where vote_id in (select vote_id from affected_votes)")
+    cursor.execute(
+        """
+        insert into party_tallies
+        select vote_id, coalesce(party, '(no party)'),
+               count(*) filter (where position = 'yes'),
+               count(*) filter (where position = 'no'),
+               count(*) filter (where position = 'abstain'),
+               count(*) filter (where position = 'absent'),
+               count(*) filter (where position <> 'not_member')
+        from member_votes
+        where vote_id in (select vote_id from affected_votes)
+        group by all
+        """
+    )
+    cursor.execute("drop table affected_votes")
+
+
+class UndoRefused(Exception):
+    """Undo would leave other batches' rows pointing at votes that no longer exist."""
+
+
+def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, editor: bool = False) -> str:
+    """Remove every row a batch added, in one transaction; returns what was removed."""
+    with WRITE_LOCK, transaction(con) as cursor:
+        batch = cursor.execute("select file_name, sha256 from import_batches where batch_id = $b",
+                               {"b": batch_id}).fetchone()
+        if batch is None:
+            raise UndoRefused(f"There is no import batch {batch_id}. Run `python -m tracker batches` to list them.")
+        dependants = cursor.execute(
+            """
+            select distinct batch_id from (
+                select batch_id from party_positions where vote_id in (select vote_id from votes where batch_id = $b)
+                union all
+                select batch_id from member_votes where vote_id in (select vote_id from votes where batch_id = $b)
+            ) where batch_id <> $b order by 1
+            """, {"b": batch_id}).fetchall()
+        if dependants:
+            later = ", ".join(str(r[0]) for r in dependants)
+            raise UndoRefused(f"Batch {batch_id} holds votes that batch {later} added rows to. "
+                              f"Undo batch {later} first, then batch {batch_id}.")
+        cursor.execute("create temp table undo_votes as select distinct vote_id from member_votes where batch_id = $b",
+                       {"b": batch_id})
+        removed = {}
+        for table in ("member_votes", "party_positions", "votes"):
+            removed[table] = cursor.execute(f"delete from {table} where batch_id = $b", {"b": batch_id}).fetchone()[0]
+        # Parties, members and assemblies another batch still uses are kept, handed to that batch.
+        for table, key, used_by in (
+            ("members", "member_id", ("member_votes",)),
+            ("parties", "party", ("member_votes", "party_positions")),
+            ("assemblies", "assembly", ("votes",)),
+        ):
+            users = " union ".join(f"select {key} as k, batch_id from {t}" for t in used_by)
+            cursor.execute(
+                f"update {table} set batch_id = u.batch_id from (select k, min(batch_id) as batch_id"
+                f" from ({users}) group by k) u where {table}.{key} = u.k and {table}.batch_id = $b",
+                {"b": batch_id})
+            removed[table] = cursor.execute(f"delete from {table} where batch_id = $b", {"b": batch_id}).fetchone()[0]
+        rebuild_party_tallies(cursor, "select vote_id from undo_votes")
+        cursor.execute("drop table undo_votes")
+        cursor.execute("delete from import_batches where batch_id = $b", {"b": batch_id})
+        detail = (f"removed {removed['votes']} votes, {removed['party_positions']} party positions, "
+                  f"{removed['member_votes']} member votes, {removed['members']} members, "
+                  f"{removed['parties']} parties, {removed['assemblies']} assemblies")
+        log(cursor, "undo", batch_id, batch[0], batch[1], editor, detail)
+    return f"Undid batch {batch_id} ({batch[0]}): {detail}."
