@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 
 
-class Position(str, Enum):
+class Position(StrEnum):
     """How a member (or a party, as a bloc) voted."""
 
     YES = "yes"
@@ -20,7 +20,7 @@ class Position(str, Enum):
     NOT_MEMBER = "not_member"
 
 
-class PartyPosition(str, Enum):
+class PartyPosition(StrEnum):
     """A party's position on a vote: a position, or split when no single one leads."""
 
     YES = "yes"
@@ -90,7 +90,7 @@ _BASES = ("cast", "present", "seats")
 
 @dataclass(frozen=True)
 class MajorityRule:
-    """A rule: yes must exceed (simple) or reach a fraction of a base (cast = yes+no, present = yes+no+abstain, seats)."""
+    """A rule: yes must beat no (simple) or reach a fraction of a base (cast, present = cast + abstain, or seats)."""
 
     name: str
     fraction: Fraction | None = None
@@ -178,7 +178,8 @@ COLUMN_ALIASES: dict[str, str] = {
     "mayoria": "majority", "majority rule": "majority", "rule": "majority", "quorum": "majority",
     "escanos": "seats", "seats": "seats", "curules": "seats", "sitze": "seats",
     "resultado": "result", "outcome": "result", "ergebnis": "result",
-    "fuente": "source_url", "source": "source_url", "url": "source_url", "sources": "source_url", "quelle": "source_url",
+    "fuente": "source_url", "source": "source_url", "url": "source_url", "sources": "source_url",
+    "quelle": "source_url",
     "nota": "note", "notes": "note", "comment": "note", "comentario": "note", "bemerkung": "note",
     "partido": "party", "party": "party", "fraccion": "party", "bancada": "party", "fraktion": "party",
     "group": "party", "grupo": "party", "political group": "party",

@@ -93,6 +93,16 @@ create table if not exists member_votes (
     batch_id integer not null
 );
 
+-- Stored rows that a later import replaced (with --replace, or label-only parties whose details a parties file
+-- filled in), kept with the id of the replacing batch so that undoing that batch puts them back.
+create table if not exists replaced_assemblies as select *, null::integer as replaced_by from assemblies where false;
+create table if not exists replaced_parties as select *, null::integer as replaced_by from parties where false;
+create table if not exists replaced_votes as select *, null::integer as replaced_by from votes where false;
+create table if not exists replaced_party_positions as
+    select *, null::integer as replaced_by from party_positions where false;
+create table if not exists replaced_member_votes as
+    select *, null::integer as replaced_by from member_votes where false;
+
 -- Per-party counts derived from member votes; rebuilt for the affected votes on every import and undo,
 -- so that pages read a few hundred thousand rows instead of aggregating tens of millions.
 create table if not exists party_tallies (

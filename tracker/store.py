@@ -125,14 +125,20 @@ def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str
     if replacements:
         frame = pd.DataFrame([r.__dict__ for r in replacements])
         cursor.register("replacements", frame)
-        cursor.execute("delete from votes where vote_id in (select vote_id from replacements where vote_row)")
-        cursor.execute("delete from party_positions where vote_id in (select vote_id from replacements where party_rows)")
-        cursor.execute("delete from member_votes where vote_id in (select vote_id from replacements where member_rows)")
+        for table, flag in (("votes", "vote_row"), ("party_positions", "party_rows"), ("member_votes", "member_rows")):
+            # Kept aside, not lost: undoing this batch puts them back.
+            selected = f"vote_id in (select vote_id from replacements where {flag})"
+            cursor.execute(f"insert into replaced_{table} select *, $b from {table} where {selected}", {"b": batch_id})
+            cursor.execute(f"delete from {table} where {selected}")
         cursor.unregister("replacements")
         replaced_member_votes = [r.vote_id for r in replacements if r.member_rows]
-    for table, key, replaced in (("assemblies", "assembly", replaced_assemblies), ("parties", "party", replaced_parties)):
+    for table, key, replaced in (("assemblies", "assembly", replaced_assemblies),
+                                 ("parties", "party", replaced_parties)):
         if replaced:
-            cursor.execute(f"delete from {table} where {key} in (select unnest($keys))", {"keys": replaced})
+            selected = f"{key} in (select unnest($keys::varchar[]))"
+            cursor.execute(f"insert into replaced_{table} select *, $b from {table} where {selected}",
+                           {"b": batch_id, "keys": replaced})
+            cursor.execute(f"delete from {table} where {selected}", {"keys": replaced})
     cursor.execute(
         "insert into assemblies select assembly, name, country, seats, start_date, end_date, source_url, note, $b"
         " from stage_assemblies where assembly not in (select assembly from assemblies)", {"b": batch_id})
@@ -152,7 +158,8 @@ def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str
         "insert into member_votes select vote_id, member_id, party, position, position_label, $b"
         " from stage_member_votes", {"b": batch_id})
     rebuild_party_tallies(cursor, "select distinct vote_id from stage_member_votes"
-                                  " union select unnest($replaced::varchar[]) as vote_id", {"replaced": replaced_member_votes})
+                                  " union select unnest($replaced::varchar[]) as vote_id",
+                          {"replaced": replaced_member_votes})
     log(cursor, "import", batch_id, file_name, sha256, editor, summary)
 
 
@@ -179,33 +186,50 @@ def rebuild_party_tallies(cursor: duckdb.DuckDBPyConnection, affected_votes_sql:
 
 
 class UndoRefused(Exception):
-    """Undo would leave other batches' rows pointing at votes that no longer exist."""
+    """Undo would leave other batches' rows pointing at votes that no longer exist, or rows replaced twice."""
 
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, editor: bool = False) -> str:
-    """Remove every row a batch added, in one transaction; returns what was removed."""
+    """Remove every row a batch added and put back the rows it replaced, in one transaction; says what changed."""
     with WRITE_LOCK, transaction(con) as cursor:
         batch = cursor.execute("select file_name, sha256 from import_batches where batch_id = $b",
                                {"b": batch_id}).fetchone()
         if batch is None:
             raise UndoRefused(f"There is no import batch {batch_id}. Run `python -m tracker batches` to list them.")
+        replacers = cursor.execute(
+            " union ".join(f"select replaced_by from replaced_{t} where batch_id = $b" for t in REPLACEABLE)
+            + " order by 1", {"b": batch_id}).fetchall()
+        if replacers:
+            later = ", ".join(str(r[0]) for r in replacers)
+            raise UndoRefused(f"Some rows of batch {batch_id} were replaced by batch {later}. "
+                              f"Undo batch {later} first, then batch {batch_id}.")
+        # Votes that disappear: the batch's own, except those it replaced (the older version comes back).
+        cursor.execute(
+            "create or replace temp table undo_gone_votes as select vote_id from votes where batch_id = $b"
+            " and vote_id not in (select vote_id from replaced_votes where replaced_by = $b)", {"b": batch_id})
         dependants = cursor.execute(
             """
             select distinct batch_id from (
-                select batch_id from party_positions where vote_id in (select vote_id from votes where batch_id = $b)
+                select batch_id from party_positions where vote_id in (select vote_id from undo_gone_votes)
                 union all
-                select batch_id from member_votes where vote_id in (select vote_id from votes where batch_id = $b)
+                select batch_id from member_votes where vote_id in (select vote_id from undo_gone_votes)
             ) where batch_id <> $b order by 1
             """, {"b": batch_id}).fetchall()
         if dependants:
             later = ", ".join(str(r[0]) for r in dependants)
             raise UndoRefused(f"Batch {batch_id} holds votes that batch {later} added rows to. "
                               f"Undo batch {later} first, then batch {batch_id}.")
-        cursor.execute("create temp table undo_votes as select distinct vote_id from member_votes where batch_id = $b",
-                       {"b": batch_id})
+        cursor.execute(
+            "create or replace temp table undo_votes as select distinct vote_id from member_votes where batch_id = $b"
+            " union select vote_id from replaced_member_votes where replaced_by = $b", {"b": batch_id})
         removed = {}
         for table in ("member_votes", "party_positions", "votes"):
             removed[table] = cursor.execute(f"delete from {table} where batch_id = $b", {"b": batch_id}).fetchone()[0]
+        restored = {table: _restore(cursor, table, batch_id) for table in ("member_votes", "party_positions", "votes")}
+        for table, key in (("parties", "party"), ("assemblies", "assembly")):
+            cursor.execute(f"delete from {table} where batch_id = $b and {key} in"
+                           f" (select {key} from replaced_{table} where replaced_by = $b)", {"b": batch_id})
+            restored[table] = _restore(cursor, table, batch_id)
         # Parties, members and assemblies another batch still uses are kept, handed to that batch.
         for table, key, used_by in (
             ("members", "member_id", ("member_votes",)),
@@ -220,9 +244,44 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, editor: bool = Fal
             removed[table] = cursor.execute(f"delete from {table} where batch_id = $b", {"b": batch_id}).fetchone()[0]
         rebuild_party_tallies(cursor, "select vote_id from undo_votes")
         cursor.execute("drop table undo_votes")
+        cursor.execute("drop table undo_gone_votes")
         cursor.execute("delete from import_batches where batch_id = $b", {"b": batch_id})
-        detail = (f"removed {removed['votes']} votes, {removed['party_positions']} party positions, "
-                  f"{removed['member_votes']} member votes, {removed['members']} members, "
-                  f"{removed['parties']} parties, {removed['assemblies']} assemblies")
+        tables = ("votes", "party_positions", "member_votes", "members", "parties", "assemblies")
+        detail = "removed " + ", ".join(_count(removed[t], t) for t in tables)
+        put_back = [_count(n, t) for t, n in restored.items() if n]
+        if put_back:
+            detail += f"; put back {', '.join(put_back)} that it had replaced"
         log(cursor, "undo", batch_id, batch[0], batch[1], editor, detail)
     return f"Undid batch {batch_id} ({batch[0]}): {detail}."
+
+
+REPLACEABLE = ("assemblies", "parties", "votes", "party_positions", "member_votes")
+
+
+def _restore(cursor: duckdb.DuckDBPyConnection, table: str, batch_id: int) -> int:
+    """Put back the rows of a table that a batch replaced; returns how many."""
+    columns = [r[0] for r in cursor.execute(f"describe {table}").fetchall()]
+    restored = cursor.execute(f"insert into {table} select {', '.join(columns)} from replaced_{table}"
+                              " where replaced_by = $b", {"b": batch_id}).fetchone()[0]
+    cursor.execute(f"delete from replaced_{table} where replaced_by = $b", {"b": batch_id})
+    return int(restored)
+
+
+_NOUNS = {"votes": ("vote", "votes"), "party_positions": ("party position", "party positions"),
+          "member_votes": ("member vote", "member votes"), "members": ("member", "members"),
+          "parties": ("party", "parties"), "assemblies": ("assembly", "assemblies")}
+
+
+def _count(n: int, table: str) -> str:
+    """'1 vote', '3 party positions': a count of a table's rows in words."""
+    singular, plural = _NOUNS[table]
+    return f"{n:,} {singular if n == 1 else plural}"
+
+
+def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every stored table's rows, sorted: two snapshots are equal exactly when nothing stored changed."""
+    cursor = con.cursor()
+    tables = [r[0] for r in cursor.execute(
+        "select table_name from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and not temporary order by 1").fetchall()]
+    return {t: sorted(cursor.execute(f"select * from {t}").fetchall(), key=repr) for t in tables}

@@ -86,7 +86,7 @@ def detect_format(file_name: str, header: list[str]) -> tuple[FileFormat | None,
                               "See docs/data-format.md for templates.", row=1)]
     problems = []
     seen: dict[str, str] = {}
-    for raw, column in zip(header, columns):
+    for raw, column in zip(header, columns, strict=True):
         if column in seen and column in KNOWN_COLUMNS[kind]:
             problems.append(Problem(file_name, f"Columns '{seen[column]}' and '{raw}' both mean '{column}'.",
                                     "Keep one of them or rename the other.", row=1, column=raw))
@@ -103,7 +103,7 @@ def detect_format(file_name: str, header: list[str]) -> tuple[FileFormat | None,
     if kind == MEMBER_VOTES and "member_id" not in names and "member_name" not in names:
         problems.append(Problem(file_name, "A member votes file needs 'member_id' or 'member_name'.",
                                 "Add a column with each member's id or name.", row=1))
-    ignored = [raw for raw, column in zip(header, columns) if column not in KNOWN_COLUMNS[kind]]
+    ignored = [raw for raw, column in zip(header, columns, strict=True) if column not in KNOWN_COLUMNS[kind]]
     return FileFormat(kind, columns, ignored), problems
 
 
@@ -157,7 +157,7 @@ def _bad_rows(file_name: str, column: str, rows: pd.Series, bad: pd.Series, valu
     """One problem per bad row (capped), then one that counts the rest."""
     bad_rows = rows[bad].tolist()
     bad_values = values[bad].tolist()
-    for row, value in list(zip(bad_rows, bad_values))[:ROW_PROBLEMS_PER_COLUMN]:
+    for row, value in list(zip(bad_rows, bad_values, strict=True))[:ROW_PROBLEMS_PER_COLUMN]:
         problems.append(Problem(file_name, f"'{_short(value)}' {what}.", fix, row=int(row), column=column))
     if len(bad_rows) > ROW_PROBLEMS_PER_COLUMN:
         problems.append(Problem(file_name, f"{len(bad_rows) - ROW_PROBLEMS_PER_COLUMN} more rows in column "

@@ -59,6 +59,15 @@ class FileSummary:
     ignored_columns: list[str]
 
 
+_NOUNS = {"votes": "vote", "parties": "party", "party positions": "party position", "members": "member",
+          "member votes": "member vote", "assemblies": "assembly", "rows": "row"}
+
+
+def count_of(n: int, what: str) -> str:
+    """'1 vote', '2,500 member votes': a count in words, singular or plural."""
+    return f"{n:,} {_NOUNS.get(what, what) if n == 1 else what}"
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, on a dry run, would do)."""
@@ -68,39 +77,49 @@ class ImportReport:
     added: dict[str, int] = field(default_factory=dict)
     unchanged_votes: int = 0
     replaced: list[str] = field(default_factory=list)
+    filled_parties: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     already_imported: int | None = None
     dry_run: bool = False
 
     @property
     def nothing_added(self) -> bool:
-        """True when the upload added no row."""
-        return not any(self.added.values()) and not self.replaced
+        """True when the upload added or changed no row."""
+        return not any(self.added.values()) and not self.replaced and not self.filled_parties
 
     def text(self) -> str:
         """The report as lines a person reads."""
         lines = []
         for f in self.files:
             delim = {",": "comma", ";": "semicolon", "\t": "tab"}[f.delimiter]
-            lines.append(f"{f.name}: {f.kind}, {f.rows:,} rows ({f.encoding.replace('-sig', '')}, {delim}-separated)")
+            lines.append(f"{f.name}: {f.kind}, {count_of(f.rows, 'rows')} "
+                         f"({f.encoding.replace('-sig', '').upper()}, {delim}-separated)")
             if f.ignored_columns:
                 lines.append(f"  ignored columns: {', '.join(f.ignored_columns)}")
         if self.already_imported is not None:
-            lines.append(f"Already imported as batch {self.already_imported}: nothing added.")
+            lines.append(f"This upload is identical to batch {self.already_imported}, imported before: "
+                         "nothing was added.")
             return "\n".join(lines)
-        added = ", ".join(f"{n:,} {what}" for what, n in self.added.items() if n)
-        verb = "Would add" if self.dry_run else "Added"
+        would = self.dry_run
+        added = ", ".join(count_of(n, what) for what, n in self.added.items() if n)
         if self.nothing_added:
-            lines.append(f"Nothing new: {self.unchanged_votes:,} votes are already stored unchanged; nothing added.")
+            lines.append("Nothing new: every vote in the upload is already stored with the same values "
+                         f"({count_of(self.unchanged_votes, 'votes')}); nothing was added.")
         else:
-            lines.append(f"{verb}: {added}.")
+            if added:
+                lines.append(f"{'Would add' if would else 'Added'}: {added}.")
             if self.unchanged_votes:
-                lines.append(f"{self.unchanged_votes:,} votes were already stored unchanged and were skipped.")
-        lines += [("Would replace " if self.dry_run else "Replaced ") + r for r in self.replaced]
+                lines.append(f"{count_of(self.unchanged_votes, 'votes')} already stored with the same values "
+                             f"{'would be' if would else 'were'} skipped.")
+        lines += [("Would replace " if would else "Replaced ") + r for r in self.replaced]
+        if self.filled_parties:
+            lines.append(f"{'Would fill' if would else 'Filled'} in the details of "
+                         f"{count_of(len(self.filled_parties), 'parties')} known until now only by their label: "
+                         f"{', '.join(self.filled_parties)}.")
         lines += [f"Note: {w}" for w in self.warnings]
         if self.batch_id is not None:
             lines.append(f"Batch id: {self.batch_id} (undo with `python -m tracker undo {self.batch_id}`).")
-        elif self.dry_run:
+        elif would:
             lines.append("Dry run: nothing was written.")
         return "\n".join(lines)
 
@@ -386,6 +405,17 @@ def _compare_with_store(cursor: duckdb.DuckDBPyConnection, replace: bool, report
             where_first.setdefault(vote_id, (file_name, int(row)))
     replacements = []
     changed = sorted(changes)
+    for vote_id in changed:
+        # Replacing a vote's party or member rows replaces all of them: say which stored rows go.
+        for table, key, label in (("party_positions", "party", "party"), ("member_votes", "member_id", "member")):
+            dropped = [r[0] for r in cursor.execute(
+                f"select {key} from {table} t where vote_id = $v"
+                f" and exists (select 1 from stage_{table} where vote_id = $v)"
+                f" and not exists (select 1 from stage_{table} s where s.vote_id = $v and s.{key} = t.{key})"
+                f" order by 1", {"v": vote_id}).fetchall()]
+            if dropped:
+                shown = ", ".join(dropped[:5]) + (f" and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+                changes[vote_id].append(f"{label} {shown}: not in the upload, removed")
     if changed and not replace:
         for vote_id in changed:
             file_name, row = where_first[vote_id]
@@ -403,6 +433,7 @@ def _compare_with_store(cursor: duckdb.DuckDBPyConnection, replace: bool, report
                           exists(select 1 from stage_member_votes where vote_id = $v)""", {"v": vote_id}).fetchone()
             replacements.append(store.Replacement(vote_id, *kinds))
             report.replaced.append(f"vote {vote_id}: " + "; ".join(changes[vote_id][:10]))
+        _keep_stored_values(cursor, "stage_votes", "votes", "vote_id", F.ALL_VOTE_COLUMNS[1:])
     # Unchanged rows of unchanged votes are dropped, so a re-upload adds nothing.
     report.unchanged_votes = cursor.execute(
         "select count(*) from stage_votes where vote_id in (select vote_id from votes)"
@@ -413,35 +444,66 @@ def _compare_with_store(cursor: duckdb.DuckDBPyConnection, replace: bool, report
         cursor.execute(
             f"delete from stage_{table} s where s.vote_id not in (select vote_id from changed_votes)"
             f" and exists (select 1 from {table} t where t.vote_id = s.vote_id and t.{key} = s.{key})")
-    replaced_parties = _compare_reference(cursor, "parties", "party", replace, problems)
-    replaced_assemblies = _compare_reference(cursor, "assemblies", "assembly", replace, problems)
+    replaced_parties = _compare_reference(cursor, "parties", "party", replace, report, problems)
+    replaced_assemblies = _compare_reference(cursor, "assemblies", "assembly", replace, report, problems)
     return replacements, replaced_parties, replaced_assemblies
 
 
+_REFERENCE_COLUMNS = {
+    "parties": ("name", "bloc", "colour", "seats", "source_url", "note"),
+    "assemblies": ("name", "country", "seats", "start_date", "end_date", "source_url", "note"),
+}
+
+
 def _compare_reference(cursor: duckdb.DuckDBPyConnection, table: str, key: str, replace: bool,
-                       problems: list[Problem]) -> list[str]:
-    """Parties or assemblies already stored: unchanged ones are dropped, changed ones need --replace."""
+                       report: ImportReport, problems: list[Problem]) -> list[str]:
+    """Parties or assemblies already stored: unchanged ones are dropped, changed ones need --replace.
+
+    A party known only by its label (met on vote rows, no details) gets its details filled in without --replace.
+    """
     import json
 
-    rows = cursor.execute(f"select s.*, to_json(t) from stage_{table} s join {table} t using ({key})").fetchall()
+    details = _REFERENCE_COLUMNS[table]
+    rows = cursor.execute(f"select s.*, to_json(t) from stage_{table} s join {table} t using ({key})"
+                          " order by s.row").fetchall()
     columns = [d[0] for d in cursor.description]
-    changed = []
+    changed, filled = [], []
+    noun = "Party" if table == "parties" else "Assembly"
     for values in rows:
-        record = dict(zip(columns, values))
+        record = dict(zip(columns, values, strict=True))
         old = json.loads(values[-1])
         diffs = [f"{c} {_show(_plain(old.get(c)))} → {_show(_plain(record[c]))}"
                  for c in (record["given"] or "").split(",")
                  if c not in ("", key) and _plain(record[c]) != _plain(old.get(c))]
-        if diffs and not replace:
-            problems.append(Problem(record["file"], f"{table[:-1].capitalize() if table != 'parties' else 'Party'} "
-                                    f"'{record[key]}' is already stored with different values: {'; '.join(diffs)}.",
+        if not diffs:
+            continue
+        changed.append(record[key])
+        label_only = table == "parties" and old.get("name") in (None, record[key]) and \
+            all(old.get(c) is None for c in details if c != "name")
+        if label_only:
+            filled.append(record[key])
+        elif replace:
+            report.replaced.append(f"{noun.lower()} {record[key]}: {'; '.join(diffs)}")
+        else:
+            problems.append(Problem(record["file"], f"{noun} '{record[key]}' is already stored with different "
+                                    f"values: {'; '.join(diffs)}.",
                                     "Import with --replace to overwrite it, or correct the file.",
-                                    row=int(record["row"])))
-        if diffs:
-            changed.append(record[key])
+                                    row=int(record["row"]), column=key))
+    if filled:
+        report.filled_parties += filled
     cursor.execute(f"delete from stage_{table} where {key} in (select {key} from {table})"
                    f" and {key} not in (select unnest($changed::varchar[]))", {"changed": changed})
+    _keep_stored_values(cursor, f"stage_{table}", table, key, details)
     return changed
+
+
+def _keep_stored_values(cursor: duckdb.DuckDBPyConnection, staged: str, stored: str, key: str,
+                        columns: Sequence[str]) -> None:
+    """Staged rows that replace stored ones keep the stored value of every column the file did not give."""
+    assignments = ", ".join(
+        f"{c} = case when list_contains(string_split(coalesce(s.given, ''), ','), '{c}') then s.{c} else t.{c} end"
+        for c in columns)
+    cursor.execute(f"update {staged} s set {assignments} from {stored} t where s.{key} = t.{key}")
 
 
 def _plain(value: object) -> object:
@@ -505,15 +567,16 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
                any_value(v.yes), any_value(v.no), any_value(v.abstain), any_value(v.absent)
         from check_members m join check_votes v using (vote_id)
         group by m.vote_id
-        having (any_value(v.yes) is not null and any_value(v.yes) <> count(*) filter (where position = 'yes'))
-            or (any_value(v.no) is not null and any_value(v.no) <> count(*) filter (where position = 'no'))
-            or (any_value(v.abstain) is not null and any_value(v.abstain) <> count(*) filter (where position = 'abstain'))
-            or (any_value(v.absent) is not null and any_value(v.absent) <> count(*) filter (where position = 'absent'))
+        having any_value(v.yes) <> count(*) filter (where position = 'yes')
+            or any_value(v.no) <> count(*) filter (where position = 'no')
+            or any_value(v.abstain) <> count(*) filter (where position = 'abstain')
+            or any_value(v.absent) <> count(*) filter (where position = 'absent')
         order by 3 limit 20
         """).fetchall()
     for vote_id, file_name, row, *counts in member_counts:
         counted, stated = counts[:4], counts[4:]
-        diffs = [f"{c} {n} (stated {s})" for c, n, s in zip(F.COUNTS, counted, stated) if s is not None and s != n]
+        diffs = [f"{c} {n} (stated {s})" for c, n, s in zip(F.COUNTS, counted, stated, strict=True)
+                 if s is not None and s != n]
         problems.append(Problem(file_name, f"The member votes of vote '{vote_id}' count {', '.join(diffs)}: they "
                                 "disagree with the vote's stated tally.", "Correct the member rows or the tally, or "
                                 "leave the tally empty so it is counted from the member votes.", row=row))
@@ -538,7 +601,7 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
         """).fetchall()
     for vote_id, file_name, row, *counts in party_sums:
         summed, stated = counts[:4], counts[4:]
-        diffs = [f"{c} {n} (vote says {s})" for c, n, s in zip(F.COUNTS, summed, stated)
+        diffs = [f"{c} {n} (vote says {s})" for c, n, s in zip(F.COUNTS, summed, stated, strict=True)
                  if n is not None and s is not None and n > s]
         problems.append(Problem(file_name or "(stored rows)", f"The party counts of vote '{vote_id}' add up to more "
                                 f"than the vote's stated tally: {', '.join(diffs)}.",

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -23,9 +24,20 @@ class Source:
     """One uploaded file: its name as the user knows it, and its bytes or a path to them."""
 
     name: str
-    data: bytes | None = None
+    data: bytes | bytearray | memoryview | BinaryIO | None = None
     path: Path | None = None
     _sha256: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        # Uploads arrive as bytes, bytearrays, memoryviews or file objects (BytesIO, Streamlit's UploadedFile).
+        if self.data is not None and not isinstance(self.data, bytes):
+            if hasattr(self.data, "read"):
+                if hasattr(self.data, "seek"):
+                    self.data.seek(0)
+                self.data = self.data.read()
+            self.data = bytes(self.data)
+        if self.data is None and self.path is None:
+            raise ValueError(f"Source {self.name!r} needs data or a path.")
 
     @classmethod
     def from_path(cls, path: str | Path) -> Source:
