@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import config, store
+from tracker import config, demo, store
 from tracker.ingest import ImportRejected, import_files
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("init", help="build the database from the sample data in data/")
     p.add_argument("--force", action="store_true", help="delete the existing database first")
+    demo.add_command(commands)
     for sub in commands.choices.values():
         sub.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     return parser
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     db_path = config.database_path(args.sub_db or args.db)
     if args.command == "init":
         return _init(db_path, args.force)
+    if args.command == "demo":
+        return demo.run_command(db_path, args)
     con = store.connect(db_path)
     try:
         if args.command == "import":
