@@ -1,0 +1,136 @@
+"""The synthetic parliament generator: deterministic, valid for the importer, and never mixed with real data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker import cli, store
+from tracker.demo import (
+    SYNTHETIC_ASSEMBLY,
+    DemoRefused,
+    DemoSpec,
+    build_demo,
+    non_synthetic_votes,
+    synthetic_assemblies,
+    write_demo_files,
+)
+
+# 40 members x 25 votes = 1,000 member votes; 4 parties; 3% of 40 = 1.2 -> 1 member switches party.
+SMALL = DemoSpec(members=40, votes=25, parties=4, seed=7)
+
+
+def _file_bytes(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*.csv"))}
+
+
+def test_same_seed_writes_identical_files(tmp_path: Path):
+    write_demo_files(tmp_path / "a", SMALL)
+    write_demo_files(tmp_path / "b", SMALL)
+    assert _file_bytes(tmp_path / "a") == _file_bytes(tmp_path / "b")
+
+
+def test_different_seed_writes_different_votes(tmp_path: Path):
+    first = write_demo_files(tmp_path / "a", SMALL)
+    second = write_demo_files(tmp_path / "b", DemoSpec(members=40, votes=25, parties=4, seed=8))
+    assert first.member_votes.read_bytes() != second.member_votes.read_bytes()
+
+
+def test_chunk_size_does_not_change_the_file_layout(tmp_path: Path):
+    # 1,000 rows written in chunks of 2 votes (80 rows) still have one header and 1,000 data rows.
+    files = write_demo_files(tmp_path, SMALL, chunk_rows=80)
+    lines = files.member_votes.read_text().splitlines()
+    assert lines[0] == "vote_id,assembly,date,title,stage,member_id,member_name,party,position"
+    assert len(lines) == 1 + 1_000
+
+
+def test_generated_files_pass_the_importer_and_store_every_member_vote(fresh_db):
+    report = build_demo(fresh_db, SMALL)
+    assert report.batch_id == 1
+    assert store.table_counts(fresh_db) == {
+        "assemblies": 1, "parties": 4, "votes": 25, "party_positions": 0, "members": 40, "member_votes": 1_000}
+
+
+def test_synthetic_data_is_named_synthetic_in_the_store(fresh_db):
+    build_demo(fresh_db, SMALL)
+    name, note = fresh_db.execute("select name, note from assemblies").fetchone()
+    assert "(synthetic)" in name and "SYNTHETIC" in note
+    titles = [r[0] for r in fresh_db.execute("select title from votes order by vote_id limit 2").fetchall()]
+    assert titles == ["Synthetic vote 1", "Synthetic vote 2"]
+    assert synthetic_assemblies(fresh_db) == [SYNTHETIC_ASSEMBLY]
+    assert non_synthetic_votes(fresh_db) == 0
+
+
+def test_every_party_has_members_and_seats_add_up_to_the_chamber(fresh_db):
+    build_demo(fresh_db, SMALL)
+    seats = fresh_db.execute("select sum(seats), min(seats) from parties").fetchone()
+    assert seats[0] == 40 and seats[1] >= 1
+
+
+def test_one_member_in_forty_switches_party_once(fresh_db):
+    build_demo(fresh_db, SMALL)
+    parties_per_member = fresh_db.execute(
+        "select member_id, count(distinct party) from member_votes group by 1 having count(distinct party) > 1"
+    ).fetchall()
+    assert len(parties_per_member) == 1 and parties_per_member[0][1] == 2
+
+
+def test_vote_dates_ascend_with_vote_number_over_the_term(fresh_db):
+    build_demo(fresh_db, DemoSpec(members=10, votes=300, parties=2, seed=1, start_year=1990, years=30))
+    dates = [r[0] for r in fresh_db.execute("select date from votes order by vote_id").fetchall()]
+    assert dates == sorted(dates)
+    assert dates[0].year >= 1990 and dates[-1].year <= 2019
+    assert dates[-1].year - dates[0].year >= 20  # 300 votes spread over three decades
+
+
+def test_members_mostly_follow_their_party_and_sometimes_miss_votes(fresh_db):
+    build_demo(fresh_db, DemoSpec(members=200, votes=100, parties=5, seed=3))
+    # Loyalty: of members who voted, the share voting as their party's most common position.
+    loyalty = fresh_db.execute(
+        """
+        select avg((m.position = p.position)::int) from member_votes m
+        join party_votes p on p.vote_id = m.vote_id and p.party = m.party
+        where m.position in ('yes', 'no', 'abstain') and p.position <> 'split'
+        """).fetchone()[0]
+    absent = fresh_db.execute("select avg((position = 'absent')::int) from member_votes").fetchone()[0]
+    assert 0.8 < loyalty < 1.0
+    assert 0.03 < absent < 0.12  # mean absence is set to 7%
+
+
+def test_demo_refuses_a_database_with_real_votes_and_changes_nothing(sample_db):
+    before = store.table_counts(sample_db)
+    assert non_synthetic_votes(sample_db) == 45  # the Venezuelan sample's 45 votes
+    with pytest.raises(DemoRefused, match="45 real"):
+        build_demo(sample_db, SMALL)
+    assert store.table_counts(sample_db) == before
+
+
+def test_demo_with_force_adds_beside_real_votes(sample_db):
+    build_demo(sample_db, SMALL, force=True)
+    assert store.table_counts(sample_db)["votes"] == 45 + 25
+    assert non_synthetic_votes(sample_db) == 45
+
+
+@pytest.mark.parametrize("members, votes, parties", [(0, 5, 1), (5, 0, 1), (5, 5, 0), (3, 5, 4)])
+def test_impossible_sizes_are_refused_naming_the_option(members: int, votes: int, parties: int, tmp_path: Path):
+    with pytest.raises(ValueError, match="--"):
+        write_demo_files(tmp_path, DemoSpec(members=members, votes=votes, parties=parties))
+
+
+def test_cli_demo_imports_then_refuses_the_sample_database(tmp_path: Path, capsys):
+    demo_db = tmp_path / "demo.duckdb"
+    assert cli.main(["--db", str(demo_db), "demo", "--members", "12", "--votes", "5", "--parties", "3"]) == 0
+    assert "Synthetic parliament" in capsys.readouterr().out
+    con = store.connect(demo_db)
+    assert store.table_counts(con)["member_votes"] == 60  # 12 x 5
+    con.close()
+    sample = tmp_path / "sample.duckdb"
+    assert cli.main(["--db", str(sample), "init"]) == 0
+    assert cli.main(["--db", str(sample), "demo", "--members", "12", "--votes", "5"]) == 1
+    assert "real (non-synthetic) votes" in capsys.readouterr().err
+
+
+def test_cli_demo_with_impossible_size_is_a_usage_error(tmp_path: Path, capsys):
+    assert cli.main(["--db", str(tmp_path / "x.duckdb"), "demo", "--members", "2", "--parties", "5"]) == 2
+    assert "--parties (5) cannot exceed --members (2)" in capsys.readouterr().err
