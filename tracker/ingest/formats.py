@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -55,6 +55,7 @@ class FileFormat:
     kind: str
     columns: list[str]          # our name for each header cell, in file order
     ignored: list[str]          # header cells we do not use
+    header: list[str] = field(default_factory=list)  # the header cells as written, when known
 
 
 def detect_format(file_name: str, header: list[str]) -> tuple[FileFormat | None, list[Problem]]:
@@ -104,7 +105,7 @@ def detect_format(file_name: str, header: list[str]) -> tuple[FileFormat | None,
         problems.append(Problem(file_name, "A member votes file needs 'member_id' or 'member_name'.",
                                 "Add a column with each member's id or name.", row=1))
     ignored = [raw for raw, column in zip(header, columns, strict=True) if column not in KNOWN_COLUMNS[kind]]
-    return FileFormat(kind, columns, ignored), problems
+    return FileFormat(kind, columns, ignored, list(header)), problems
 
 
 # --- rows ---------------------------------------------------------------------------------------------------------
@@ -115,11 +116,11 @@ ROW_PROBLEMS_PER_COLUMN = 10
 def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """Rename a chunk to our columns, convert types and list every row problem found."""
     data = pd.DataFrame({"_row": raw["_row"].to_numpy()})
-    header_of: dict[str, str] = {}
     for i, column in enumerate(fmt.columns):
         if column in KNOWN_COLUMNS[fmt.kind] and column not in data:
             data[column] = raw[f"c{i}"].to_numpy()
-            header_of[column] = column
+    # Empty as written (a bad date also ends up null after conversion, but is reported as a bad date only).
+    blank = {column: data[column] == "" for column in data.columns if column != "_row"}
     problems: list[Problem] = []
     for column in list(data.columns):
         if column == "_row":
@@ -139,17 +140,26 @@ def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[p
             data[column] = values.where(values != "", None)
     for column in ("vote_id", "party", "assembly"):
         if column in REQUIRED[fmt.kind] and column in data:
-            _required_cells(file_name, column, data, problems)
+            _required_cells(file_name, column, data["_row"], blank[column], problems)
     if fmt.kind == MEMBER_VOTES:
         if "member_id" not in data:
             data["member_id"] = data["member_name"]
         elif "member_name" in data:
             data["member_id"] = data["member_id"].fillna(data["member_name"])
-        _required_cells(file_name, "member_id", data, problems, label="member_id or member_name")
+        _required_cells(file_name, "member_id or member_name", data["_row"], data["member_id"].isna(), problems)
     if fmt.kind == VOTE_TALLIES:
         for column in ("date", "title"):
-            _required_cells(file_name, column, data, problems)
-    return data, problems
+            _required_cells(file_name, column, data["_row"], blank[column], problems)
+    return data, [_as_written(problem, fmt) for problem in problems]
+
+
+def _as_written(problem: Problem, fmt: FileFormat) -> Problem:
+    """A problem that names its column as the file's header does ('fecha'), when that differs from ours."""
+    if fmt.header and problem.column in fmt.columns:
+        written = fmt.header[fmt.columns.index(problem.column)]
+        if written and written != problem.column:
+            return replace(problem, column=written)
+    return problem
 
 
 def _bad_rows(file_name: str, column: str, rows: pd.Series, bad: pd.Series, values: pd.Series, what: str,
@@ -244,18 +254,21 @@ def _positions(file_name: str, values: pd.Series, rows: pd.Series, problems: lis
     if member:
         empty = values == ""
         if empty.any():
-            _bad_rows(file_name, "position", rows, empty, values, "is an empty position",
-                      "Give every member vote a position (use 'absent' when the member did not vote).", problems)
+            _required_cells(file_name, "position", rows, empty, problems,
+                            "Give every member vote a position (use 'absent' when the member did not vote).")
     return values.map(mapping)
 
 
-def _required_cells(file_name: str, column: str, data: pd.DataFrame, problems: list[Problem],
-                    label: str | None = None) -> None:
+def _required_cells(file_name: str, column: str, rows: pd.Series, empty: pd.Series, problems: list[Problem],
+                    fix: str | None = None) -> None:
     """Cells that must not be empty."""
-    empty = data[column].isna()
-    if empty.any():
-        _bad_rows(file_name, label or column, data["_row"], empty, data[column].fillna(""), "is empty",
-                  f"Fill in '{label or column}' on every row.", problems)
+    bad_rows = rows[empty].tolist()
+    fix = fix or f"Fill in '{column}' on every row."
+    for row in bad_rows[:ROW_PROBLEMS_PER_COLUMN]:
+        problems.append(Problem(file_name, "The cell is empty.", fix, row=int(row), column=column))
+    if len(bad_rows) > ROW_PROBLEMS_PER_COLUMN:
+        problems.append(Problem(file_name, f"{len(bad_rows) - ROW_PROBLEMS_PER_COLUMN} more rows in column "
+                                f"'{column}' are empty too.", fix, column=column))
 
 
 def folded_labels(values: pd.Series) -> pd.Series:
