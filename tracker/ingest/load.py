@@ -546,7 +546,7 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
         create or replace temp table check_votes as
         select vote_id, yes, no, abstain, absent, seats, assembly, file, row from stage_votes
         union all
-        select vote_id, yes, no, abstain, absent, seats, assembly, null, null from votes
+        select vote_id, yes, no, abstain, absent, seats, assembly, 'stored rows of batch ' || batch_id, null from votes
         where vote_id not in (select vote_id from stage_votes)
           and vote_id in (select vote_id from stage_party_positions union select vote_id from stage_member_votes)
         """)
@@ -556,7 +556,7 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
         create or replace temp table check_members as
         select vote_id, party, position, file, row from stage_member_votes
         union all
-        select vote_id, party, position, null, null from member_votes
+        select vote_id, party, position, 'stored rows of batch ' || batch_id, null from member_votes
         where vote_id in (select vote_id from stage_member_votes) and vote_id not in ({replaced_members})
         """)
     member_counts = cursor.execute(
@@ -585,7 +585,8 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
         create or replace temp table check_parties as
         select vote_id, party, yes, no, abstain, absent, position, file, row from stage_party_positions
         union all
-        select vote_id, party, yes, no, abstain, absent, position, null, null from party_positions p
+        select vote_id, party, yes, no, abstain, absent, position, 'stored rows of batch ' || batch_id, null
+        from party_positions p
         where vote_id in (select vote_id from check_votes)
           and not exists (select 1 from stage_party_positions s where s.vote_id = p.vote_id and s.party = p.party)
         """)
@@ -603,7 +604,7 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
         summed, stated = counts[:4], counts[4:]
         diffs = [f"{c} {n} (vote says {s})" for c, n, s in zip(F.COUNTS, summed, stated, strict=True)
                  if n is not None and s is not None and n > s]
-        problems.append(Problem(file_name or "(stored rows)", f"The party counts of vote '{vote_id}' add up to more "
+        problems.append(Problem(file_name, f"The party counts of vote '{vote_id}' add up to more "
                                 f"than the vote's stated tally: {', '.join(diffs)}.",
                                 "Correct the party counts or the vote's tally.", row=row))
     party_vs_members = cursor.execute(
@@ -619,7 +620,7 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
         order by p.row limit 20
         """).fetchall()
     for vote_id, party, file_name, row in party_vs_members:
-        problems.append(Problem(file_name or "(stored rows)", f"The stated counts of party '{party}' on vote "
+        problems.append(Problem(file_name, f"The stated counts of party '{party}' on vote "
                                 f"'{vote_id}' disagree with its members' votes.",
                                 "Correct the party counts or leave them empty.", row=row))
     stated_vs_counts = cursor.execute(
@@ -658,7 +659,7 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
         where seats is not null and greatest(counted, members) > seats order by row limit 20
         """).fetchall()
     for vote_id, file_name, row, seats, counted in over_seats:
-        problems.append(Problem(file_name or "(stored rows)", f"Vote '{vote_id}' has {counted} votes or members but "
+        problems.append(Problem(file_name, f"Vote '{vote_id}' has {counted} votes or members but "
                                 f"the chamber has {seats} seats.", "Correct the counts, or the vote's or assembly's "
                                 "seats.", row=row))
 
