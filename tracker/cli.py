@@ -23,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p.add_argument("--replace", action="store_true", help="replace stored votes whose values changed")
+    p.add_argument("--mapping", type=Path, action="append", default=[],
+                   help="mapping profile (JSON) for CSV files in a shape the importer does not know")
+    p.add_argument("--sheet", help="the sheet to read from Excel workbooks (default: the first)")
 
     commands.add_parser("batches", help="list import batches")
 
@@ -89,8 +92,18 @@ def _import(con, args: argparse.Namespace) -> int:
     if missing:
         print(f"No such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
+    from tracker.ingest import mapping
+    from tracker.ingest.adapters import excel_sheet
+
     try:
-        report = import_files(con, args.files, replace=args.replace, dry_run=args.dry_run)
+        chosen = [mapping.load_profile(path) for path in args.mapping]
+    except mapping.ProfileError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USAGE
+    profiles = mapping.profile_dir(config.database_path(args.sub_db or args.db))
+    try:
+        with mapping.using_profiles(profiles, chosen), excel_sheet(args.sheet):
+            report = import_files(con, args.files, replace=args.replace, dry_run=args.dry_run)
     except ImportRejected as rejected:
         print(str(rejected), file=sys.stderr)
         return EXIT_REJECTED

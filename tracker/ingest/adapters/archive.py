@@ -1,0 +1,157 @@
+"""Unpacking an upload: ZIP archives into their CSV files, Excel workbooks into the CSV text of one sheet."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import PurePosixPath
+
+from tracker.ingest.problems import Problem
+from tracker.ingest.read import Source
+
+# Zip bombs: refuse archives that expand more than 20 times and past 200 MB, or past 1 GB in any case.
+MAX_RATIO, RATIO_FLOOR, MAX_TOTAL = 20, 200 * 2**20, 2**30
+# Files an export carries beside its tables (HowTheyVote's README.md, last_updated.txt, CSVW metadata): skipped.
+SKIPPED_SUFFIXES = (".md", ".txt", ".json")
+TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")
+
+# The sheet to read from workbooks, chosen on the command line (--sheet) or by a mapping profile.
+_SHEET: ContextVar[str | None] = ContextVar("excel_sheet", default=None)
+
+
+@contextmanager
+def excel_sheet(name: str | None) -> Iterator[None]:
+    """Read this sheet of uploaded workbooks instead of the first one."""
+    token = _SHEET.set(name)
+    try:
+        yield
+    finally:
+        _SHEET.reset(token)
+
+
+def _head(source: Source, size: int = 8) -> bytes:
+    with source.open() as stream:
+        return stream.read(size)
+
+
+def _is_zip(source: Source) -> bool:
+    return _head(source, 4) == b"PK\x03\x04"
+
+
+def _is_workbook(archive: zipfile.ZipFile) -> bool:
+    names = set(archive.namelist())
+    return "xl/workbook.xml" in names or "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+
+
+def unpack(sources: list[Source], problems: list[Problem]) -> list[Source]:
+    """The upload as CSV text files: archives unpacked, workbooks converted; problems for anything else."""
+    unpacked: list[Source] = []
+    for source in sources:
+        if not _is_zip(source):
+            unpacked.append(source)
+            continue
+        try:
+            with zipfile.ZipFile(source.open()) as archive:
+                if _is_workbook(archive):
+                    converted = workbook_csv(source, problems)
+                    if converted is not None:
+                        unpacked.append(converted)
+                else:
+                    unpacked += _zip_entries(source, archive, problems)
+        except zipfile.BadZipFile as error:
+            problems.append(Problem(source.name, f"The ZIP archive or workbook could not be opened ({error}).",
+                                    "Download it again, or unpack it and upload the CSV files."))
+    return unpacked
+
+
+def _zip_entries(source: Source, archive: zipfile.ZipFile, problems: list[Problem]) -> list[Source]:
+    """The CSV and Excel files inside a ZIP archive (one level; folders are flattened)."""
+    entries = [e for e in archive.infolist() if not e.is_dir() and not _is_system_file(e.filename)]
+    total = sum(e.file_size for e in entries)
+    compressed = max(source.size(), 1)
+    if total > MAX_TOTAL or (total > MAX_RATIO * compressed and total > RATIO_FLOOR):
+        problems.append(Problem(source.name, f"The archive expands to {total / 2**20:,.0f} MB from "
+                                f"{compressed / 2**20:,.1f} MB; archives over 1 GB unpacked, or over 200 MB and 20 "
+                                "times their size, are refused (a 'zip bomb' could fill the server).",
+                                "Unpack it yourself and upload the CSV files (or import them with "
+                                "`python -m tracker import`)."))
+        return []
+    refused = [e.filename for e in entries
+               if not e.filename.lower().endswith(TABLE_SUFFIXES + SKIPPED_SUFFIXES)]
+    if refused:
+        problems.append(Problem(source.name, f"The archive holds files that are not CSV or Excel tables: "
+                                f"{', '.join(refused[:10])}{' ...' if len(refused) > 10 else ''}.",
+                                "Put only the .csv (or .xlsx) files of one dataset in the archive."))
+        return []
+    found = []
+    for entry in entries:
+        if entry.filename.lower().endswith(SKIPPED_SUFFIXES):
+            continue
+        name = f"{source.name}/{PurePosixPath(entry.filename).name}"
+        with archive.open(entry) as stream:
+            data = stream.read(MAX_TOTAL + 1)
+        if len(data) > entry.file_size:  # a header that lies about the size
+            problems.append(Problem(source.name, f"{entry.filename} is larger than the archive says.",
+                                    "Unpack the archive yourself and upload the CSV files."))
+            return []
+        item = Source(name, data=data)
+        if entry.filename.lower().endswith(".xlsx"):
+            converted = workbook_csv(item, problems)
+            if converted is not None:
+                found.append(converted)
+        else:
+            found.append(item)
+    if not found and not problems:
+        problems.append(Problem(source.name, "The archive holds no CSV or Excel files.",
+                                "Put the .csv files of the dataset in the archive."))
+    return found
+
+
+def _is_system_file(name: str) -> bool:
+    base = PurePosixPath(name).name
+    return name.startswith("__MACOSX/") or base.startswith("._") or base in (".DS_Store", "Thumbs.db")
+
+
+def workbook_csv(source: Source, problems: list[Problem], sheet: str | None = None) -> Source | None:
+    """One sheet of an .xlsx workbook (the chosen one, else the first) as UTF-8 CSV, rows as in the sheet."""
+    from openpyxl import load_workbook
+
+    wanted = sheet or _SHEET.get()
+    try:
+        book = load_workbook(source.open(), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for broken files
+        problems.append(Problem(source.name, f"The Excel workbook could not be read ({error}).",
+                                "Open it in Excel or LibreOffice and save it again as .xlsx, or as CSV."))
+        return None
+    try:
+        if wanted is not None and wanted not in book.sheetnames:
+            problems.append(Problem(source.name, f"The workbook has no sheet named '{wanted}' (sheets: "
+                                    f"{', '.join(book.sheetnames)}).", "Choose one of the sheets listed."))
+            return None
+        name = wanted or book.sheetnames[0]
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        for row in book[name].iter_rows(values_only=True):
+            writer.writerow([_cell_text(value) for value in row])
+    finally:
+        book.close()
+    shown = source.name if wanted is None else f"{source.name} [{name}]"
+    return Source(shown, data=text.getvalue().encode("utf-8"))
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the text a CSV export would hold: dates as ISO, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
