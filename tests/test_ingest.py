@@ -433,3 +433,11 @@ def test_problems_name_the_column_as_the_file_writes_it(fresh_db, write_csv):
 def test_a_bad_date_is_reported_once_not_also_as_empty(fresh_db, write_csv):
     message = rejected(fresh_db, [write_csv("v.csv", "vote_id,date,title\nV1,31.02.2020,A\n")])
     assert "(1 problem)" in message and "is not a date" in message
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("text", ["vote_id,date,title\nV1,2020-01-01,A,lost\nV2,2020-01-01,B\n",
+                                  "vote_id,date,title\rV1,2020-01-01,A,\rV2,2020-01-01,B\r"])
+def test_extra_cells_in_the_first_data_row_are_rejected_not_dropped(fresh_db, write_csv, text):
+    message = rejected(fresh_db, [write_csv("v.csv", text)])
+    assert "v.csv, row 2: This row has 4 cells but the header has 3 columns." in message

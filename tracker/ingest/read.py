@@ -86,6 +86,7 @@ class TextLayout:
     encoding: str
     delimiter: str
     header: list[str]
+    first_row_cells: int = 0    # cells in the first data row (pandas would silently drop any beyond the header)
 
 
 def sniff(source: Source) -> TextLayout:
@@ -112,11 +113,18 @@ def sniff(source: Source) -> TextLayout:
     except (csv.Error, StopIteration):
         header = []
     header = [cell.strip() for cell in header]
+    first_row_cells = 0
+    try:
+        records = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
+        next(records, None)
+        first_row_cells = len(next(records, []))
+    except csv.Error:
+        pass  # pandas reports a malformed row when it reads it
     printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text_head)
     if printable < 0.95 * len(text_head):
         raise ImportRejected([Problem(source.name, "This is not a CSV text file: most of it is not readable text.",
                                       "Save the data as CSV (UTF-8, comma-separated) and upload that.")])
-    return TextLayout(encoding=encoding, delimiter=delimiter, header=header)
+    return TextLayout(encoding=encoding, delimiter=delimiter, header=header, first_row_cells=first_row_cells)
 
 
 def _detect_encoding(source: Source) -> str:
@@ -150,6 +158,8 @@ def _detect_delimiter(header_line: str) -> str:
 def read_chunks(source: Source, layout: TextLayout, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
     """The data rows as DataFrames of stripped strings, each with a `_row` column (the spreadsheet row number)."""
     names = [f"c{i}" for i in range(len(layout.header))]
+    if layout.first_row_cells > len(names):
+        raise ImportRejected([_too_many_cells(source.name, 2, layout.first_row_cells, len(names))])
     stream = source.open()
     try:
         reader = pd.read_csv(
@@ -181,9 +191,13 @@ def _parser_problem(file_name: str, message: str, columns: int) -> Problem:
 
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if match:
-        line = int(match.group(2))
-        return Problem(file_name, f"This row has {match.group(3)} cells but the header has {columns} columns.",
-                       "Check for an unquoted delimiter inside a cell (put the cell in double quotes) or a "
-                       "missing header column.", row=line)
+        return _too_many_cells(file_name, int(match.group(2)), int(match.group(3)), columns)
     return Problem(file_name, f"The file could not be read as CSV: {message.strip()}",
                    "Check that quotes are balanced and every row has as many cells as the header.")
+
+
+def _too_many_cells(file_name: str, row: int, cells: int, columns: int) -> Problem:
+    """A row longer than the header: its extra cells would be lost."""
+    return Problem(file_name, f"This row has {cells} cells but the header has {columns} columns.",
+                   "Check for an unquoted delimiter inside a cell (put the cell in double quotes), a delimiter at "
+                   "the end of the row, or a missing header column.", row=row)
