@@ -50,6 +50,8 @@ def _adapter_matches(layout: TextLayout) -> list[Match]:
     keys = [header_key(h) for h in layout.header]
     present = set(keys)
     found: list[Match] = []
+    if {"vote_id", "party", "position"} <= present and present & {"member_id", "member_name"}:
+        return found  # our native member votes (HowTheyVote's member_votes has no party column)
     for adapter in ADAPTERS:
         tables = [(t, required) for t, required in adapter.TABLES.items() if required <= present]
         if tables:  # within one dataset the most specific table wins

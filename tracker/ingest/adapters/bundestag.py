@@ -40,13 +40,15 @@ def slug(text: str) -> str:
 def member_ids(frame: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     """A stable id per person, and notes on the surname labels that were merged into one person.
 
-    The id is `bt-` + first name, name prefix (Titel) and surname without the bracketed place. The place in
-    brackets tells namesakes apart, so it is kept only when two labels of one such name sit in the same vote
-    (two people); otherwise labels that differ only by the place are one person whose label changed.
+    The id is `bt-` + first name, name prefix (Titel) and surname without the bracketed place, folded (case,
+    accents). The place in brackets tells namesakes apart, so it is kept only when two labels of one such name
+    sit in the same vote (two people); otherwise labels that differ only by the place or by accents are one
+    person whose label changed.
     """
     surname = frame["name"].str.replace(_PLACE, " ", regex=True).str.strip()
     person = (frame["vorname"] + " " + cell(frame, "titel") + " " + surname).map(slug)
-    label = frame["name"]
+    # The label as written: labels of one person may differ by the bracketed place or by spelling (André/Andre).
+    label = (frame["vorname"] + " " + cell(frame, "titel") + " " + frame["name"]).str.split().str.join(" ")
     pairs = pd.DataFrame({"person": person, "label": label, "vote": frame["_vote"]}).drop_duplicates()
     labels_per_person = pairs.groupby("person")["label"].nunique()
     clashing = set()
