@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from tracker import locking
+
 SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
 
 # DuckDB lets one process write at a time, with optimistic conflicts between transactions; imports and undos are
@@ -34,22 +36,25 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the tables and views that do not exist yet."""
-    con.execute(SCHEMA)
+    with locking.writing(con):  # a write: a backup copying the files meanwhile would catch it half-done
+        con.execute(SCHEMA)
 
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """A cursor inside one transaction: committed when the block ends, rolled back on any exception."""
-    cursor = con.cursor()
-    cursor.execute("begin transaction")
-    try:
-        yield cursor
-        cursor.execute("commit")
-    except BaseException:
-        cursor.execute("rollback")
-        raise
-    finally:
-        cursor.close()
+    # The cross-process lock (<db>.lock) is held for the whole transaction so a backup never copies half of it.
+    with locking.writing(con):
+        cursor = con.cursor()
+        cursor.execute("begin transaction")
+        try:
+            yield cursor
+            cursor.execute("commit")
+        except BaseException:
+            cursor.execute("rollback")
+            raise
+        finally:
+            cursor.close()
 
 
 def database_version(con: duckdb.DuckDBPyConnection) -> int:

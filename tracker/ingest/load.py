@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from tracker import store
+from tracker import limits, store
 from tracker.ingest import formats as F
 from tracker.ingest.problems import ImportRejected, Problem, rows_text
 from tracker.ingest.read import Source, read_chunks, sniff
@@ -134,6 +134,8 @@ def import_files(con: duckdb.DuckDBPyConnection, files: Sequence[Source | str | 
     sources = [f if isinstance(f, Source) else Source.from_path(f) for f in files]
     if not sources:
         raise ImportRejected([Problem("(no file)", "No file was given.", "Choose one or more CSV files.")])
+    upload_limits = limits.upload_limits()
+    limits.check_upload_size(sources, upload_limits)  # before any byte is read (the checksum reads them all)
     report = ImportReport(dry_run=dry_run)
     sha256 = sources[0].sha256() if len(sources) == 1 else hashlib.sha256(
         "".join(s.sha256() for s in sources).encode()).hexdigest()
@@ -142,6 +144,7 @@ def import_files(con: duckdb.DuckDBPyConnection, files: Sequence[Source | str | 
     inputs = prepare_inputs(sources, problems)
     if problems:
         raise ImportRejected(problems)
+    inputs = limits.limit_rows(inputs, upload_limits)
     try:
         with store.WRITE_LOCK, store.transaction(con) as cursor:
             previous = store.find_batch_by_sha256(cursor, sha256)
