@@ -1,0 +1,88 @@
+"""Ideal points: recovery of known positions from synthetic votes, the selection thresholds and the sign."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tracker import ideal_points as ideal
+from tracker import metrics
+
+
+def synthetic_votes(members: int, votes: int, dims: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Votes drawn from a logistic model around known positions; 10 % of cells missing."""
+    rng = np.random.default_rng(seed)
+    truth = rng.normal(size=(members, dims))
+    slopes = rng.normal(size=(votes, dims)) * 2.5
+    cuts = rng.normal(size=votes)
+    chance = 1 / (1 + np.exp(-(cuts + truth @ slopes.T)))
+    matrix = np.where(rng.random((members, votes)) < chance, 1, -1).astype(np.int8)
+    matrix[rng.random((members, votes)) < 0.10] = 0
+    return matrix, truth
+
+
+def explained(fitted: np.ndarray, truth: np.ndarray) -> float:
+    """R² of a true coordinate regressed on both fitted dimensions (the 2-D fit is identified up to rotation)."""
+    design = np.column_stack([np.ones(len(fitted)), fitted])
+    coef, *_ = np.linalg.lstsq(design, truth, rcond=None)
+    residual = truth - design @ coef
+    return 1 - (residual ** 2).sum() / ((truth - truth.mean()) ** 2).sum()
+
+
+def test_first_dimension_recovers_one_dimensional_positions():
+    matrix, truth = synthetic_votes(120, 300, 1, seed=3)
+    fit = ideal.fit(matrix)
+    assert abs(np.corrcoef(fit.points[:, 0], truth[:, 0])[0, 1]) >= 0.95
+
+
+def test_two_dimensions_recover_two_dimensional_positions():
+    matrix, truth = synthetic_votes(150, 500, 2, seed=5)
+    fit = ideal.fit(matrix)
+    assert explained(fit.points, truth[:, 0]) >= 0.9 and explained(fit.points, truth[:, 1]) >= 0.9
+
+
+def test_refinement_fits_better_than_the_spectral_start():
+    matrix, truth = synthetic_votes(100, 300, 1, seed=11)
+    spectral = ideal.fit(matrix, iterations=0).points[:, 0]
+    refined = ideal.fit(matrix).points[:, 0]
+    assert abs(np.corrcoef(refined, truth[:, 0])[0, 1]) > abs(np.corrcoef(spectral, truth[:, 0])[0, 1])
+
+
+def test_lopsided_votes_and_members_with_few_votes_are_left_out():
+    matrix, _ = synthetic_votes(60, 100, 1, seed=7)
+    matrix[:, 0] = 1                 # unanimous
+    matrix[:, 1] = 1
+    matrix[0, 1] = -1                # 1 of 60 against: 1.7 % < 2.5 %
+    matrix[:, 2] = 1
+    matrix[:2, 2] = -1               # 2 of 60 against: 3.3 % is kept
+    matrix[5, 20:] = 0               # member 5 voted on 20 votes, 3 of them dropped → 17 < 20
+    members, votes = ideal.select(matrix)
+    assert not votes[0] and not votes[1] and votes[2]
+    assert not members[5] and members.sum() == 59
+    fit = ideal.fit(matrix)
+    assert np.isnan(fit.points[5]).all() and fit.votes_used[5] == 0
+
+
+def test_sign_puts_the_named_party_on_the_right():
+    matrix, truth = synthetic_votes(80, 200, 1, seed=13)
+    for right in (truth[:, 0] > 0, truth[:, 0] < 0):
+        fit = ideal.fit(matrix, right=right)
+        assert fit.points[right, 0].mean() > 0 and fit.points[right, 1].mean() >= 0
+
+
+def test_points_lie_in_the_unit_circle():
+    matrix, _ = synthetic_votes(50, 150, 2, seed=17)
+    points = ideal.fit(matrix).points
+    assert np.sqrt((points ** 2).sum(axis=1)).max() <= 1 + 1e-9
+
+
+def test_too_little_data_gives_no_fit():
+    assert ideal.fit(np.ones((2, 50), dtype=np.int8)) is None
+
+
+def test_party_centroids_average_members():
+    points = pd.DataFrame({"member_id": ["a", "b", "c"], "party": ["X", "X", "Y"],
+                           "dim1": [0.2, 0.4, -0.5], "dim2": [0.0, 0.2, 0.1]})
+    centroids = metrics.party_centroids(points).set_index("party")
+    assert centroids.loc["X", "members"] == 2 and np.isclose(centroids.loc["X", "dim1"], 0.3)
+    assert np.isclose(centroids.loc["X", "dim2"], 0.1) and centroids.loc["Y", "dim1"] == -0.5
