@@ -139,7 +139,10 @@ def parse_majority_rule(text: str | None) -> MajorityRule | None:
 _PASSED_WORDS = ("approved", "passed", "adopted", "elected", "carried", "agreed", "accepted", "aprobado", "aprobada",
                  "aprobo", "angenommen", "adopte", "sanctioned", "disapproved", "proclaimed", "chosen")
 _FAILED_WORDS = ("rejected", "failed", "defeated", "lost", "not adopted", "not voted", "negatived", "rechazado",
-                 "rechazada", "abgelehnt", "rejete", "not passed")
+                 "rechazada", "abgelehnt", "rejete", "not passed",
+                 # Negated passing words, checked before the passing words they contain.
+                 "not approved", "not carried", "not agreed", "not accepted", "not elected", "no aprobado",
+                 "no aprobada", "no fue aprobado", "no fue aprobada", "nicht angenommen", "non adopte")
 
 
 def official_passed(result: str | None) -> bool | None:
