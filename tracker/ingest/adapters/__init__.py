@@ -75,10 +75,13 @@ def classify(source: Source, layout: TextLayout) -> Match | None:
         first = readings[0]
         first.others = tuple(r.describe() for r in readings[1:])
         return first
-    fmt, header_problems = F.detect_format(source.name, layout.header)
-    if fmt is not None:
-        return Match(NATIVE, fmt.kind)
-    return None
+    fmt, _ = F.detect_format(source.name, layout.header)
+    if fmt is None:
+        return None
+    # A party or assembly column alone does not make a parties list: most of its columns must be known.
+    if fmt.kind in (F.PARTIES, F.ASSEMBLIES) and len(fmt.ignored) * 2 > len([h for h in layout.header if h]):
+        return None
+    return Match(NATIVE, fmt.kind)
 
 
 def recognise(sources: Sequence[Source], problems: list[Problem]) -> tuple[list[Input], list[Source]]:
