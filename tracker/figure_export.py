@@ -1,0 +1,112 @@
+"""Figures to files: PNG and SVG through one long-lived kaleido browser, self-contained HTML, and their names."""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+import plotly.graph_objects as go
+
+IMAGE_FORMATS = ("png", "svg")
+MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html", "csv": "text/csv",
+              "parquet": "application/vnd.apache.parquet"}
+EXPORT_WIDTH, EXPORT_HEIGHT = 1100, 650
+SOURCE_LINE = "Source: parliamentary vote tracker"
+
+HOW_TO_ENABLE = ("PNG and SVG downloads need Chrome or Chromium. Install it (Debian/Ubuntu: `apt-get install "
+                 "chromium`; elsewhere: `kaleido_get_chrome`) or point the environment variable BROWSER_PATH at "
+                 "its executable, then restart the dashboard. HTML and CSV downloads work without it.")
+
+# One browser serves every export of the process: kaleido's sync server keeps it open between calls. Its request
+# queue is not safe for concurrent callers (Streamlit runs sessions on threads), so calls go one at a time.
+_EXPORT_LOCK = threading.Lock()
+_server_started = False
+
+
+class ImageExportUnavailable(RuntimeError):
+    """No Chrome/Chromium was found for kaleido; the message says how to enable PNG/SVG export."""
+
+
+def browser_path() -> str | None:
+    """The Chrome/Chromium kaleido would use (BROWSER_PATH first), or None when there is none."""
+    from choreographer.browsers.chromium import Chromium
+
+    try:
+        return Chromium.find_browser(skip_local=False)
+    except Exception:  # noqa: BLE001 - a failed search means: no browser
+        return None
+
+
+def slug(text: object) -> str:
+    """Lower-case ASCII words joined by hyphens, for file names."""
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def file_name(chart: str, filters: Iterable[object], extension: str) -> str:
+    """`chart_filter_filter.ext`, e.g. party-alignment_an-2015_2022-12-01_2022-12-31.png (empty filters skipped)."""
+    parts = [slug(chart)] + [slug(f.isoformat() if isinstance(f, date) else f) for f in filters if f]
+    name = "_".join(p for p in parts if p)[:150]
+    return f"{name or 'chart'}.{extension}"
+
+
+def for_export(fig: go.Figure, title: str, filters_text: str, source: str = SOURCE_LINE) -> go.Figure:
+    """A copy of the figure that carries its title, the filters and a source line, for a file read on its own."""
+    exported = go.Figure(fig)
+    top = int(exported.layout.margin.t or 60)
+    bottom = int(exported.layout.margin.b or 40)
+    subtitle = html.escape(filters_text) if filters_text else ""
+    exported.update_layout(
+        title=dict(text=f"{html.escape(title)}<br><sup>{subtitle}</sup>" if subtitle else html.escape(title),
+                   x=0, xanchor="left"),
+        margin=dict(t=max(top, 90), b=bottom + 50))
+    exported.add_annotation(text=html.escape(source), xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                            yanchor="top", yshift=-(bottom + 15), showarrow=False, font=dict(size=11, color="#555555"))
+    return exported
+
+
+def html_bytes(fig: go.Figure) -> bytes:
+    """The figure as one self-contained interactive HTML file (plotly.js embedded, works offline)."""
+    return fig.to_html(full_html=True, include_plotlyjs=True, config={"displaylogo": False}).encode("utf-8")
+
+
+def _ensure_server() -> None:
+    global _server_started
+    if _server_started:
+        return
+    import kaleido
+
+    # mathjax=False: kaleido would otherwise fetch MathJax from a CDN for every page it renders.
+    kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    _server_started = True
+
+
+def image_bytes(fig: go.Figure, file_format: str, width: int = EXPORT_WIDTH, height: int | None = None) -> bytes:
+    """The figure as PNG or SVG, rendered by the process's one kaleido browser (started on first use)."""
+    if file_format not in IMAGE_FORMATS:
+        raise ValueError(f"Unknown image format '{file_format}': use png or svg.")
+    if browser_path() is None:
+        raise ImageExportUnavailable(HOW_TO_ENABLE)
+    import kaleido
+
+    options = {"format": file_format, "width": width,
+               "height": height or int(fig.layout.height or EXPORT_HEIGHT) + 60, "scale": 2 if file_format == "png"
+               else 1}
+    with _EXPORT_LOCK:
+        _ensure_server()
+        return kaleido.calc_fig_sync(fig, opts=options)
+
+
+def stop_image_server() -> None:
+    """Close the kaleido browser (it is also closed when the process exits)."""
+    global _server_started
+    with _EXPORT_LOCK:
+        if _server_started:
+            import kaleido
+
+            kaleido.stop_sync_server(silence_warnings=True)
+            _server_started = False

@@ -1,0 +1,328 @@
+"""Reading stored votes for the dashboard: lists, one vote's details, and small summaries of metric tables."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from tracker import store
+from tracker.model import official_passed
+
+STORED_TABLES = ("votes", "party_positions", "member_votes", "members", "parties", "assemblies", "party_tallies",
+                 "import_batches", "audit_log")
+OFFICIAL_RESULTS = ("passed", "failed", "unclear")
+PARTY_POSITIONS = ("yes", "no", "abstain", "split")
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, parameters or {}).df()
+    finally:
+        cursor.close()
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> tuple | None:
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, parameters or {}).fetchone()
+    finally:
+        cursor.close()
+
+
+# --- choices for filters ------------------------------------------------------------------------------------------
+
+def assemblies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Assemblies with their names, seats and notes; assemblies named only in votes are listed too."""
+    return _frame(con, """
+        select a.assembly, coalesce(a.name, a.assembly) as name, a.seats, a.note
+        from assemblies a
+        union all
+        select distinct v.assembly, v.assembly, null, null from votes v
+        where v.assembly is not null and v.assembly not in (select assembly from assemblies)
+        order by 1""")
+
+
+def synthetic_assemblies(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of assemblies whose name or note says the data is synthetic."""
+    frame = _frame(con, """
+        select coalesce(name, assembly) as name from assemblies
+        where coalesce(name, '') ilike '%synthetic%' or coalesce(note, '') ilike '%synthetic%' order by 1""")
+    return frame["name"].astype(str).tolist()
+
+
+def parties(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every party label that is stored or appears in a vote, with its name, bloc, colour and seats."""
+    return _frame(con, """
+        select p.party, coalesce(p.name, p.party) as name, p.bloc, p.colour, p.seats from parties p
+        union all
+        select distinct v.party, v.party, null, null, null from party_votes v
+        where v.party not in (select party from parties)
+        order by 1""")
+
+
+def blocs(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Bloc names given to parties."""
+    frame = _frame(con, "select distinct bloc from parties where bloc is not null and bloc <> '' order by 1")
+    return frame["bloc"].astype(str).tolist()
+
+
+def stages(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Stage names used by votes."""
+    frame = _frame(con, "select distinct stage from votes where stage is not null and stage <> '' order by 1")
+    return frame["stage"].astype(str).tolist()
+
+
+def date_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The first and last vote date stored."""
+    row = _one(con, "select min(date), max(date) from votes")
+    return (row[0], row[1]) if row else (None, None)
+
+
+def has_member_votes(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when any member-level vote is stored."""
+    return _one(con, "select count(*) from (select 1 from member_votes limit 1)")[0] > 0
+
+
+# --- the vote list ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class VoteSearch:
+    """What the Votes page filters on; empty fields do not filter."""
+
+    text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    assembly: str | None = None
+    stage: str | None = None
+    result: str | None = None          # passed / failed / unclear (the official result as given)
+    party: str | None = None
+    party_position: str | None = None  # with party: yes / no / abstain / split
+
+
+def official_result_class(result: object) -> str:
+    """passed / failed / unclear for an official result as given."""
+    verdict = official_passed(None if result is None or pd.isna(result) else str(result))
+    return "unclear" if verdict is None else ("passed" if verdict else "failed")
+
+
+def search_votes(con: duckdb.DuckDBPyConnection, search: VoteSearch) -> pd.DataFrame:
+    """Votes matching the search, newest first, with their effective tallies and the official result's class."""
+    if search.result is not None and search.result not in OFFICIAL_RESULTS:
+        raise ValueError(f"Unknown result filter '{search.result}': use one of {', '.join(OFFICIAL_RESULTS)}.")
+    if search.party_position is not None and search.party_position not in PARTY_POSITIONS:
+        raise ValueError(f"Unknown party position '{search.party_position}': use one of "
+                         f"{', '.join(PARTY_POSITIONS)}.")
+    text = search.text.strip().lower()
+    frame = _frame(con, """
+        select t.vote_id, t.date, t.title, t.stage, t.assembly, t.yes, t.no, t.abstain, t.absent, t.majority,
+               t.result, t.tally_source, t.matter, t.source_url
+        from vote_tallies t
+        where ($text = '' or contains(lower(coalesce(t.title, '')), $text) or contains(lower(t.vote_id), $text)
+               or contains(lower(coalesce(t.matter, '')), $text) or contains(lower(coalesce(t.note, '')), $text))
+          and ($date_from is null or t.date >= $date_from)
+          and ($date_to is null or t.date <= $date_to)
+          and ($assembly is null or t.assembly = $assembly)
+          and ($stage is null or t.stage = $stage)
+          and ($party is null or exists (select 1 from party_votes p where p.vote_id = t.vote_id
+               and p.party = $party and ($position is null or p.position = $position)))
+        order by t.date desc nulls last, t.vote_id desc""",
+        {"text": text, "date_from": search.date_from, "date_to": search.date_to, "assembly": search.assembly,
+         "stage": search.stage, "party": search.party, "position": search.party_position})
+    frame["official"] = [official_result_class(r) for r in frame["result"].tolist()]
+    if search.result is not None:
+        frame = frame[frame["official"] == search.result].reset_index(drop=True)
+    for column in ("yes", "no", "abstain", "absent"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+# --- one vote -----------------------------------------------------------------------------------------------------
+
+def vote_detail(con: duckdb.DuckDBPyConnection, vote_id: str) -> dict | None:
+    """One vote's stored fields and effective tallies, or None when there is no such vote."""
+    frame = _frame(con, """
+        select t.*, coalesce(a.name, t.assembly) as assembly_name
+        from vote_tallies t left join assemblies a using (assembly) where t.vote_id = $id""", {"id": vote_id})
+    if frame.empty:
+        return None
+    return {k: (None if _missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def vote_parties(con: duckdb.DuckDBPyConnection, vote_id: str) -> pd.DataFrame:
+    """Each party's effective counts and position on one vote, with its seats and how the record is known."""
+    frame = _frame(con, """
+        select p.party, p.yes, p.no, p.abstain, p.absent, p.members, p.position, p.position_label, p.source,
+               s.seats as party_seats, s.bloc
+        from party_votes p left join parties s using (party)
+        where p.vote_id = $id order by p.party""", {"id": vote_id})
+    for column in ("yes", "no", "abstain", "absent", "members", "party_seats"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def source_links(source_url: str | None) -> list[str]:
+    """The source URLs of a row (several are joined with ' ; ')."""
+    if not source_url:
+        return []
+    return [u.strip() for u in str(source_url).split(";") if u.strip()]
+
+
+def seat_groups(vote: dict, parties_on_vote: pd.DataFrame) -> tuple[pd.DataFrame, int | None, str]:
+    """Seats by party and position for the arch, the seat count, and what colours them (position or party position).
+
+    Counts per party when known (members or stated counts); else the vote's tallies without parties; else each
+    party's seats coloured by its stated position. The chart marks seats not covered as unknown.
+    """
+    counts = ("yes", "no", "abstain", "absent")
+    rows: list[dict] = []
+    with_counts = parties_on_vote[parties_on_vote[list(counts)].notna().any(axis=1)]
+    if not with_counts.empty:
+        for record in with_counts.to_dict("records"):
+            rows += [{"party": record["party"], "position": c, "seats": record[c]} for c in counts
+                     if not _missing(record[c])]
+        by_position = pd.DataFrame(rows).groupby("position")["seats"].sum() if rows else pd.Series(dtype=int)
+        for c in counts:
+            rest = (vote.get(c) or 0) - int(by_position.get(c, 0))
+            if rest > 0:
+                rows.append({"party": None, "position": c, "seats": rest})
+        basis = "position"
+    elif any(vote.get(c) is not None for c in counts):
+        rows = [{"party": None, "position": c, "seats": vote[c]} for c in counts if vote.get(c) is not None]
+        basis = "position"
+    else:
+        stated = parties_on_vote.dropna(subset=["position", "party_seats"])
+        rows = [{"party": r["party"], "position": r["position"], "seats": r["party_seats"]}
+                for r in stated.to_dict("records")]
+        basis = "party position"
+    groups = pd.DataFrame(rows, columns=["party", "position", "seats"])
+    groups["seats"] = pd.to_numeric(groups["seats"]).fillna(0).astype(int)
+    seats = vote.get("seats")
+    return groups, (int(seats) if seats is not None else None), basis
+
+
+def matter_stages(con: duckdb.DuckDBPyConnection, matter: str) -> pd.DataFrame:
+    """The votes on one matter (its stages), oldest first, with their effective tallies."""
+    frame = _frame(con, """
+        select vote_id, date, stage, title, yes, no, abstain, absent, result from vote_tallies
+        where matter = $matter order by date, vote_id""", {"matter": matter})
+    for column in ("yes", "no", "abstain", "absent"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def stage_moves(con: duckdb.DuckDBPyConnection, matter: str) -> pd.DataFrame:
+    """Each party's position at each stage of a matter (columns in stage order) and whether it moved."""
+    frame = _frame(con, """
+        select v.vote_id, v.date, p.party, p.position
+        from party_votes p join votes v using (vote_id)
+        where v.matter = $matter order by v.date, v.vote_id, p.party""", {"matter": matter})
+    if frame.empty:
+        return pd.DataFrame(columns=["party", "moved"])
+    order = frame.drop_duplicates("vote_id")["vote_id"].tolist()
+    wide = frame.pivot_table(index="party", columns="vote_id", values="position", aggfunc="first").reindex(
+        columns=order)
+    known = wide.apply(lambda row: row.dropna().nunique() > 1, axis=1)
+    wide["moved"] = known
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+# --- summaries of metric tables -----------------------------------------------------------------------------------
+
+def headline(outcomes: pd.DataFrame) -> dict[str, object]:
+    """Votes, share passed (of votes whose result could be recomputed), average turnout and date range.
+
+    Turnout of a vote = (yes + no + abstain) / seats, for votes where all three counts and the seats are known.
+    """
+    passed = outcomes["passed"].dropna()
+    known = outcomes.dropna(subset=["yes", "no", "abstain", "seats"])
+    known = known[known["seats"] > 0]
+    turnout = ((known["yes"] + known["no"] + known["abstain"]) / known["seats"]).astype(float)
+    dates = pd.to_datetime(outcomes["date"]).dropna()
+    return {
+        "votes": len(outcomes),
+        "share_passed": float(passed.astype(bool).mean()) if len(passed) else None,
+        "votes_with_result": len(passed),
+        "average_turnout": float(turnout.mean()) if len(turnout) else None,
+        "votes_with_turnout": len(turnout),
+        "first_date": dates.min().date() if len(dates) else None,
+        "last_date": dates.max().date() if len(dates) else None,
+    }
+
+
+PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def outcomes_by_period(outcomes: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Votes passed, failed and of unknown result (counts not known) per month, quarter or year."""
+    if period not in PERIOD_FREQUENCIES:
+        raise ValueError(f"Unknown period '{period}': use month, quarter or year.")
+    dated = outcomes.dropna(subset=["date"]).copy()
+    if dated.empty:
+        return pd.DataFrame(columns=["period", "passed", "failed", "unknown"])
+    dated["period"] = pd.to_datetime(dated["date"]).dt.to_period(PERIOD_FREQUENCIES[period]).dt.start_time.dt.date
+    dated["outcome"] = dated["passed"].map({True: "passed", False: "failed"}).fillna("unknown")
+    counts = dated.pivot_table(index="period", columns="outcome", values="vote_id", aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=["passed", "failed", "unknown"], fill_value=0).reset_index()
+    counts.columns.name = None
+    return counts
+
+
+def cohesion_by_party(cohesion: pd.DataFrame) -> pd.DataFrame:
+    """Mean Rice and Agreement Index per party over the votes where each is known, with those vote counts."""
+    columns = ["party", "votes", "mean_rice", "rice_votes", "mean_agreement_index", "agreement_votes"]
+    if cohesion.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = cohesion.groupby("party", sort=True)
+    summary = pd.DataFrame({
+        "votes": grouped["vote_id"].count(),
+        "mean_rice": grouped["rice"].mean(),
+        "rice_votes": grouped["rice"].count(),
+        "mean_agreement_index": grouped["agreement_index"].mean(),
+        "agreement_votes": grouped["agreement_index"].count(),
+    }).reset_index()
+    return summary[columns]
+
+
+# --- downloads ----------------------------------------------------------------------------------------------------
+
+def stored_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+    """A stored table by name (from STORED_TABLES only)."""
+    if table not in STORED_TABLES:
+        raise ValueError(f"Unknown table '{table}': use one of {', '.join(STORED_TABLES)}.")
+    return _frame(con, f"select * from {table}")
+
+
+def database_snapshot(con: duckdb.DuckDBPyConnection) -> bytes:
+    """A consistent copy of the whole database as the bytes of a DuckDB file."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "tracker.duckdb"
+        cursor = con.cursor()
+        try:
+            source = cursor.execute("select current_database()").fetchone()[0]
+            cursor.execute(f"attach '{target}' as snapshot")
+            try:
+                cursor.execute(f'copy from database "{source}" to snapshot')
+            finally:
+                cursor.execute("detach snapshot")
+        finally:
+            cursor.close()
+        return target.read_bytes()
+
+
+def database_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The store's version (changes on every import and undo), for keying caches."""
+    return store.database_version(con)

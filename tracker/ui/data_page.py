@@ -1,0 +1,199 @@
+"""Data: upload CSV files (preview, detected format, validation, import with progress), history with undo, downloads."""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+
+import pandas as pd
+import streamlit as st
+
+from tracker import access, queries, store
+from tracker.export import table_bytes
+from tracker.ingest import ImportRejected, Source, import_files
+from tracker.ingest.load import prepare_inputs
+from tracker.ingest.problems import Problem
+from tracker.ingest.read import sniff
+from tracker.ui import data
+
+PREVIEW_ROWS = 10
+
+
+def _secrets() -> dict:
+    """st.secrets as a dict; empty when there is no secrets file."""
+    try:
+        return {k: st.secrets[k] for k in st.secrets}
+    except Exception:  # noqa: BLE001 - Streamlit raises several kinds of error when no secrets file exists
+        return {}
+
+
+def _may_write(policy: access.UploadPolicy) -> bool:
+    """Whether this session may import and undo; asks for the editor password when the policy needs it."""
+    if policy.mode == access.OFF:
+        st.info(f"Uploading is switched off ({policy.source}). The data can be browsed and downloaded.")
+        return False
+    if policy.mode == access.OPEN:
+        return True
+    if st.session_state.get("editor"):
+        return True
+    with st.form("editor_login"):
+        attempt = st.text_input("Editor password", type="password", key="d_password")
+        submitted = st.form_submit_button("Unlock uploads")
+    if submitted:
+        if data.password_attempts().check(policy, attempt):
+            st.session_state["editor"] = True
+            st.rerun()
+        st.error("That is not the editor password.")
+    st.caption("Uploading and undo are limited to editors.")
+    return False
+
+
+def render() -> None:
+    """Draw the Data page."""
+    st.title("Data")
+    try:
+        policy = access.upload_policy(os.environ, _secrets())
+    except access.AccessSettingError as bad:
+        st.error(str(bad))
+        policy = access.UploadPolicy(access.OFF, source="a setting that could not be read")
+    may_write = _may_write(policy)
+    if may_write:
+        _upload(editor=policy.mode == access.PASSWORD)
+    _history(may_write, editor=policy.mode == access.PASSWORD)
+    _downloads()
+
+
+# --- upload -------------------------------------------------------------------------------------------------------
+
+def _upload(editor: bool) -> None:
+    st.subheader("Upload vote files")
+    st.caption("CSV files in one of the formats of docs/data-format.md: vote tallies, party positions, member votes, "
+               "parties, assemblies. Several files are imported together as one batch.")
+    files = st.file_uploader("Drop CSV files here", accept_multiple_files=True, key="d_upload")
+    if not files:
+        return
+    sources = [Source(f.name, data=f.getvalue()) for f in files]
+    for source in sources:
+        _preview(source)
+    check = _dry_run(sources)
+    if isinstance(check, list):
+        st.error(f"The upload cannot be imported: {len(check)} problem{'s' if len(check) != 1 else ''} found. "
+                 "Nothing was changed in the database.")
+        st.dataframe(problems_table(check), hide_index=True, key="d_problems")
+        return
+    st.text(check)
+    if st.button("Import", type="primary", key="d_import"):
+        bar = st.progress(0.0, text="Reading the files")
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        try:
+            report = import_files(data.connection(), sources, editor=editor, progress=progress)
+        except ImportRejected as rejected:
+            bar.empty()
+            st.error("The upload was rejected; nothing was changed in the database.")
+            st.dataframe(problems_table(rejected.problems), hide_index=True, key="d_problems_import")
+            return
+        bar.progress(1.0, text="Done")
+        data.clear_caches()
+        st.session_state.pop("d_checked", None)
+        st.success("Imported." if report.batch_id else "Nothing new was imported.")
+        st.text(report.text())
+
+
+def problems_table(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as rows: file, row, column, what is wrong and the fix."""
+    return pd.DataFrame([{"file": p.file, "row": p.row, "column": p.column, "problem": p.message, "fix": p.fix}
+                         for p in problems], columns=["file", "row", "column", "problem", "fix"]).astype(
+        {"row": "Int64"})
+
+
+def _preview(source: Source) -> None:
+    with st.expander(f"{source.name}: first rows", expanded=True):
+        try:
+            layout = sniff(source)
+            frame = pd.read_csv(io.BytesIO(source.data or b""), encoding=layout.encoding, sep=layout.delimiter,
+                                nrows=PREVIEW_ROWS, dtype=str, keep_default_na=False)
+        except ImportRejected as rejected:
+            st.text("\n".join(str(p) for p in rejected.problems))
+            return
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as bad:
+            st.text(f"The first rows could not be shown: {bad}")
+            return
+        problems: list[Problem] = []
+        inputs = prepare_inputs([source], problems)
+        kinds = ", ".join(i.label or i.fmt.kind for i in inputs) or "not recognised"
+        st.text(f"Detected format: {kinds} · {layout.encoding.replace('-sig', '')}, "
+                f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}.get(layout.delimiter, layout.delimiter)}"
+                "-separated")
+        st.dataframe(frame, hide_index=True, key=f"d_preview_{source.sha256()[:12]}")
+
+
+def _dry_run(sources: list[Source]) -> str | list[Problem]:
+    """The validation report of a dry run (cached per upload and database version), or the problems found."""
+    key = (tuple(s.sha256() for s in sources), data.version())
+    cached = st.session_state.get("d_checked")
+    if cached and cached[0] == key:
+        return cached[1]
+    try:
+        result: str | list[Problem] = import_files(data.connection(), sources, dry_run=True).text()
+    except ImportRejected as rejected:
+        result = rejected.problems
+    st.session_state["d_checked"] = (key, result)
+    return result
+
+
+# --- history and undo ---------------------------------------------------------------------------------------------
+
+def _history(may_write: bool, editor: bool) -> None:
+    st.subheader("Import history")
+    batches = store.list_batches(data.connection())
+    if batches.empty:
+        st.info("Nothing has been imported yet.")
+        return
+    st.dataframe(batches.drop(columns=["sha256"]), hide_index=True, key="d_batches")
+    if not may_write:
+        return
+    ids = batches["batch_id"].astype(int).tolist()
+    left, right = st.columns([2, 1])
+    with left:
+        chosen = st.selectbox("Batch to undo", ids, key="d_undo_batch",
+                              format_func=lambda b: f"{b}: {batches.set_index('batch_id').at[b, 'file_name']}")
+    with right:
+        confirm = st.checkbox("Yes, remove every row this batch added", key="d_undo_confirm")
+    if st.button("Undo batch", key="d_undo", disabled=not confirm):
+        try:
+            message = store.undo_batch(data.connection(), int(chosen), editor=editor)
+        except store.UndoRefused as refused:
+            st.error(str(refused))
+            return
+        data.clear_caches()
+        st.session_state.pop("d_checked", None)
+        st.success(message)
+
+
+# --- downloads ----------------------------------------------------------------------------------------------------
+
+def _table_download(table: str, file_format: str) -> bytes:
+    return table_bytes(queries.stored_table(data.connection(), table), file_format)
+
+
+def _downloads() -> None:
+    st.subheader("Download the data")
+    counts = store.table_counts(data.connection())
+    left, middle, right = st.columns([2, 1, 2])
+    with left:
+        table = st.selectbox("Table", queries.STORED_TABLES, key="d_table",
+                             format_func=lambda t: f"{t} ({counts[t]:,} rows)" if t in counts else t)
+    with middle:
+        file_format = st.radio("Format", ("csv", "parquet"), key="d_format", horizontal=True)
+    with right:
+        st.download_button(f"Download {table}.{file_format}", key="d_table_download", on_click="ignore",
+                           data=functools.partial(_table_download, table, file_format),
+                           file_name=f"{table}.{file_format}",
+                           mime="text/csv" if file_format == "csv" else "application/vnd.apache.parquet")
+        st.download_button("Download the whole database (DuckDB file)", key="d_database_download",
+                           on_click="ignore", data=functools.partial(queries.database_snapshot, data.connection()),
+                           file_name="tracker.duckdb", mime="application/octet-stream")

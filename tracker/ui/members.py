@@ -1,0 +1,53 @@
+"""Members: participation, loyalty, rebellions and a 2-D map (when member votes exist)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker import charts
+from tracker.ui import data, filters, widgets
+from tracker.ui.parties import party_filters
+
+
+def render() -> None:
+    """Draw the Members page."""
+    st.title("Members")
+    if data.is_empty():
+        widgets.empty_database_message()
+        return
+    if not data.read("has_member_votes"):
+        st.info("No member-level votes are stored (only vote tallies and party positions), so there is nothing to "
+                "show per member. Upload a member votes file on the Data page.")
+        return
+    chosen, names, colours = party_filters()
+    text = filters.describe(chosen, names)
+    try:
+        stats = data.metric("member_stats", chosen)
+        rebels = data.metric("rebellions", chosen)
+    except ValueError as bad:
+        st.warning(str(bad))
+        return
+    if stats.empty:
+        st.info("No member voted on the votes matching these filters.")
+        return
+    title = "Members: participation and loyalty to party"
+    widgets.chart(charts.member_scatter(stats, colours, title), stats, "member-participation-loyalty", title,
+                  filters.name_parts(chosen), text, key="members_scatter")
+    st.dataframe(stats.sort_values(["party", "name"]), hide_index=True, key="members_table",
+                 column_config={"participation": st.column_config.NumberColumn(format="percent"),
+                                "loyalty": st.column_config.NumberColumn(format="percent")})
+    st.subheader("Rebellions")
+    if rebels.empty:
+        st.caption("No member voted against their party's position on these votes.")
+    else:
+        st.caption(f"{len(rebels):,} votes cast against the member's party position.")
+        st.dataframe(rebels, hide_index=True, key="members_rebellions")
+    st.subheader("Where members stand")
+    try:
+        points, centroids = data.ideal_points(chosen)
+    except ValueError as bad:
+        st.info(f"The map cannot be drawn: {bad}")
+        return
+    title = "Members placed by their votes (two dimensions)"
+    widgets.chart(charts.ideal_points_map(points, centroids, colours, title), points, "member-map", title,
+                  filters.name_parts(chosen), text, key="members_map")

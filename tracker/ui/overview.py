@@ -1,0 +1,63 @@
+"""Overview: headline figures, outcomes over time and the latest votes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker import charts, queries
+from tracker.metrics import Filters
+from tracker.ui import data, filters, widgets
+
+
+def assembly_choices() -> tuple[list[str], dict[str, str]]:
+    """Assembly ids and their display names."""
+    frame = data.read("assemblies")
+    ids = frame["assembly"].astype(str).tolist()
+    return ids, dict(zip(ids, frame["name"].astype(str), strict=True))
+
+
+def render() -> None:
+    """Draw the Overview page."""
+    st.title("Overview")
+    if data.is_empty():
+        widgets.empty_database_message()
+        return
+    ids, names = assembly_choices()
+    base = filters.common(ids, names)
+    period = filters.period()
+    chosen = Filters(assembly=base.assembly, date_from=base.date_from, date_to=base.date_to, period=period)
+    try:
+        outcomes = data.metric("outcomes", chosen)
+    except ValueError as bad:
+        st.warning(str(bad))
+        return
+    if outcomes.empty:
+        st.info("No vote matches these filters. Widen the date range or choose another assembly.")
+        return
+    figures = queries.headline(outcomes)
+    a, b, c, d, e = st.columns(5)
+    a.metric("Votes", f"{figures['votes']:,}")
+    share = figures["share_passed"]
+    b.metric("Share passed", "unknown" if share is None else f"{share:.0%}",
+             help=f"Of the {figures['votes_with_result']} votes whose counts are known well enough to recompute the "
+                  "result under their majority rule.")
+    turnout = figures["average_turnout"]
+    c.metric("Average turnout", "unknown" if turnout is None else f"{turnout:.0%}",
+             help=f"(yes + no + abstain) / seats, averaged over the {figures['votes_with_turnout']} votes where all "
+                  "of these are known.")
+    d.metric("First vote", str(figures["first_date"] or "unknown"))
+    e.metric("Last vote", str(figures["last_date"] or "unknown"))
+    unknown = int(outcomes["passed"].isna().sum())
+    if unknown:
+        st.caption(f"{unknown} of {len(outcomes)} votes have counts that are not known well enough to recompute "
+                   "their result; they are shown as 'Unknown' below.")
+    by_period = queries.outcomes_by_period(outcomes, period)
+    title = f"Votes passed and failed by {period}"
+    widgets.chart(charts.outcomes_over_time(by_period, title), by_period, f"outcomes-by-{period}", title,
+                  filters.name_parts(chosen), filters.describe(chosen, names), key="overview_outcomes")
+    st.subheader("Latest votes")
+    latest = outcomes.sort_values(["date", "vote_id"], ascending=False).head(15)
+    st.dataframe(latest[["date", "vote_id", "title", "yes", "no", "abstain", "absent", "rule", "passed",
+                         "official_result"]], hide_index=True, key="overview_latest",
+                 column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
+    st.page_link("tracker/ui/pages/votes.py", label="Search all votes", icon=":material/search:")

@@ -1,0 +1,61 @@
+"""Trends: cohesion or alignment by month, quarter or year, for chosen parties."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from tracker import charts
+from tracker.ui import data, filters, widgets
+from tracker.ui.parties import party_filters, reference_label
+
+MEASURES = {
+    "agreement_index": "Cohesion: Agreement Index",
+    "rice": "Cohesion: Rice index",
+    "reference": "Alignment with the reference party or bloc",
+    "pairs": "Alignment between pairs of the chosen parties",
+}
+
+
+def render() -> None:
+    """Draw the Trends page."""
+    st.title("Trends")
+    if data.is_empty():
+        widgets.empty_database_message()
+        return
+    chosen, names, colours = party_filters()
+    measure = filters.choice("Measure", "measure", list(MEASURES), "t_measure", "Cohesion: Agreement Index",
+                             format_func=MEASURES.get, sidebar=False) or "agreement_index"
+    text = filters.describe(chosen, names, period=chosen.period)
+    parts = filters.name_parts(chosen, chosen.period)
+    try:
+        if measure in ("agreement_index", "rice"):
+            frame = data.metric("cohesion_trend", chosen)
+            value, count = ("mean_agreement_index", "agreement_votes") if measure == "agreement_index" else (
+                "mean_rice", "rice_votes")
+            title = f"{MEASURES[measure]} by {chosen.period}"
+            fig = charts.trend_lines(frame, value, "party", colours, title, "mean index (1 = fully united)", count)
+        elif measure == "reference":
+            if chosen.reference is None:
+                st.info("Choose a reference party or bloc in the sidebar.")
+                return
+            frame = data.metric("alignment_with_reference", chosen)
+            title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
+            parts.append(chosen.reference)
+            fig = charts.trend_lines(frame, "agreement", "party", colours, title, "share of votes with the same "
+                                     "position", "votes_compared")
+        else:
+            if len(chosen.parties) < 2:
+                st.info("Choose two or more parties in the sidebar to compare their alignment over time.")
+                return
+            frame = data.metric("alignment_trend", chosen).copy()
+            frame["pair"] = frame["party_a"].astype(str) + " and " + frame["party_b"].astype(str)
+            title = f"Alignment between parties by {chosen.period}"
+            fig = charts.trend_lines(frame, "agreement", "pair", {}, title, "share of votes with the same position",
+                                     "votes_compared")
+    except ValueError as bad:
+        st.warning(str(bad))
+        return
+    if frame.empty:
+        st.info("No data for this measure with these filters. Widen the date range or choose other parties.")
+    widgets.chart(fig, frame, f"trend-{measure}", title, parts, text, key="trends_chart")
+    st.dataframe(frame, hide_index=True, key="trends_table")

@@ -1,0 +1,85 @@
+"""Shared pieces of the pages: safe text, charts with their downloads, banners."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from tracker import figure_export
+from tracker.export import table_bytes
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
+
+
+def md_escape(text: object) -> str:
+    """Text from uploads escaped so that markdown shows it as written (no links, HTML, maths or formatting)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+def heading(text: object, level: int = 3) -> None:
+    """A heading whose text comes from uploads."""
+    st.markdown("#" * level + " " + md_escape(text))
+
+
+def source_links(urls: Sequence[str]) -> None:
+    """Source URLs as links when they are plain http(s) addresses, else as text."""
+    if not urls:
+        st.caption("No source recorded.")
+        return
+    lines = []
+    for url in urls:
+        if _SAFE_URL.match(url):
+            lines.append(f"- [{md_escape(url)}]({url})")
+        else:
+            lines.append(f"- {md_escape(url)}")
+    st.markdown("\n".join(lines))
+
+
+@st.cache_resource(show_spinner=False)
+def _image_export_problem() -> str | None:
+    return None if figure_export.browser_path() else figure_export.HOW_TO_ENABLE
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_parts: Sequence[object],
+          filters_text: str, key: str) -> None:
+    """A chart with PNG, SVG, HTML and CSV (the data it shows) downloads next to it."""
+    st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
+    exported = figure_export.for_export(fig, title, filters_text)
+    problem = _image_export_problem()
+    row = st.container(horizontal=True, gap="small", key=f"{key}_downloads")
+    with row:
+        for fmt in ("png", "svg"):
+            if problem is None:
+                st.download_button(
+                    fmt.upper(), data=functools.partial(figure_export.image_bytes, exported, fmt),
+                    file_name=figure_export.file_name(name, filter_parts, fmt), mime=figure_export.MIME_TYPES[fmt],
+                    key=f"{key}_{fmt}", on_click="ignore", help=f"Download the chart as {fmt.upper()}")
+            else:
+                st.button(fmt.upper(), disabled=True, key=f"{key}_{fmt}", help=problem)
+        st.download_button("HTML", data=functools.partial(figure_export.html_bytes, exported),
+                           file_name=figure_export.file_name(name, filter_parts, "html"), mime="text/html",
+                           key=f"{key}_html", on_click="ignore", help="Interactive chart in one HTML file")
+        st.download_button("CSV", data=table_bytes(data, "csv"),
+                           file_name=figure_export.file_name(name, filter_parts, "csv"), mime="text/csv",
+                           key=f"{key}_csv", on_click="ignore", help="The data this chart shows")
+    if problem is not None:
+        st.caption(problem)
+
+
+def banner_if_synthetic(names: Sequence[str]) -> None:
+    """A visible warning when any stored assembly is synthetic (demo) data."""
+    if names:
+        st.warning("Synthetic data: " + md_escape(", ".join(names)) + " is generated demo data, not a real "
+                   "parliament's record. Do not publish numbers from it.", icon="⚠️")
+
+
+def empty_database_message() -> None:
+    """What to do when no vote is stored."""
+    st.info("No votes are stored yet. Open the Data page to upload vote files, or rebuild the sample with "
+            "`python -m tracker init`.")
