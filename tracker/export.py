@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Sequence
 
@@ -47,7 +48,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
-    """A DataFrame as CSV (UTF-8, formulas neutralised), Parquet or JSON records."""
+    """A DataFrame as CSV (UTF-8, formulas neutralised), Parquet or JSON records; dates stay dates (YYYY-MM-DD)."""
+    frame = _dates_as_dates(frame)
     if file_format == "csv":
         return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
     if file_format == "parquet":
@@ -55,5 +57,28 @@ def table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
         frame.to_parquet(buffer, index=False)
         return buffer.getvalue()
     if file_format == "json":
-        return frame.to_json(orient="records", date_format="iso", force_ascii=False, indent=1).encode("utf-8")
+        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        return json.dumps(records, ensure_ascii=False, indent=1, default=_json_value).encode("utf-8")
     raise ValueError(f"Unknown format '{file_format}': use csv, parquet or json.")
+
+
+def _dates_as_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Timestamp columns that only hold midnights (DuckDB dates read by pandas) as dates."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_datetime64_any_dtype(values) and getattr(values.dt, "tz", None) is None:
+            present = values.dropna()
+            if (present == present.dt.normalize()).all():
+                out[column] = pd.Series([v.date() if pd.notna(v) else None for v in values], index=values.index,
+                                        dtype=object)
+    return out
+
+
+def _json_value(value: object) -> object:
+    """JSON for what json cannot write itself: dates and times as ISO text, numpy numbers as numbers."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
