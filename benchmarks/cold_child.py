@@ -7,6 +7,7 @@ import time
 STARTED = time.perf_counter()
 
 import json  # noqa: E402
+import os  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -38,10 +39,12 @@ def render(name: str) -> dict:
     if name != "app.py":
         app.switch_page(name)
     app.run()
-    problems = [str(e.value) for e in app.exception]
-    return {"seconds": time.perf_counter() - STARTED, "exceptions": problems}
+    seconds = time.perf_counter() - STARTED
+    return {"seconds": seconds, "titles": [t.value for t in app.title],
+            "exceptions": [str(e.value) for e in app.exception]}
 
 
 if __name__ == "__main__":
     db, what, name = sys.argv[1:4]
+    os.environ["TRACKER_DB"] = db  # the app finds its database here
     print(json.dumps(render(name) if what == "render" else data(db, what, name)))

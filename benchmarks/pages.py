@@ -1,28 +1,80 @@
 """What data each dashboard page loads: the non-UI functions its script calls, timed together as the page's data.
 
-Kept by hand from reading tracker/ui (a page's cached readers in tracker/ui/data.py call these); the benchmark test
-checks that every function listed here exists, so a renamed function cannot silently drop out of the benchmark.
+Kept by hand from reading tracker/ui (pages call these through the cached readers of tracker/ui/data.py); the
+benchmark test checks that every function listed here exists and that PAGES and the loaders name the same pages.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 from common import PROJECT, Window
 
-from tracker import metrics
+from tracker import metrics, queries
 
-# page title -> dotted names of the functions it calls after a filter change (each takes (con, Filters)).
+# Each page's data after a filter change: the functions its script calls through tracker/ui/data.py (read from
+# tracker/ui/*.py). Readers that do not depend on the filters (party lists, date bounds) are cached and left out.
 PAGES: dict[str, list[str]] = {
-    "Votes": ["tracker.metrics.outcomes"],
-    "Parties": ["tracker.metrics.cohesion", "tracker.metrics.cohesion_trend", "tracker.metrics.pivotal_parties"],
-    "Alignment": ["tracker.metrics.party_alignment", "tracker.metrics.alignment_trend",
-                  "tracker.metrics.alignment_with_reference"],
-    "Members": ["tracker.metrics.member_stats", "tracker.metrics.rebellions"],
-    "Ideal points": ["tracker.metrics.ideal_points"],
+    "Overview": ["tracker.metrics.outcomes", "tracker.queries.headline", "tracker.queries.outcomes_by_period"],
+    "Votes: search": ["tracker.queries.search_votes"],
+    "Votes: one vote": ["tracker.queries.vote_detail", "tracker.metrics.outcomes", "tracker.queries.vote_parties",
+                        "tracker.queries.seat_groups"],
+    "Parties": ["tracker.metrics.party_alignment", "tracker.metrics.cohesion", "tracker.metrics.party_position_grid",
+                "tracker.queries.cohesion_by_party", "tracker.metrics.alignment_with_reference"],
+    "Trends: cohesion": ["tracker.metrics.cohesion_trend"],
+    "Trends: party pairs": ["tracker.metrics.alignment_trend"],
+    "Trends: reference": ["tracker.metrics.alignment_with_reference"],
+    "Members": ["tracker.metrics.member_stats", "tracker.metrics.rebellions", "tracker.metrics.ideal_points",
+                "tracker.metrics.party_centroids"],
+}
+
+
+def _overview(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:
+    outcomes = metrics.outcomes(con, f)
+    return [outcomes, queries.headline(outcomes), queries.outcomes_by_period(outcomes, f.period)]
+
+
+def _votes_search(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:
+    return [queries.search_votes(con, queries.VoteSearch(date_from=date.fromisoformat(f.date_from),
+                                                         date_to=date.fromisoformat(f.date_to)))]
+
+
+def _one_vote(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:
+    # The vote opened is the last one in the filtered range, so each filter window opens another vote.
+    vote_id = con.cursor().execute("select max(vote_id) from votes where date <= $d",
+                                   {"d": f.date_to}).fetchone()[0]
+    vote = queries.vote_detail(con, vote_id)
+    day = pd.Timestamp(vote["date"]).date()
+    outcome = metrics.outcomes(con, metrics.Filters(assembly=vote.get("assembly"), date_from=day, date_to=day))
+    parties_on_vote = queries.vote_parties(con, vote_id)
+    return [vote, outcome, parties_on_vote, queries.seat_groups(vote, parties_on_vote)]
+
+
+def _parties(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:
+    cohesion = metrics.cohesion(con, f)
+    return [metrics.party_alignment(con, f), cohesion, metrics.party_position_grid(con, f),
+            queries.cohesion_by_party(cohesion), metrics.alignment_with_reference(con, f)]
+
+
+def _members(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:
+    points = metrics.ideal_points(con, f)
+    return [metrics.member_stats(con, f), metrics.rebellions(con, f), points, metrics.party_centroids(points)]
+
+
+_LOADERS: dict[str, Callable[[duckdb.DuckDBPyConnection, metrics.Filters], list]] = {
+    "Overview": _overview,
+    "Votes: search": _votes_search,
+    "Votes: one vote": _one_vote,
+    "Parties": _parties,
+    "Trends: cohesion": lambda con, f: [metrics.cohesion_trend(con, f)],
+    "Trends: party pairs": lambda con, f: [metrics.alignment_trend(con, f)],
+    "Trends: reference": lambda con, f: [metrics.alignment_with_reference(con, f)],
+    "Members": _members,
 }
 
 
@@ -46,16 +98,11 @@ def _reference(con: duckdb.DuckDBPyConnection) -> str | None:
 def page_calls(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[Window], list]]:
     """Per page, one call that runs every query the page runs for a filter window."""
     reference = _reference(con)
-    calls = {}
-    for page, names in PAGES.items():
-        functions = [resolve(n) for n in names]
 
-        def load(window: Window, functions: list[Callable] = functions) -> list:
-            filters = metrics.Filters(date_from=window.date_from, date_to=window.date_to, reference=reference)
-            return [f(con, filters) for f in functions]
+    def call(loader: Callable) -> Callable[[Window], list]:
+        return lambda w: loader(con, metrics.Filters(date_from=w.date_from, date_to=w.date_to, reference=reference))
 
-        calls[page] = load
-    return calls
+    return {page: call(loader) for page, loader in _LOADERS.items()}
 
 
 def app_pages() -> list[str]:

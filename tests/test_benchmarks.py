@@ -67,10 +67,21 @@ def test_tiny_run_prints_a_table_with_each_page_and_metric(tiny_run):
         assert f"  {name} " in printed
 
 
-def test_every_function_a_page_lists_exists():
+def test_every_function_a_page_lists_exists_and_every_page_has_a_loader():
     for page, names in pages.PAGES.items():
         for name in names:
             assert callable(pages.resolve(name)), f"{page}: {name}"
+    assert list(pages.PAGES) == list(pages._LOADERS)
+
+
+def test_first_render_of_every_page_in_a_cold_process_runs_without_exceptions(tiny_run):
+    results, _ = tiny_run
+    renders = results["cold"]["first_render"]
+    assert set(renders) == set(pages.app_pages()) and "tracker/ui/pages/members.py" in renders
+    for name, render in renders.items():
+        assert render.get("exceptions") == [], name
+    assert renders["app.py"]["titles"] == ["Overview"]  # the default page
+    assert renders["tracker/ui/pages/members.py"]["titles"] == ["Members"]
 
 
 def test_filter_windows_are_distinct_and_inside_the_term(sample_db):
