@@ -156,5 +156,5 @@ def _export(con, args: argparse.Namespace) -> int:
         sys.stdout.write(data.decode("utf-8"))
     else:
         args.out.write_bytes(data)
-        print(f"Wrote {len(frame):,} rows to {args.out}", file=sys.stderr)
+        print(f"Wrote {len(frame):,} row{'' if len(frame) == 1 else 's'} to {args.out}", file=sys.stderr)
     return EXIT_OK
