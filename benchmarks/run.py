@@ -125,8 +125,8 @@ def metric_names() -> list[str]:
     return list(metrics.METRICS)
 
 
-def run(scale: str, work: Path, repeat: int, cold: bool) -> dict:
-    """Run every measurement at one scale and return the results."""
+def run(scale: str, work: Path, repeat: int, cold: bool, reuse: Path | None = None) -> dict:
+    """Run every measurement at one scale and return the results (reuse: the database and import of a result file)."""
     spec = SCALES[scale]
     work.mkdir(parents=True, exist_ok=True)
     results: dict = {"scale": scale, "members": spec.members, "votes": spec.votes, "parties": spec.parties,
@@ -134,12 +134,20 @@ def run(scale: str, work: Path, repeat: int, cold: bool) -> dict:
                      "when": datetime.now(UTC).isoformat(timespec="seconds")}
     print(f"Scale {scale}: {spec.members:,} members x {spec.votes:,} votes = {spec.member_votes:,} member votes",
           flush=True)
-    results["generate"], files = generate(spec, work / f"csv-{scale}")
-    print(f"  generated CSV in {results['generate']['seconds']:.1f} s", flush=True)
     db = work / f"bench-{scale}.duckdb"
-    results["import"] = import_in_child(db, files)
-    print(f"  imported in {results['import']['seconds']:.1f} s", flush=True)
-    shutil.rmtree(work / f"csv-{scale}")  # the CSV is large; the database is what the rest reads
+    if reuse is not None:
+        # Same database, same data: only the reading side is measured again (after a change to metrics or pages).
+        earlier = json.loads(reuse.read_text(encoding="utf-8"))
+        results["generate"], results["import"] = earlier["generate"], earlier["import"]
+        results["import"]["reused_from"] = f"{reuse.name} ({earlier['when']})"
+        if not db.exists():
+            raise SystemExit(f"--reuse needs the database {db} of that run.")
+    else:
+        results["generate"], files = generate(spec, work / f"csv-{scale}")
+        print(f"  generated CSV in {results['generate']['seconds']:.1f} s", flush=True)
+        results["import"] = import_in_child(db, files)
+        print(f"  imported in {results['import']['seconds']:.1f} s", flush=True)
+        shutil.rmtree(work / f"csv-{scale}")  # the CSV is large; the database is what the rest reads
 
     if cold:
         # In new processes, before this one opens the database (the app opens it for writing).
@@ -174,7 +182,7 @@ def table(results: dict) -> str:
              f"{results['machine']['cpu']}",
              f"  generate CSV       {gen['seconds']:8.1f} s   ({gen['csv_bytes'] / 1e6:,.0f} MB)",
              f"  import from CSV    {imp['seconds']:8.1f} s   {imp['rows_per_second']:,.0f} member votes/s   "
-             f"peak {imp['peak_gb']:.2f} GB",
+             f"peak {imp['peak_gb']:.2f} GB" + (f"   (from {imp['reused_from']})" if "reused_from" in imp else ""),
              "",
              f"  {'page data (all its queries)':34} {'cold proc ms':>12} {'first ms':>9} {'warm median ms':>15}"]
     for name, page in results["pages"].items():
@@ -218,8 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=BENCHMARKS / "results", help="where the JSON result goes")
     parser.add_argument("--repeat", type=int, default=7, help="warm runs per page and metric (each a new filter)")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-process measurements")
+    parser.add_argument("--reuse", type=Path, help="a result file of this scale: reuse its database and import")
     args = parser.parse_args(argv)
-    results = run(args.scale, args.work, args.repeat, cold=not args.no_cold)
+    results = run(args.scale, args.work, args.repeat, cold=not args.no_cold, reuse=args.reuse)
     args.out.mkdir(parents=True, exist_ok=True)
     out = args.out / f"{args.scale}-{date.today().isoformat()}.json"
     out.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
