@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker import config, demo, store
+from tracker import backup, config, demo, store
 from tracker.ingest import ImportRejected, import_files
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("init", help="build the database from the sample data in data/")
     p.add_argument("--force", action="store_true", help="delete the existing database first")
     demo.add_command(commands)
+    backup.add_commands(commands)
     for sub in commands.choices.values():
         sub.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     return parser
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         return _init(db_path, args.force)
     if args.command == "demo":
         return demo.run_command(db_path, args)
+    if args.command in ("backup", "restore"):  # before connecting: the database may be open in the dashboard
+        return backup.run_command(db_path, args)
     con = store.connect(db_path)
     try:
         if args.command == "import":
