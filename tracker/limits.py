@@ -122,4 +122,4 @@ def limit_rows(inputs: Sequence[Input], limits: UploadLimits | None = None) -> l
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / MB:,.1f} MB"
+    return f"{n / MB:,.1f} MB" if n >= MB else f"{n:,} bytes"

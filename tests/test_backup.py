@@ -1,0 +1,175 @@
+"""Audit and recovery: every import and undo is logged; backup copies a running database; restore brings it back."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tracker import backup, config, locking, store
+from tracker.ingest import import_files
+
+ENV = {**os.environ, "PYTHONPATH": str(config.PROJECT_DIR)}
+
+# Two votes of one member each: 2 votes, 2 member votes, 1 member, 1 party (label only).
+SMALL_MEMBER_VOTES = ("vote_id,date,title,member_id,party,position\n"
+                      "X1,2024-01-01,Extra one,M1,P,yes\nX2,2024-01-02,Extra two,M1,P,no\n")
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), *args], capture_output=True, text=True,
+                          env=ENV, cwd=config.PROJECT_DIR, timeout=120)
+
+
+class HeldOpen:
+    """Another process with the database open read-write, its last import committed but left in the WAL."""
+
+    def __init__(self, db: Path, snapshot_file: Path, files: list[Path]):
+        code = textwrap.dedent(f"""
+            import pickle, sys
+            from tracker import store
+            from tracker.ingest import import_files
+            con = store.connect({str(db)!r})
+            con.execute("set checkpoint_threshold = '1GB'")  # keep committed rows in the WAL only
+            import_files(con, {[str(f) for f in files]!r})
+            with open({str(snapshot_file)!r}, "wb") as out:
+                pickle.dump(store.snapshot(con), out)
+            print("ready", flush=True)
+            sys.stdin.readline()
+            con.close()
+        """)
+        self.process = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, env=ENV, cwd=config.PROJECT_DIR)
+        assert self.process.stdout.readline().strip() == "ready"
+
+    def __enter__(self) -> HeldOpen:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.communicate("done\n", timeout=60)
+
+
+def snapshot_of(path: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return store.snapshot(con)
+    finally:
+        con.close()
+
+
+def without_audit(snapshot: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    return {t: rows for t, rows in snapshot.items() if t != "audit_log"}
+
+
+def test_backup_while_another_process_has_the_database_open_holds_its_committed_import(tmp_path, write_csv):
+    db, out, held_snapshot = tmp_path / "live.duckdb", tmp_path / "backup.duckdb", tmp_path / "held.pickle"
+    cli(db, "init")
+    extra = write_csv("extra.csv", SMALL_MEMBER_VOTES)
+    with HeldOpen(db, held_snapshot, [extra]):
+        assert backup.wal_file(db).exists()  # the extra batch is only in the WAL, not yet in the main file
+        assert "Conflicting lock" in cli(db, "batches").stderr  # DuckDB: no other process may open it
+        done = cli(db, "backup", str(out))
+        assert done.returncode == 0, done.stderr
+        expected = pickle.loads(held_snapshot.read_bytes())
+    # The copy opens on its own (no WAL beside it) and holds the sample plus the extra batch, as the holder saw it.
+    assert not backup.wal_file(out).exists()
+    copied = snapshot_of(out)
+    assert copied == expected
+    assert {r[0] for r in copied["votes"]} >= {"X1", "X2"}
+    assert f"sha256 {hashlib.sha256(out.read_bytes()).hexdigest()}" in done.stdout
+
+
+def test_backup_of_a_database_nobody_has_open_equals_it(sample_db, db_path, tmp_path):
+    expected = store.snapshot(sample_db)
+    sample_db.close()
+    result = backup.backup(db_path, tmp_path / "copy.duckdb")
+    assert snapshot_of(result.path) == expected
+    assert result.counts["votes"] == 45 and result.counts["party_positions"] == 59  # the sample's numbers
+
+
+def test_backup_waits_for_a_running_import_and_gives_up_cleanly(sample_db, db_path, tmp_path):
+    out = tmp_path / "busy.duckdb"
+    sample_db.close()
+    with locking.hold(db_path):  # as an import in the dashboard would, for its whole transaction
+        done = cli(db_path, "backup", str(out), "--wait", "0.5")
+    assert done.returncode == 1
+    assert "busy with an import or undo" in done.stderr
+    assert not out.exists() and not list(tmp_path.glob(".backup-*"))
+
+
+def test_backup_refuses_to_overwrite_a_file_unless_forced(sample_db, db_path, tmp_path):
+    sample_db.close()
+    out = tmp_path / "keep.duckdb"
+    out.write_bytes(b"precious")
+    done = cli(db_path, "backup", str(out))
+    assert done.returncode == 1 and "exists already" in done.stderr and "--force" in done.stderr
+    assert out.read_bytes() == b"precious"
+    assert cli(db_path, "backup", str(out), "--force").returncode == 0
+    assert snapshot_of(out)["votes"]
+
+
+def test_restore_brings_back_the_backup_and_keeps_the_previous_database(sample_db, db_path, tmp_path, write_csv):
+    saved = tmp_path / "saved.duckdb"
+    sample_db.close()
+    assert cli(db_path, "backup", str(saved)).returncode == 0
+    assert cli(db_path, "import", str(write_csv("extra.csv", SMALL_MEMBER_VOTES))).returncode == 0
+    after_import = snapshot_of(db_path)
+    done = cli(db_path, "restore", str(saved))
+    assert done.returncode == 0, done.stderr
+    restored = snapshot_of(db_path)
+    assert without_audit(restored) == without_audit(snapshot_of(saved))
+    assert len(restored["votes"]) == 45  # the sample again, without X1 and X2
+    assert snapshot_of(Path(str(db_path) + ".before-restore")) == after_import
+    restore_rows = [r for r in restored["audit_log"] if r[1] == "restore"]
+    assert len(restore_rows) == 1 and restore_rows[0][3] == "saved.duckdb"
+    assert restore_rows[0][4] == hashlib.sha256(saved.read_bytes()).hexdigest()
+
+
+def test_restore_is_refused_while_another_process_has_the_database_open(tmp_path, write_csv):
+    db, saved, held_snapshot = tmp_path / "live.duckdb", tmp_path / "saved.duckdb", tmp_path / "held.pickle"
+    cli(db, "init")
+    assert cli(db, "backup", str(saved)).returncode == 0
+    with HeldOpen(db, held_snapshot, [write_csv("extra.csv", SMALL_MEMBER_VOTES)]):
+        done = cli(db, "restore", str(saved))
+    assert done.returncode == 1
+    assert "open in another process" in done.stderr and "Nothing was changed" in done.stderr
+    assert snapshot_of(db) == pickle.loads(held_snapshot.read_bytes())
+    assert not Path(str(db) + ".before-restore").exists()
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"vote_id,date\nV1,2020-01-01\n", "not a DuckDB database that opens"),
+    (None, "not a vote tracker database"),
+])
+def test_restore_refuses_a_file_that_is_not_a_tracker_backup(sample_db, db_path, tmp_path, content, reason):
+    before = store.snapshot(sample_db)
+    sample_db.close()
+    bad = tmp_path / "bad.duckdb"
+    if content is None:
+        duckdb.connect(str(bad)).execute("create table something_else (x integer)").close()
+    else:
+        bad.write_bytes(content)
+    done = cli(db_path, "restore", str(bad))
+    assert done.returncode == 1 and reason in done.stderr
+    assert snapshot_of(db_path) == before
+    assert not Path(str(db_path) + ".before-restore").exists()
+    assert not list(tmp_path.glob(".*restore*"))
+
+
+def test_import_and_undo_are_logged_with_time_file_checksum_and_editor(fresh_db, write_csv):
+    path = write_csv("roll call.csv", SMALL_MEMBER_VOTES)
+    report = import_files(fresh_db, [path], editor=True)
+    store.undo_batch(fresh_db, report.batch_id, editor=False)
+    rows = fresh_db.execute("select logged_at, action, batch_id, file_name, sha256, editor from audit_log"
+                            " order by logged_at, action").fetchall()
+    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert [r[1:] for r in rows] == [("import", report.batch_id, "roll call.csv", checksum, True),
+                                     ("undo", report.batch_id, "roll call.csv", checksum, False)]
+    assert all(r[0] is not None for r in rows)
