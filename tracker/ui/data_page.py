@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,7 +16,7 @@ from tracker.ingest import ImportRejected, Source, import_files
 from tracker.ingest.load import prepare_inputs
 from tracker.ingest.problems import Problem
 from tracker.ingest.read import sniff
-from tracker.ui import data
+from tracker.ui import data, widgets
 
 PREVIEW_ROWS = 10
 
@@ -77,6 +78,8 @@ def _upload(editor: bool) -> None:
     for source in sources:
         _preview(source)
     check = _dry_run(sources)
+    if isinstance(check, list) and _ask_for_mapping(sources):
+        return
     if isinstance(check, list):
         st.error(f"The upload cannot be imported: {len(check)} problem{'s' if len(check) != 1 else ''} found. "
                  "Nothing was changed in the database.")
@@ -101,6 +104,25 @@ def _upload(editor: bool) -> None:
         st.session_state.pop("d_checked", None)
         st.success("Imported." if report.batch_id else "Nothing new was imported.")
         st.text(report.text())
+
+
+def _ask_for_mapping(sources: list[Source]) -> bool:
+    """For files in a shape nothing recognises, the form that saves a mapping profile; True when it is shown."""
+    from tracker.ingest.mapping import needs_mapping, profile_dir
+    from tracker.ui.mapping import mapping_form
+
+    unmapped = needs_mapping(sources)
+    if not unmapped:
+        return False
+    st.warning("The importer does not recognise the shape of " + widgets.md_escape(
+        ", ".join(u.source.name for u in unmapped)) + ". Describe its columns once; files with the same header "
+        "are then read the same way.")
+    profile = mapping_form(unmapped, profile_dir(Path(data.database_path())))
+    if profile is not None:
+        st.session_state.pop("d_checked", None)
+        st.success(f"Saved the mapping '{widgets.md_escape(profile.name)}'. Check the upload again below.")
+        st.rerun()
+    return True
 
 
 def problems_table(problems: list[Problem]) -> pd.DataFrame:

@@ -1,0 +1,135 @@
+"""Dashboard queries on the sample and a small member-level record: search, one vote, seats, summaries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from tracker import queries
+from tracker.ingest import import_files
+
+MEMBER_CSV = Path(__file__).parent / "data" / "ui_member_votes.csv"
+
+
+@pytest.fixture
+def member_db(fresh_db):
+    """Three votes of six members in parties A (m1-m3) and B (m4-m6); see tests/data/ui_member_votes.csv."""
+    import_files(fresh_db, [MEMBER_CSV])
+    return fresh_db
+
+
+def test_text_search_matches_titles_case_insensitively(sample_db):
+    found = queries.search_votes(sample_db, queries.VoteSearch(text="BONO"))
+    assert found["vote_id"].tolist() == ["V05"]
+
+
+def test_search_text_with_sql_wildcards_matches_literally(sample_db):
+    # As a LIKE pattern "V0_" would match V02..V09; as text it matches nothing.
+    assert queries.search_votes(sample_db, queries.VoteSearch(text="V0_")).empty
+
+
+def test_party_position_filter_finds_the_votes_where_the_party_took_it(sample_db):
+    found = queries.search_votes(sample_db, queries.VoteSearch(party="PSUV", party_position="no"))
+    assert set(found["vote_id"]) == {"V04", "V08", "V09", "V14"}
+
+
+def test_official_result_filter_uses_the_result_as_given(sample_db):
+    failed = queries.search_votes(sample_db, queries.VoteSearch(result="failed"))
+    assert (failed["official"] == "failed").all()
+    every = len(queries.search_votes(sample_db, queries.VoteSearch()))
+    split = sum(len(queries.search_votes(sample_db, queries.VoteSearch(result=r))) for r in queries.OFFICIAL_RESULTS)
+    assert every == split == 45
+
+
+def test_unknown_filter_values_are_refused_with_the_choices(sample_db):
+    with pytest.raises(ValueError, match="passed, failed, unclear"):
+        queries.search_votes(sample_db, queries.VoteSearch(result="won"))
+
+
+def test_seat_groups_use_stated_tallies_when_parties_have_no_counts(sample_db):
+    # V04: 107 yes, 53 no, 3 absent stated; PSUV has only a position -> seats by position, 163 seats.
+    vote = queries.vote_detail(sample_db, "V04")
+    groups, seats, basis = queries.seat_groups(vote, queries.vote_parties(sample_db, "V04"))
+    assert basis == "position" and seats == 163
+    assert dict(zip(groups["position"], groups["seats"], strict=True)) == {"yes": 107, "no": 53, "absent": 3}
+
+
+def test_seat_groups_colour_party_seats_by_position_when_only_positions_are_known(sample_db):
+    # V42 has no tallies; AD (25 seats), PJ (33), UNT (18) and VP (14) are stated as for: 90 yes seats of 167.
+    vote = queries.vote_detail(sample_db, "V42")
+    assert all(vote[c] is None for c in ("yes", "no", "abstain", "absent"))
+    groups, seats, basis = queries.seat_groups(vote, queries.vote_parties(sample_db, "V42"))
+    assert basis == "party position" and seats == 167
+    assert dict(zip(groups["party"], groups["seats"], strict=True)) == {"AD": 25, "PJ": 33, "UNT": 18, "VP": 14}
+    assert set(groups["position"]) == {"yes"}
+
+
+def test_seat_groups_from_member_votes_count_each_party_and_position(member_db):
+    # M1: A = 2 yes + 1 no; B = 2 no + 1 absent.
+    groups, seats, basis = queries.seat_groups(queries.vote_detail(member_db, "M1"),
+                                               queries.vote_parties(member_db, "M1"))
+    counted = groups[groups["seats"] > 0].set_index(["party", "position"])["seats"].to_dict()
+    assert counted == {("A", "yes"): 2, ("A", "no"): 1, ("B", "no"): 2, ("B", "absent"): 1}
+    assert seats is None and basis == "position"
+
+
+def test_stage_moves_mark_the_party_that_changed_position(member_db):
+    # M1 -> M2: A yes -> yes; B no (2 no) -> split (1 yes, 1 no, 1 abstain).
+    moves = queries.stage_moves(member_db, "budget-2020").set_index("party")
+    assert moves.loc["A", "moved"] == False  # noqa: E712 - numpy bool
+    assert moves.loc["B", "M1"] == "no" and moves.loc["B", "M2"] == "split" and moves.loc["B", "moved"]
+
+
+def test_headline_counts_votes_share_passed_and_turnout_by_hand():
+    # Three votes: passed, failed, unknown -> share passed 1/2; turnout only where yes, no, abstain and seats known:
+    # (60+30+10)/200 = 0.5 and (20+70+0)/100 = 0.9 -> 0.7.
+    outcomes = pd.DataFrame({
+        "vote_id": ["a", "b", "c"], "date": pd.to_datetime(["2020-01-01", "2020-05-01", "2021-02-03"]),
+        "passed": pd.array([True, False, None], dtype="boolean"),
+        "yes": pd.array([60, 20, 5], dtype="Int64"), "no": pd.array([30, 70, None], dtype="Int64"),
+        "abstain": pd.array([10, 0, None], dtype="Int64"), "seats": pd.array([200, 100, 100], dtype="Int64")})
+    figures = queries.headline(outcomes)
+    assert figures["votes"] == 3 and figures["share_passed"] == 0.5 and figures["votes_with_result"] == 2
+    assert figures["average_turnout"] == pytest.approx(0.7) and figures["votes_with_turnout"] == 2
+    assert str(figures["first_date"]) == "2020-01-01" and str(figures["last_date"]) == "2021-02-03"
+
+
+def test_outcomes_by_period_counts_passed_failed_and_unknown():
+    outcomes = pd.DataFrame({"vote_id": ["a", "b", "c", "d"],
+                             "date": pd.to_datetime(["2020-01-05", "2020-02-01", "2020-04-01", None]),
+                             "passed": pd.array([True, None, False, True], dtype="boolean")})
+    quarters = queries.outcomes_by_period(outcomes, "quarter")
+    assert quarters.to_dict("records") == [
+        {"period": pd.Timestamp("2020-01-01").date(), "passed": 1, "failed": 0, "unknown": 1},
+        {"period": pd.Timestamp("2020-04-01").date(), "passed": 0, "failed": 1, "unknown": 0}]
+
+
+def test_cohesion_by_party_averages_only_known_indices():
+    cohesion = pd.DataFrame({"vote_id": ["1", "2", "1"], "party": ["A", "A", "B"],
+                             "rice": [1.0, 0.5, None], "agreement_index": [1.0, 0.25, None]})
+    summary = queries.cohesion_by_party(cohesion).set_index("party")
+    assert summary.loc["A", "mean_rice"] == 0.75 and summary.loc["A", "rice_votes"] == 2
+    assert summary.loc["A", "mean_agreement_index"] == 0.625
+    assert summary.loc["B", "votes"] == 1 and summary.loc["B", "agreement_votes"] == 0
+
+
+def test_stored_table_refuses_names_outside_the_list(sample_db):
+    with pytest.raises(ValueError, match="Unknown table"):
+        queries.stored_table(sample_db, "votes; drop table votes")
+
+
+def test_database_snapshot_is_a_duckdb_file_with_every_vote(sample_db, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(queries.database_snapshot(sample_db))
+    con = duckdb.connect(str(copy), read_only=True)
+    assert con.execute("select count(*) from votes").fetchone()[0] == 45
+    con.close()
+
+
+def test_synthetic_assemblies_are_found_by_name_or_note(fresh_db, write_csv):
+    import_files(fresh_db, [write_csv("assemblies.csv", "assembly,name,note\nx,Demo chamber (synthetic),\n"
+                                                        "y,Real chamber,\nz,Other,Synthetic test data\n")])
+    assert queries.synthetic_assemblies(fresh_db) == ["Demo chamber (synthetic)", "Other"]

@@ -1,0 +1,285 @@
+"""The dashboard in Streamlit's AppTest: every page on the sample, an empty and a member-level database; uploads,
+bad uploads, upload access, URL filters, downloads, and text from uploads shown as text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import in_ci
+from tracker import config, figure_export, store
+from tracker.ingest import import_files
+
+APP = str(config.PROJECT_DIR / "app.py")
+MEMBER_CSV = Path(__file__).parent / "data" / "ui_member_votes.csv"
+PAGES = ["overview", "votes", "parties", "trends", "members", "data"]
+NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
+            "N1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
+
+
+def page_path(name: str) -> str:
+    return f"tracker/ui/pages/{name}.py"
+
+
+def open_app(db: Path, monkeypatch, query: dict | None = None, env: dict | None = None) -> AppTest:
+    """The app on the given database after its first run (the Overview)."""
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    for name in ("TRACKER_UPLOADS", "TRACKER_EDITOR_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.query_params.update(query or {})
+    return app.run()
+
+
+def show(app: AppTest, page: str) -> AppTest:
+    if page != "overview":
+        app.switch_page(page_path(page)).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def as_shown(markdown: str) -> str:
+    """Markdown with its backslash escapes resolved, as a reader sees it."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def texts(app: AppTest) -> str:
+    """Everything the page says in text, markdown, captions, headings and alerts."""
+    parts = [e.value for kind in ("markdown", "text", "caption", "title", "header", "subheader", "info", "warning",
+                                  "error", "success") for e in getattr(app, kind)]
+    return as_shown("\n".join(str(p) for p in parts))
+
+
+@pytest.fixture
+def member_db_path(db_path):
+    """Three votes of six members in parties A and B (tests/data/ui_member_votes.csv)."""
+    con = store.connect(db_path)
+    import_files(con, [MEMBER_CSV])
+    con.close()
+    return db_path
+
+
+@pytest.fixture
+def sample_db_path(db_path):
+    con = store.connect(db_path)
+    import_files(con, config.sample_files())
+    con.close()
+    return db_path
+
+
+@pytest.fixture
+def empty_db_path(db_path):
+    store.connect(db_path).close()
+    return db_path
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "members"])
+def test_every_page_runs_on_the_sample(sample_db_path, monkeypatch, page):
+    app = show(open_app(sample_db_path, monkeypatch), page)
+    assert app.title[0].value.lower() == page
+
+
+def test_members_page_is_not_offered_without_member_votes(sample_db_path, monkeypatch):
+    app = open_app(sample_db_path, monkeypatch)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page(page_path("members"))
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "members"])
+def test_every_page_explains_an_empty_database(empty_db_path, monkeypatch, page):
+    app = show(open_app(empty_db_path, monkeypatch), page)
+    if page == "data":
+        assert "Nothing has been imported yet." in texts(app)
+    else:
+        assert "No votes are stored yet" in texts(app)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_member_votes(member_db_path, monkeypatch, page):
+    show(open_app(member_db_path, monkeypatch), page)
+
+
+def test_members_page_lists_the_rebellion_worked_out_by_hand(member_db_path, monkeypatch):
+    # Carla Cruz (A) voted no on M1 (A: 2 yes, 1 no -> yes) and abstained on M3 (A: 2 no -> no): 2 rebellions.
+    app = show(open_app(member_db_path, monkeypatch), "members")
+    rebels = next(d.value for d in app.dataframe if "party_position" in d.value.columns)
+    assert sorted(zip(rebels["vote_id"], rebels["name"], strict=True)) == [("M1", "Carla Cruz"), ("M3", "Carla Cruz")]
+
+
+def test_a_filter_with_no_results_says_so(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch, {"q": "no such words anywhere"}), "votes")
+    assert "No vote matches these filters" in texts(app)
+    app = show(open_app(sample_db_path, monkeypatch, {"from": "2030-01-01"}), "overview")
+    assert "No vote matches these filters" in texts(app)
+
+
+def test_parties_page_with_a_party_that_has_no_votes_says_so(fresh_db, db_path, monkeypatch, write_csv):
+    import_files(fresh_db, [write_csv("parties.csv", "party,name\nLONE,Lonely party\n"), MEMBER_CSV])
+    fresh_db.close()
+    app = show(open_app(db_path, monkeypatch, {"parties": "LONE"}), "parties")
+    assert "No party took a recorded position" in texts(app)
+
+
+def test_url_filters_restore_the_search_and_the_open_vote(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch, {"q": "bono", "vote": "V05"}), "votes")
+    assert app.text_input(key="v_text").value == "bono"
+    table = app.dataframe[0].value
+    assert table["vote_id"].tolist() == ["V05"]
+    assert any("V05: Food and Medicine Bonus" in as_shown(m.value) for m in app.markdown)
+    # V05 and V06 are the two stages of the retirees' bonus law: both are shown with what moved (PSUV yes -> abstain).
+    moves = next(d.value for d in app.dataframe if "moved" in d.value.columns)
+    psuv = moves.set_index("party").loc["PSUV"]
+    assert (psuv["V05"], psuv["V06"], bool(psuv["moved"])) == ("yes", "abstain", True)
+
+
+def test_changing_a_filter_writes_it_to_the_url(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch), "votes")
+    app.text_input(key="v_text").input("amnesty").run()
+    assert app.query_params["q"] == ["amnesty"] or app.query_params["q"] == "amnesty"
+    assert set(app.dataframe[0].value["vote_id"]) == {"V07", "V08"}
+
+
+def test_vote_page_shows_verdict_threshold_and_sources(sample_db_path, monkeypatch):
+    # V04: 107 yes, 53 no, simple majority -> 54 needed, passed by 53.
+    app = show(open_app(sample_db_path, monkeypatch, {"vote": "V04"}), "votes")
+    said = texts(app)
+    assert "Passed: 107 yes against 54 needed (53 more than needed)." in said
+    assert "https://cocuyo.1eye.us" in said
+    assert len(app.get("plotly_chart")) >= 2
+
+
+def upload(app: AppTest, name: str, content: bytes) -> AppTest:
+    app.file_uploader(key="d_upload").set_value((name, content, "text/csv"))
+    return app.run()
+
+
+def test_uploaded_csv_is_imported_and_the_new_vote_appears(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch), "data")
+    upload(app, "water.csv", NEW_VOTE.encode())
+    assert not app.exception
+    assert "Detected format: vote tallies" in texts(app)
+    app.button(key="d_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Imported." in s.value for s in app.success)
+    app.switch_page(page_path("votes")).run()
+    assert app.dataframe[0].value["vote_id"].iloc[0] == "N1"
+
+
+def test_bad_csv_shows_every_problem_with_row_and_column_and_changes_nothing(sample_db_path, monkeypatch):
+    con = store.connect(sample_db_path)
+    before = store.table_counts(con)
+    con.close()
+    app = show(open_app(sample_db_path, monkeypatch), "data")
+    bad = b"vote_id,date,title,yes\nB1,2024-02-30,Bad date,10\nB2,2024-03-01,Bad count,ten\n"
+    upload(app, "bad.csv", bad)
+    assert not app.exception
+    assert "d_import" not in [b.key for b in app.button]
+    assert "nothing was changed in the database" in texts(app).lower()
+    problems = next(d.value for d in app.dataframe if "fix" in d.value.columns)
+    assert {(row, column) for row, column in zip(problems["row"], problems["column"], strict=True)} >= {
+        (2, "date"), (3, "yes")}
+    con = store.connect(sample_db_path)
+    assert store.table_counts(con) == before
+    con.close()
+
+
+def test_uploading_can_be_switched_off(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch, env={"TRACKER_UPLOADS": "off"}), "data")
+    assert not app.get("file_uploader")
+    assert "Uploading is switched off" in texts(app)
+    assert "d_undo" not in [b.key for b in app.button]
+
+
+def test_uploading_with_password_opens_only_after_the_right_password(sample_db_path, monkeypatch):
+    env = {"TRACKER_UPLOADS": "password", "TRACKER_EDITOR_PASSWORD": "open sesame"}
+    app = show(open_app(sample_db_path, monkeypatch, env=env), "data")
+    assert not app.get("file_uploader")
+    app.text_input(key="d_password").input("wrong")
+    app.button[0].click().run()
+    assert "not the editor password" in texts(app)
+    assert "open sesame" not in texts(app)
+    app.text_input(key="d_password").input("open sesame")
+    app.button[0].click().run()
+    assert app.get("file_uploader")
+
+
+def test_undo_removes_the_batch(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch), "data")
+    app.checkbox(key="d_undo_confirm").check().run()
+    app.button(key="d_undo").click().run()
+    assert any("Undid batch 1" in s.value for s in app.success)
+    con = store.connect(sample_db_path)
+    assert store.is_empty(con)
+    con.close()
+
+
+def test_titles_from_uploads_are_shown_as_text_not_markdown_or_html(fresh_db, db_path, monkeypatch, write_csv):
+    title = "**Loud** <img src=x onerror=alert(1)> [link](javascript:alert(1)) $x$"
+    import_files(fresh_db, [write_csv("v.csv", f'vote_id,date,title,yes,no\nX1,2024-01-01,"{title}",3,1\n')])
+    fresh_db.close()
+    app = show(open_app(db_path, monkeypatch, {"vote": "X1"}), "votes")
+    heading = next(m.value for m in app.markdown if "X1" in m.value)
+    assert "\\*\\*Loud\\*\\*" in heading and "\\<img" in heading and "\\[link\\]\\(javascript" in heading
+    assert "\\$x\\$" in heading
+
+
+def test_synthetic_data_shows_a_banner(fresh_db, db_path, monkeypatch, write_csv):
+    import_files(fresh_db, [write_csv("a.csv", "assembly,name\ndemo,Demo Parliament (synthetic)\n"),
+                            write_csv("v.csv", "vote_id,assembly,date,title,yes,no\nS1,demo,2024-01-01,Demo,3,1\n")])
+    fresh_db.close()
+    app = open_app(db_path, monkeypatch)
+    assert any("Synthetic data" in w.value for w in app.warning)
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every file a download button registers: (file name, mime type, bytes); deferred ones are generated here."""
+    made: list[tuple[str, str, object]] = []
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
+
+    def spy_add(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
+        if is_for_static_download:
+            made.append((file_name, mimetype, data))
+        return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
+
+    def spy_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        made.append((file_name, mimetype, data_callable))
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add", spy_add)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
+    return made
+
+
+def test_chart_downloads_carry_png_svg_html_and_the_csv_of_the_data(sample_db_path, monkeypatch, downloads):
+    if figure_export.browser_path() is None and not in_ci():
+        pytest.skip("No Chrome/Chromium for PNG/SVG export (install chromium or set BROWSER_PATH).")
+    open_app(sample_db_path, monkeypatch)
+    files = {name: (mime, data() if callable(data) else data) for name, mime, data in downloads}
+    stem = "outcomes-by-year_an-2015"
+    assert files[f"{stem}.png"][0] == "image/png" and files[f"{stem}.png"][1].startswith(b"\x89PNG")
+    assert files[f"{stem}.svg"][0] == "image/svg+xml" and b"<svg" in files[f"{stem}.svg"][1][:200]
+    assert files[f"{stem}.html"][0] == "text/html" and b"Plotly.newPlot" in files[f"{stem}.html"][1]
+    mime, csv = files[f"{stem}.csv"]
+    # The sample's 45 votes by year (2016-2023): the CSV holds exactly the chart's rows.
+    lines = csv.decode().splitlines()
+    assert mime == "text/csv" and lines[0] == "period,passed,failed,unknown" and len(lines) == 1 + 8
+    assert sum(sum(int(v) for v in line.split(",")[1:]) for line in lines[1:]) == 45
+    figure_export.stop_image_server()
+
+
+def test_data_page_downloads_tables_and_the_database(sample_db_path, monkeypatch, downloads):
+    open_app(sample_db_path, monkeypatch)
+    downloads.clear()
+    show(open_app(sample_db_path, monkeypatch), "data")
+    files = {name: (mime, data) for name, mime, data in downloads}
+    mime, make = files["votes.csv"]
+    assert mime == "text/csv" and make().decode().count("\n") == 46
+    database = files["tracker.duckdb"][1]()
+    assert database[8:12] == b"DUCK"
