@@ -1,0 +1,125 @@
+"""A process killed (SIGKILL) in the middle of an import or a restore leaves a database that opens and holds either
+the whole batch or none of it."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tracker import config, store
+
+ENV = {**os.environ, "PYTHONPATH": str(config.PROJECT_DIR)}
+ROUNDS = 8
+VOTES, MEMBERS, PARTIES = 300, 1000, 7
+
+# The sample (batch 1): 45 votes, 21 parties, 59 party positions, 1 assembly, no member votes.
+BEFORE = {"votes": 45, "member_votes": 0, "members": 0, "parties": 21, "party_tallies": 0, "import_batches": 1,
+          "audit_log": 1}
+# Plus the generated batch: 300 votes x 1,000 members = 300,000 member votes, 1,000 members, 7 new parties, and
+# party tallies for 300 votes x 7 parties = 2,100; one more batch and one more audit entry.
+FULL = {"votes": 45 + VOTES, "member_votes": VOTES * MEMBERS, "members": MEMBERS, "parties": 21 + PARTIES,
+        "party_tallies": VOTES * PARTIES, "import_batches": 2, "audit_log": 2}
+
+
+def write_roll_calls(path: Path) -> None:
+    """300,000 member votes (15 MB): every member on every vote, parties P0..P6 by member number."""
+    positions = ("yes", "no", "abstain", "absent")
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write("vote_id,date,title,member_id,member_name,party,position\n")
+        for v in range(VOTES):
+            date = f"2023-{1 + v % 12:02d}-{1 + v % 28:02d}"
+            out.writelines(f"B-{v},{date},Bill {v},M{m},Member {m},P{m % PARTIES},{positions[(m * 7 + v) % 4]}\n"
+                           for m in range(MEMBERS))
+
+
+def counts(path: Path) -> dict[str, int]:
+    """Rows per table, after opening the database as the dashboard would (which replays a left-over WAL)."""
+    con = duckdb.connect(str(path))
+    try:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in BEFORE}
+    finally:
+        con.close()
+
+
+def cli(db: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(db), *args], env=ENV,
+                            cwd=config.PROJECT_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory) -> Path:
+    """The sample database, closed (a single file, no WAL)."""
+    path = tmp_path_factory.mktemp("crash") / "sample.duckdb"
+    assert cli(path, "init").wait(timeout=120) == 0
+    return path
+
+
+@pytest.mark.slow
+def test_import_killed_at_random_moments_leaves_all_or_nothing(sample_file, tmp_path):
+    roll_calls = tmp_path / "roll_calls.csv"
+    write_roll_calls(roll_calls)
+    con = duckdb.connect(str(sample_file), read_only=True)
+    before_snapshot = store.snapshot(con)
+    con.close()
+    # One uncut run: it ends in the full state, and its length tells where to aim the kills (never asserted).
+    uncut = tmp_path / "uncut.duckdb"
+    shutil.copyfile(sample_file, uncut)
+    started = time.monotonic()
+    assert cli(uncut, "import", str(roll_calls)).wait(timeout=300) == 0
+    duration = time.monotonic() - started
+    assert counts(uncut) == FULL
+    chance = random.Random(20240607)
+    outcomes = []
+    for n in range(ROUNDS):
+        db = tmp_path / f"round_{n}.duckdb"
+        shutil.copyfile(sample_file, db)
+        process = cli(db, "import", str(roll_calls))
+        # Even rounds: anywhere from start-up to the end; odd rounds: the last third, where rows are written and
+        # the transaction commits (and DuckDB checkpoints the WAL into the file).
+        low = 0.2 if n % 2 == 0 else 0.65
+        time.sleep(duration * chance.uniform(low, 1.05))
+        killed = process.poll() is None
+        if killed:
+            process.send_signal(signal.SIGKILL)
+        code = process.wait(timeout=120)
+        assert code == (-signal.SIGKILL if killed else 0), process.stderr.read().decode()
+        found = counts(db)
+        assert found in (BEFORE, FULL), f"round {n}: a partial batch {found}"
+        if found == BEFORE:
+            con = duckdb.connect(str(db), read_only=True)
+            assert store.snapshot(con) == before_snapshot  # not one stray row in any table
+            con.close()
+        outcomes.append((killed, found == FULL))
+    # The database a kill left behind takes the same import afterwards, completely.
+    last_killed_empty = next((n for n, (k, full) in enumerate(outcomes) if k and not full), None)
+    assert last_killed_empty is not None, f"no kill landed before the commit: {outcomes}"
+    db = tmp_path / f"round_{last_killed_empty}.duckdb"
+    assert cli(db, "import", str(roll_calls)).wait(timeout=120) == 0
+    assert counts(db) == FULL
+    assert sum(k for k, _ in outcomes) >= ROUNDS // 2, f"most rounds should be killed mid-way: {outcomes}"
+
+
+@pytest.mark.slow
+def test_restore_killed_at_random_moments_leaves_the_old_or_the_new_database(sample_file, tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    store.connect(empty).close()
+    chance = random.Random(99)
+    for n in range(4):
+        db = tmp_path / f"restore_{n}.duckdb"
+        shutil.copyfile(empty, db)
+        process = cli(db, "restore", str(sample_file))
+        time.sleep(chance.uniform(1.0, 2.5))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.wait(timeout=120)
+        found = counts(db)
+        assert found["votes"] in (0, 45) and found["import_batches"] == found["votes"] // 45, found
