@@ -1,0 +1,164 @@
+"""End to end in a real browser: `streamlit run app.py` on a free port, every page, an upload, a PNG download.
+
+Also saves screenshots of the main pages to docs/screenshots/. Needs Playwright and Debian's Chromium; skips with
+the reason when they are missing, and fails instead under CI=true.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import in_ci
+from tracker import config
+from tracker.cli import build_sample_database
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = config.PROJECT_DIR / "docs" / "screenshots"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+PAGES = {"": "Overview", "votes": "Votes", "parties": "Parties", "trends": "Trends", "data": "Data"}
+NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
+            "E2E1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _needs(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: the browser test must run; .ci/run installs chromium)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
+        _needs(f"No Chromium at {CHROMIUM}: install it with `apt-get install chromium` to run the browser test")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _needs("Playwright is not installed (pip install playwright)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a free port against a temporary copy of the sample; always stopped afterwards."""
+    folder = tmp_path_factory.mktemp("e2e")
+    db = folder / "tracker.duckdb"
+    build_sample_database(db)
+    port = _free_port()
+    env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_UPLOADS": "open"}
+    env.pop("TRACKER_EDITOR_PASSWORD", None)
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=config.PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text()[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _settle(page) -> None:
+    """Wait until the script has finished running (the status widget leaves) and charts have drawn."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    page.wait_for_timeout(500)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
+def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_path):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1500}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        for path, title in PAGES.items():
+            page.goto(f"{server}/{path}")
+            page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
+            _settle(page)
+            assert page.locator("[data-testid='stException']").count() == 0, f"exception on {title}"
+            if path in ("", "parties", "trends"):
+                page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+            if path in ("", "parties", "data"):
+                page.screenshot(path=str(SCREENSHOTS / f"{title.lower()}.png"))
+
+        page.goto(f"{server}/votes?vote=V44")
+        page.get_by_role("heading", name="Votes", exact=True).wait_for(timeout=30_000)
+        _settle(page)
+        page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.screenshot(path=str(SCREENSHOTS / "vote.png"), full_page=False)
+
+        # Upload a CSV through the file input, import it, and find the new vote in the Votes table.
+        csv = tmp_path / "water.csv"
+        csv.write_text(NEW_VOTE, encoding="utf-8")
+        page.goto(f"{server}/data")
+        _settle(page)
+        page.locator("input[type=file]").set_input_files(str(csv))
+        page.get_by_role("button", name="Import", exact=True).click(timeout=30_000)
+        page.get_by_text("Imported.", exact=True).wait_for(timeout=60_000)
+        page.goto(f"{server}/votes?q=water")
+        _settle(page)
+        page.get_by_text("1 votes match.").wait_for(timeout=30_000)
+        grid = page.locator("[data-testid='stDataFrame']").first
+        grid.wait_for(timeout=30_000)
+        # The grid draws on a canvas; its accessible table (text_content) holds the cells.
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stDataFrame]').textContent.includes('E2E1')", timeout=30_000)
+        assert "Water Law of 2024" in grid.text_content()
+
+        # Download the PNG of the Overview chart: a PNG file, twice (the second from the browser kept running).
+        page.goto(f"{server}/")
+        _settle(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        button = page.get_by_role("button", name="PNG", exact=True).first
+        timings = []
+        for _ in range(2):
+            started = time.monotonic()
+            with page.expect_download(timeout=60_000) as info:
+                button.click()
+            target = tmp_path / info.value.suggested_filename
+            info.value.save_as(target)
+            timings.append(time.monotonic() - started)
+            assert target.name.startswith("outcomes-by-year") and target.suffix == ".png"
+            assert target.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        print(f"PNG download: first {timings[0]:.2f} s, second {timings[1]:.2f} s")
+    finally:
+        context.close()
