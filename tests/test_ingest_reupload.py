@@ -249,3 +249,20 @@ def test_replacement_that_contradicts_stored_party_counts_is_rejected(fresh_db, 
                                              r"tally: no 1 \(vote says 0\)"):
         import_files(fresh_db, [write_csv("v2.csv", VOTES.replace(",3,1,1,0", ",4,0,1,0"))], replace=True)
     assert store.snapshot(fresh_db) == before
+
+
+def test_original_file_with_replace_restores_values_a_later_batch_replaced(fresh_db, write_csv):
+    original = write_csv("votes.csv", VOTES)
+    import_files(fresh_db, [original])
+    import_files(fresh_db, [write_csv("v2.csv", VOTES.replace(",3,1,1,0", ",4,0,1,0"))], replace=True)
+    assert import_files(fresh_db, [original]).already_imported == 1  # without --replace: the same bytes, no change
+    report = import_files(fresh_db, [original], replace=True)
+    assert report.replaced == ["vote V1: yes 4 → 3; no 0 → 1"]
+    assert rows(fresh_db, "select yes, no from votes where vote_id = 'V1'") == [(3, 1)]
+
+
+def test_report_of_an_identical_upload_does_not_claim_zero_rows(fresh_db, write_csv):
+    path = write_csv("votes.csv", VOTES)
+    import_files(fresh_db, [path])
+    text = import_files(fresh_db, [path]).text()
+    assert text.splitlines()[0] == "votes.csv: vote tallies (UTF-8, comma-separated)"

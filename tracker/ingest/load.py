@@ -91,9 +91,9 @@ class ImportReport:
         """The report as lines a person reads."""
         lines = []
         for f in self.files:
-            delim = {",": "comma", ";": "semicolon", "\t": "tab"}[f.delimiter]
-            lines.append(f"{f.name}: {f.kind}, {count_of(f.rows, 'rows')} "
-                         f"({f.encoding.replace('-sig', '').upper()}, {delim}-separated)")
+            delim = {",": "comma", ";": "semicolon", "\t": "tab"}.get(f.delimiter, repr(f.delimiter))
+            rows = "" if self.already_imported is not None else f", {count_of(f.rows, 'rows')}"
+            lines.append(f"{f.name}: {f.kind}{rows} ({f.encoding.replace('-sig', '').upper()}, {delim}-separated)")
             if f.ignored_columns:
                 lines.append(f"  ignored columns: {', '.join(f.ignored_columns)}")
         if self.already_imported is not None:
@@ -147,7 +147,8 @@ def import_files(con: duckdb.DuckDBPyConnection, files: Sequence[Source | str | 
     inputs = limits.limit_rows(inputs, upload_limits)
     try:
         with store.WRITE_LOCK, store.transaction(con) as cursor:
-            previous = store.find_batch_by_sha256(cursor, sha256)
+            # With --replace the same bytes are compared again: they may restore values a later batch replaced.
+            previous = None if replace else store.find_batch_by_sha256(cursor, sha256)
             if previous is not None:
                 report.files = [FileSummary(i.name, i.fmt.kind, 0, i.encoding, i.delimiter, i.fmt.ignored)
                                 for i in inputs]
