@@ -441,3 +441,13 @@ def test_a_bad_date_is_reported_once_not_also_as_empty(fresh_db, write_csv):
 def test_extra_cells_in_the_first_data_row_are_rejected_not_dropped(fresh_db, write_csv, text):
     message = rejected(fresh_db, [write_csv("v.csv", text)])
     assert "v.csv, row 2: This row has 4 cells but the header has 3 columns." in message
+
+
+def test_header_cell_with_a_line_break_inside_quotes(fresh_db, write_csv):
+    text = 'vote_id,"Vote\ndate",title\nV1,2020-01-01,A\nV2,2020-01-02,B,extra\n'
+    message = rejected(fresh_db, [write_csv("v.csv", text)])
+    # 'Vote date' is read as the date column, and V2 is still spreadsheet row 3.
+    assert "v.csv, row 3: This row has 4 cells but the header has 3 columns." in message
+    import_files(fresh_db, [write_csv("w.csv", text.replace(",extra", ""))])
+    assert rows(fresh_db, "select vote_id, date::varchar from votes order by 1") == [
+        ("V1", "2020-01-01"), ("V2", "2020-01-02")]

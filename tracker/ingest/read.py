@@ -108,18 +108,16 @@ def sniff(source: Source) -> TextLayout:
     text_head = head.decode(encoding, errors="replace").lstrip("\ufeff")
     first_line = text_head.splitlines()[0] if text_head.splitlines() else ""
     delimiter = _detect_delimiter(first_line)
-    try:
-        header = next(csv.reader([first_line], delimiter=delimiter))
-    except (csv.Error, StopIteration):
-        header = []
-    header = [cell.strip() for cell in header]
+    header: list[str] = []
     first_row_cells = 0
     try:
+        # Read as records, not lines: a quoted cell may hold a line break.
         records = csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter)
-        next(records, None)
+        header = next(records, [])
         first_row_cells = len(next(records, []))
     except csv.Error:
         pass  # pandas reports a malformed row when it reads it
+    header = [cell.strip() for cell in header]
     printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text_head)
     if printable < 0.95 * len(text_head):
         raise ImportRejected([Problem(source.name, "This is not a CSV text file: most of it is not readable text.",
