@@ -283,3 +283,36 @@ def test_data_page_downloads_tables_and_the_database(sample_db_path, monkeypatch
     assert mime == "text/csv" and make().decode().count("\n") == 46
     database = files["tracker.duckdb"][1]()
     assert database[8:12] == b"DUCK"
+
+
+@pytest.fixture
+def bundestag_db_path(db_path, bundestag_csv, tmp_path):
+    """The Bundestag's 18th term (209 roll calls, 131,751 member votes) in native member-votes columns."""
+    import pandas as pd
+
+    raw = pd.read_csv(bundestag_csv, dtype=str, sep=None, engine="python")
+    native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
+                           "date": raw["date"], "title": raw["title"],
+                           "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
+                           "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
+    native.to_csv(tmp_path / "bundestag.csv", index=False)
+    con = store.connect(db_path)
+    import_files(con, [tmp_path / "bundestag.csv"])
+    first, members = con.execute(
+        "select vote_id, count(*) filter (where position <> 'not_member') from member_votes"
+        " group by vote_id order by vote_id limit 1").fetchone()
+    con.close()
+    return db_path, first, members
+
+
+@pytest.mark.slow
+def test_pages_run_on_the_bundestag_roll_calls(bundestag_db_path, monkeypatch):
+    db, first_vote, members = bundestag_db_path
+    for page in PAGES:
+        show(open_app(db, monkeypatch, {"vote": first_vote, "reference": "CDU/CSU"}), page)
+    app = show(open_app(db, monkeypatch, {"vote": first_vote}), "votes")
+    # The arch has one seat per member who held a seat on that vote (no seat count is stated for these votes).
+    import json
+
+    arch = json.loads(next(c for c in app.get("plotly_chart") if "seats by" in c.proto.spec).proto.spec)
+    assert sum(len(trace["hovertext"]) for trace in arch["data"]) == members  # x and y are packed as binary
