@@ -51,7 +51,9 @@ def table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
     """A DataFrame as CSV (UTF-8, formulas neutralised), Parquet or JSON records; dates stay dates (YYYY-MM-DD)."""
     frame = _dates_as_dates(frame)
     if file_format == "csv":
-        return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+        # CRLF rows (RFC 4180): the csv writer then quotes cells holding a bare carriage return, which would
+        # otherwise end the row in a spreadsheet and start a new, unneutralised cell ("x\r=cmd").
+        return neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
     if file_format == "parquet":
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)
