@@ -451,3 +451,10 @@ def test_header_cell_with_a_line_break_inside_quotes(fresh_db, write_csv):
     import_files(fresh_db, [write_csv("w.csv", text.replace(",extra", ""))])
     assert rows(fresh_db, "select vote_id, date::varchar from votes order by 1") == [
         ("V1", "2020-01-01"), ("V2", "2020-01-02")]
+
+
+def test_vote_details_on_member_rows_must_agree_with_the_vote_tallies_file(fresh_db, write_csv):
+    members = "vote_id,date,title,member_id,party,position\nM1,2021-05-06,Member vote,m1,Red,yes\n"
+    message = rejected(fresh_db, [write_csv("v.csv", MEMBER_VOTE), write_csv("m.csv", members)])
+    assert ("m.csv, row 2, column 'date': Vote 'M1' has date '2021-05-06' here but '2021-05-05' in v.csv, row 2."
+            in message)

@@ -316,6 +316,17 @@ def _merge_vote_info(cursor: duckdb.DuckDBPyConnection, problems: list[Problem])
         problems.append(Problem(file_name, f"Vote '{vote_id}' has different vote details (date, title, ...) on "
                                 f"{rows_text(rows)}.", "Give every row of one vote the same date, title and stage.",
                                 row=rows[0]))
+    # The same vote in a vote tallies file of this upload: the repeated details must agree with it.
+    against_tallies = cursor.execute(" union all ".join(
+        f"select i.vote_id, i.file, min(i.row), '{f}', any_value(v.file), any_value(v.row),"
+        f" any_value(i.{f})::varchar, any_value(v.{f})::varchar"
+        f" from stage_vote_info i join stage_votes v using (vote_id)"
+        f" where i.{f} is not null and v.{f} is not null and i.{f} <> v.{f} group by i.vote_id, i.file"
+        for f in _VOTE_INFO_FIELDS) + " order by 3 limit 20").fetchall()
+    for vote_id, file_name, row, column, tallies_file, tallies_row, value, stated in against_tallies:
+        problems.append(Problem(file_name, f"Vote '{vote_id}' has {column} '{value}' here but '{stated}' in "
+                                f"{tallies_file}, row {tallies_row}.", "Make the two files agree.", row=row,
+                                column=column))
     cursor.execute(
         f"""
         insert into stage_votes (vote_id, {', '.join(_VOTE_INFO_FIELDS)}, given, file, row)
