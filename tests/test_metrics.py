@@ -164,6 +164,24 @@ def test_outcomes_of_the_venezuelan_sample_include_the_72_29_8_vote(sample_db):
     assert (v44.yes, v44.no, v44.abstain, v44.threshold, v44.margin, v44.votes_to_flip) == (72, 29, 8, 30, 42, 22)
 
 
+def test_outcome_is_the_official_result_when_stated_else_the_recomputed_one(stated_db):
+    frame = metrics.outcomes(stated_db, Filters())
+    s2 = row(frame, vote_id="S2")   # computed failed (81 < 84) but officially 'proclaimed': what happened is passed
+    assert (s2.outcome, s2.outcome_source) == ("passed", "official")
+    s5 = row(frame, vote_id="S5")   # computed passed (60 ≥ 60) but officially 'rejected'
+    assert (s5.outcome, s5.outcome_source) == ("failed", "official")
+    s3 = row(frame, vote_id="S3")   # only 'approved' known
+    assert (s3.outcome, s3.outcome_source) == ("passed", "official")
+
+
+def test_outcomes_of_the_sample_read_the_words_before_brackets(sample_db):
+    frame = metrics.outcomes(sample_db, Filters())
+    v10 = row(frame, vote_id="V10")   # "approved (extension rejected)": the motion to reject was approved
+    assert (bool(v10.official_passed), v10.outcome) == (True, "passed")
+    v15 = row(frame, vote_id="V15")   # "not voted (no quorum)"
+    assert (bool(v15.official_passed), v15.outcome) == (False, "failed")
+
+
 # --- cohesion -----------------------------------------------------------------------------------------------------
 
 def test_cohesion_from_stated_counts_and_null_for_stated_positions_only(stated_db):

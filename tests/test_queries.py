@@ -88,7 +88,7 @@ def test_headline_counts_votes_share_passed_and_turnout_by_hand():
     # (60+30+10)/200 = 0.5 and (20+70+0)/100 = 0.9 -> 0.7.
     outcomes = pd.DataFrame({
         "vote_id": ["a", "b", "c"], "date": pd.to_datetime(["2020-01-01", "2020-05-01", "2021-02-03"]),
-        "passed": pd.array([True, False, None], dtype="boolean"),
+        "outcome": ["passed", "failed", None],
         "yes": pd.array([60, 20, 5], dtype="Int64"), "no": pd.array([30, 70, None], dtype="Int64"),
         "abstain": pd.array([10, 0, None], dtype="Int64"), "seats": pd.array([200, 100, 100], dtype="Int64")})
     figures = queries.headline(outcomes)
@@ -100,7 +100,7 @@ def test_headline_counts_votes_share_passed_and_turnout_by_hand():
 def test_outcomes_by_period_counts_passed_failed_and_unknown():
     outcomes = pd.DataFrame({"vote_id": ["a", "b", "c", "d"],
                              "date": pd.to_datetime(["2020-01-05", "2020-02-01", "2020-04-01", None]),
-                             "passed": pd.array([True, None, False, True], dtype="boolean")})
+                             "outcome": ["passed", None, "failed", "passed"]})
     quarters = queries.outcomes_by_period(outcomes, "quarter")
     assert quarters.to_dict("records") == [
         {"period": pd.Timestamp("2020-01-01").date(), "passed": 1, "failed": 0, "unknown": 1},

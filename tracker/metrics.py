@@ -217,7 +217,7 @@ def _query(con: duckdb.DuckDBPyConnection, sql: str, filters: Filters, **extra: 
 
 OUTCOME_COLUMNS = ["vote_id", "date", "title", "rule", "yes", "no", "abstain", "absent", "threshold", "passed",
                    "margin", "official_result", "agrees_with_official", "votes_to_flip", "seats", "tally_source",
-                   "stage", "matter"]
+                   "stage", "matter", "official_passed", "outcome", "outcome_source"]
 
 
 def _apply_rules(frame: pd.DataFrame, rule_column: str, compute: Callable[[MajorityRule, pd.DataFrame], pd.DataFrame],
@@ -251,7 +251,14 @@ def outcomes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     frame = frame.join(_apply_rules(frame, "rule", compute, {"threshold": "Int64", "passed": "boolean",
                                                              "margin": "Int64", "votes_to_flip": "Int64"}))
     official = pd.array([official_passed(r) for r in frame["official_result"].tolist()], dtype="boolean")
-    frame["agrees_with_official"] = pd.Series(official, index=frame.index) == frame["passed"]
+    frame["official_passed"] = pd.Series(official, index=frame.index)
+    frame["agrees_with_official"] = frame["official_passed"] == frame["passed"]
+    # What happened: the official result where it is stated in words we can read, else the recomputed one.
+    decided = frame["official_passed"].fillna(frame["passed"])
+    frame["outcome"] = decided.map({True: "passed", False: "failed"}).astype(object).where(decided.notna(), None)
+    frame["outcome_source"] = pd.Series(
+        ["official" if o is not pd.NA else ("computed" if c is not pd.NA else None)
+         for o, c in zip(frame["official_passed"].tolist(), frame["passed"].tolist())], index=frame.index, dtype=object)
     return frame[OUTCOME_COLUMNS]
 
 

@@ -150,10 +150,12 @@ def official_passed(result: str | None) -> bool | None:
     if result is None or not str(result).strip():
         return None
     folded = fold(str(result))
-    if any(fold(w) in folded for w in _FAILED_WORDS):
-        return False
-    if any(fold(w) in folded for w in _PASSED_WORDS):
-        return True
+    # The words before any bracket decide: "approved (extension rejected)" is an approved motion.
+    for text in (re.split(r"[(\[]", folded)[0], folded):
+        if any(fold(w) in text for w in _FAILED_WORDS):
+            return False
+        if any(fold(w) in text for w in _PASSED_WORDS):
+            return True
     return None
 
 

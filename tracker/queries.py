@@ -243,11 +243,11 @@ def stage_moves(con: duckdb.DuckDBPyConnection, matter: str) -> pd.DataFrame:
 # --- summaries of metric tables -----------------------------------------------------------------------------------
 
 def headline(outcomes: pd.DataFrame) -> dict[str, object]:
-    """Votes, share passed (of votes whose result could be recomputed), average turnout and date range.
+    """Votes, share passed (of votes whose outcome is known, see docs/metrics.md), average turnout and date range.
 
     Turnout of a vote = (yes + no + abstain) / seats, for votes where all three counts and the seats are known.
     """
-    passed = outcomes["passed"].dropna()
+    passed = outcomes["outcome"].dropna() == "passed"
     known = outcomes.dropna(subset=["yes", "no", "abstain", "seats"])
     known = known[known["seats"] > 0]
     turnout = ((known["yes"] + known["no"] + known["abstain"]) / known["seats"]).astype(float)
@@ -267,14 +267,14 @@ PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 def outcomes_by_period(outcomes: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Votes passed, failed and of unknown result (counts not known) per month, quarter or year."""
+    """Votes passed, failed and of unknown outcome per month, quarter or year (outcome: official, else computed)."""
     if period not in PERIOD_FREQUENCIES:
         raise ValueError(f"Unknown period '{period}': use month, quarter or year.")
     dated = outcomes.dropna(subset=["date"]).copy()
     if dated.empty:
         return pd.DataFrame(columns=["period", "passed", "failed", "unknown"])
     dated["period"] = pd.to_datetime(dated["date"]).dt.to_period(PERIOD_FREQUENCIES[period]).dt.start_time.dt.date
-    dated["outcome"] = dated["passed"].map({True: "passed", False: "failed"}).fillna("unknown")
+    dated["outcome"] = dated["outcome"].fillna("unknown")
     counts = dated.pivot_table(index="period", columns="outcome", values="vote_id", aggfunc="count", fill_value=0)
     counts = counts.reindex(columns=["passed", "failed", "unknown"], fill_value=0).reset_index()
     counts.columns.name = None

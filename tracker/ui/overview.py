@@ -39,18 +39,18 @@ def render() -> None:
     a.metric("Votes", f"{figures['votes']:,}")
     share = figures["share_passed"]
     b.metric("Share passed", "unknown" if share is None else f"{share:.0%}",
-             help=f"Of the {figures['votes_with_result']} votes whose counts are known well enough to recompute the "
-                  "result under their majority rule.")
+             help=f"Of the {figures['votes_with_result']} votes whose outcome is known: the official result where "
+                  "one is stated, else the result recomputed from the counts under the vote's majority rule.")
     turnout = figures["average_turnout"]
     c.metric("Average turnout", "unknown" if turnout is None else f"{turnout:.0%}",
              help=f"(yes + no + abstain) / seats, averaged over the {figures['votes_with_turnout']} votes where all "
                   "of these are known.")
     d.metric("First vote", str(figures["first_date"] or "unknown"))
     e.metric("Last vote", str(figures["last_date"] or "unknown"))
-    unknown = int(outcomes["passed"].isna().sum())
+    unknown = int(outcomes["outcome"].isna().sum())
     if unknown:
-        st.caption(f"{unknown} of {len(outcomes)} votes have counts that are not known well enough to recompute "
-                   "their result; they are shown as 'Unknown' below.")
+        st.caption(f"{unknown} of {len(outcomes)} votes have neither an official result nor counts that decide "
+                   "them; they are shown as 'Unknown' below.")
     by_period = queries.outcomes_by_period(outcomes, period)
     title = f"Votes passed and failed by {period}"
     widgets.chart(charts.outcomes_over_time(by_period, title), by_period, f"outcomes-by-{period}", title,
