@@ -256,9 +256,10 @@ def outcomes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     # What happened: the official result where it is stated in words we can read, else the recomputed one.
     decided = frame["official_passed"].fillna(frame["passed"])
     frame["outcome"] = decided.map({True: "passed", False: "failed"}).astype(object).where(decided.notna(), None)
-    frame["outcome_source"] = pd.Series(
-        ["official" if o is not pd.NA else ("computed" if c is not pd.NA else None)
-         for o, c in zip(frame["official_passed"].tolist(), frame["passed"].tolist())], index=frame.index, dtype=object)
+    source = pd.Series(None, index=frame.index, dtype=object)
+    source[frame["passed"].notna()] = "computed"
+    source[frame["official_passed"].notna()] = "official"
+    frame["outcome_source"] = source
     return frame[OUTCOME_COLUMNS]
 
 

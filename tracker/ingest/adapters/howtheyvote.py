@@ -57,7 +57,9 @@ def build(parts: list[Part], problems: list[Problem]) -> list[Input]:
         problems.append(Problem(", ".join(p.name for p in parts), "This HowTheyVote.eu export lacks "
                                 f"{' and '.join(t + '.csv' for t in missing)}.",
                                 "Upload votes.csv and member_votes.csv together (with members.csv, groups.csv and "
-                                "group_memberships.csv), or the whole export.zip."))
+                                "group_memberships.csv), or the whole export.zip. If this is your own member votes "
+                                "file, not a HowTheyVote.eu export, add the 'party' column our format requires "
+                                "(docs/data-format.md)."))
         return []
     votes = pd.concat([p.read() for p in by_table["votes"]], ignore_index=True)
     votes = votes.assign(date=votes["timestamp"].str.slice(0, 10))
