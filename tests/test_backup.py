@@ -173,3 +173,19 @@ def test_import_and_undo_are_logged_with_time_file_checksum_and_editor(fresh_db,
     assert [r[1:] for r in rows] == [("import", report.batch_id, "roll call.csv", checksum, True),
                                      ("undo", report.batch_id, "roll call.csv", checksum, False)]
     assert all(r[0] is not None for r in rows)
+
+
+def test_an_import_holds_the_cross_process_lock_until_it_commits(fresh_db, db_path, tmp_path, write_csv):
+    out = tmp_path / "during.duckdb"
+    attempts = []
+
+    def progress(fraction: float, message: str) -> None:
+        # Called inside the import's transaction: a backup from another process must wait, not copy half of it.
+        if fraction == 1.0:
+            attempts.append(cli(db_path, "backup", str(out), "--wait", "0.3"))
+
+    import_files(fresh_db, [write_csv("extra.csv", SMALL_MEMBER_VOTES)], progress=progress)
+    assert len(attempts) == 1 and attempts[0].returncode == 1 and "busy" in attempts[0].stderr
+    done = cli(db_path, "backup", str(out))  # after the commit the lock is free again
+    assert done.returncode == 0, done.stderr
+    assert len(snapshot_of(out)["member_votes"]) == 2
