@@ -136,7 +136,7 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         page.get_by_text("Imported.", exact=True).wait_for(timeout=60_000)
         page.goto(f"{server}/votes?q=water")
         _settle(page)
-        page.get_by_text("1 votes match.").wait_for(timeout=30_000)
+        page.get_by_text("1 vote matches.").wait_for(timeout=30_000)
         grid = page.locator("[data-testid='stDataFrame']").first
         grid.wait_for(timeout=30_000)
         # The grid draws on a canvas; its accessible table (text_content) holds the cells.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
@@ -152,6 +153,25 @@ def test_vote_page_shows_verdict_threshold_and_sources(sample_db_path, monkeypat
     assert "Passed: 107 yes against 54 needed (53 more than needed)." in said
     assert "https://cocuyo.1eye.us" in said
     assert len(app.get("plotly_chart")) >= 2
+
+
+@pytest.mark.parametrize("page,query,column", [("overview", {}, "outcome"), ("votes", {}, "stage"),
+                                               ("votes", {"vote": "V44"}, "as reported")])
+def test_unknown_counts_are_blank_cells_not_the_word_none_or_zero(sample_db_path, monkeypatch, page, query, column):
+    # V46 (unanimous, no counts stated) and V44 (no absent count; AD's counts unknown) have unknown counts.
+    app = show(open_app(sample_db_path, monkeypatch, query), page)
+    shown = next(d for d in app.dataframe if column in d.value.columns)
+    frame = shown.value
+    assert shown.proto.placeholder == "–"
+    counts = frame[["yes", "no", "abstain", "absent"]]
+    assert counts.isna().any().any()
+    assert all(str(t) == "Int64" for t in counts.dtypes)
+    if column == "as reported":
+        return
+    v46 = frame[frame["vote_id"] == "V46"].iloc[0]
+    assert pd.isna(v46["yes"]) and pd.isna(v46["absent"])
+    v44 = frame[frame["vote_id"] == "V44"].iloc[0]
+    assert (v44["yes"], v44["no"], v44["abstain"]) == (72, 29, 8) and pd.isna(v44["absent"])
 
 
 def upload(app: AppTest, name: str, content: bytes) -> AppTest:

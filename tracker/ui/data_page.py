@@ -83,7 +83,7 @@ def _upload(editor: bool) -> None:
     if isinstance(check, list):
         st.error(f"The upload cannot be imported: {len(check)} problem{'s' if len(check) != 1 else ''} found. "
                  "Nothing was changed in the database.")
-        st.dataframe(problems_table(check), hide_index=True, key="d_problems")
+        widgets.table(problems_table(check), key="d_problems")
         return
     st.text(check)
     if st.button("Import", type="primary", key="d_import"):
@@ -97,7 +97,7 @@ def _upload(editor: bool) -> None:
         except ImportRejected as rejected:
             bar.empty()
             st.error("The upload was rejected; nothing was changed in the database.")
-            st.dataframe(problems_table(rejected.problems), hide_index=True, key="d_problems_import")
+            widgets.table(problems_table(rejected.problems), key="d_problems_import")
             return
         bar.progress(1.0, text="Done")
         data.clear_caches()
@@ -150,7 +150,7 @@ def _preview(source: Source) -> None:
         st.text(f"Detected format: {kinds} · {layout.encoding.replace('-sig', '')}, "
                 f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}.get(layout.delimiter, layout.delimiter)}"
                 "-separated")
-        st.dataframe(frame, hide_index=True, key=f"d_preview_{source.sha256()[:12]}")
+        widgets.table(frame, key=f"d_preview_{source.sha256()[:12]}")
 
 
 def _dry_run(sources: list[Source]) -> str | list[Problem]:
@@ -175,7 +175,7 @@ def _history(may_write: bool, editor: bool) -> None:
     if batches.empty:
         st.info("Nothing has been imported yet.")
         return
-    st.dataframe(batches.drop(columns=["sha256"]), hide_index=True, key="d_batches")
+    widgets.table(batches.drop(columns=["sha256"]), key="d_batches")
     if not may_write:
         return
     ids = batches["batch_id"].astype(int).tolist()

@@ -33,7 +33,7 @@ def render() -> None:
     title = "Members: participation and loyalty to party"
     widgets.chart(charts.member_scatter(stats, colours, title), stats, "member-participation-loyalty", title,
                   filters.name_parts(chosen), text, key="members_scatter")
-    st.dataframe(stats.sort_values(["party", "name"]), hide_index=True, key="members_table",
+    widgets.table(stats.sort_values(["party", "name"]), key="members_table",
                  column_config={"participation": st.column_config.NumberColumn(format="percent"),
                                 "loyalty": st.column_config.NumberColumn(format="percent")})
     st.subheader("Rebellions")
@@ -41,7 +41,7 @@ def render() -> None:
         st.caption("No member voted against their party's position on these votes.")
     else:
         st.caption(f"{len(rebels):,} votes cast against the member's party position.")
-        st.dataframe(rebels, hide_index=True, key="members_rebellions")
+        widgets.table(rebels, key="members_rebellions")
     st.subheader("Where members stand")
     try:
         points, centroids = data.ideal_points(chosen)

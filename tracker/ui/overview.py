@@ -57,7 +57,10 @@ def render() -> None:
                   filters.name_parts(chosen), filters.describe(chosen, names), key="overview_outcomes")
     st.subheader("Latest votes")
     latest = outcomes.sort_values(["date", "vote_id"], ascending=False).head(15)
-    st.dataframe(latest[["date", "vote_id", "title", "yes", "no", "abstain", "absent", "rule", "passed",
-                         "official_result"]], hide_index=True, key="overview_latest",
-                 column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD")})
+    widgets.table(latest[["date", "vote_id", "title", "yes", "no", "abstain", "absent", "rule", "outcome",
+                          "outcome_source", "official_result"]], key="overview_latest",
+                  column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                                 "outcome_source": st.column_config.TextColumn(
+                                     "outcome from", help="official: the result as reported; computed: recomputed "
+                                     "from the counts under the majority rule")})
     st.page_link("tracker/ui/pages/votes.py", label="Search all votes", icon=":material/search:")

@@ -58,4 +58,4 @@ def render() -> None:
     if frame.empty:
         st.info("No data for this measure with these filters. Widen the date range or choose other parties.")
     widgets.chart(fig, frame, f"trend-{measure}", title, parts, text, key="trends_chart")
-    st.dataframe(frame, hide_index=True, key="trends_table")
+    widgets.table(frame, key="trends_table")

@@ -27,7 +27,7 @@ def render() -> None:
     except ValueError as bad:
         st.warning(str(bad))
         return
-    st.caption(f"{len(found):,} votes match.")
+    st.caption(f"{len(found):,} vote matches." if len(found) == 1 else f"{len(found):,} votes match.")
     chosen = _vote_table(found)
     if chosen is None:
         return
@@ -55,7 +55,7 @@ def _vote_table(found: pd.DataFrame) -> str | None:
         st.info("No vote matches these filters. Clear the search text or widen the date range.")
         return None
     table = found[TABLE_COLUMNS].reset_index(drop=True)
-    event = st.dataframe(table, hide_index=True, key="v_table", on_select="rerun", selection_mode="single-row",
+    event = widgets.table(table, key="v_table", on_select="rerun", selection_mode="single-row",
                          column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
                                         "title": st.column_config.TextColumn("title", width="large")})
     vote_ids = found["vote_id"].astype(str).tolist()
@@ -80,7 +80,8 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     widgets.heading(f"{vote_id}: {title}", 2)
     date = pd.Timestamp(vote["date"]).date() if vote.get("date") is not None else None
     facts = [f"Date: {date or 'unknown'}", f"Assembly: {vote.get('assembly_name') or 'unknown'}",
-             f"Stage: {vote.get('stage') or 'not recorded'}", f"Majority rule: {vote.get('majority')}",
+             f"Stage: {vote.get('stage') or 'not recorded'}",
+             f"Majority rule: {vote.get('majority') or 'not recorded'}",
              f"Official result: {vote.get('result') or 'not recorded'}"]
     st.text("\n".join(facts))
     filter_parts = [vote_id, vote.get("assembly"), date]
@@ -110,8 +111,8 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     if not parties_on_vote.empty:
         st.subheader("Party positions")
         shown = parties_on_vote.rename(columns={"position_label": "as reported", "source": "known from"})
-        st.dataframe(shown[["party", "position", "as reported", "yes", "no", "abstain", "absent", "known from"]],
-                     hide_index=True, key="vote_parties")
+        widgets.table(shown[["party", "position", "as reported", "yes", "no", "abstain", "absent", "known from"]],
+                      key="vote_parties")
     else:
         st.caption("No party positions are recorded for this vote.")
     if vote.get("matter"):
@@ -183,7 +184,8 @@ def _stages(matter: str, filter_parts: list[object]) -> None:
         with column:
             date = pd.Timestamp(record["date"]).date() if not _na(record["date"]) else "date unknown"
             st.markdown(f"**{widgets.md_escape(record['stage'] or 'stage')}** · {date}")
-            st.text(" · ".join(f"{c}: {'?' if _na(record[c]) else int(record[c])}" for c in charts.COUNTS))
+            st.text(" · ".join(f"{c}: {widgets.UNKNOWN_CELL if _na(record[c]) else int(record[c])}"
+                               for c in charts.COUNTS))
             st.caption(widgets.md_escape(f"{record['vote_id']}: {record['result'] or 'no result recorded'}"))
     title = f"Stages of {matter}"
     fig = charts.stage_comparison(stages, title)
@@ -191,4 +193,4 @@ def _stages(matter: str, filter_parts: list[object]) -> None:
     moves = data.read("stage_moves", matter)
     if not moves.empty:
         st.caption("Party positions at each stage (moved = the party's position changed between stages).")
-        st.dataframe(moves, hide_index=True, key="vote_moves")
+        widgets.table(moves, key="vote_moves")

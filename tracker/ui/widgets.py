@@ -72,6 +72,14 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_part
         st.caption(problem)
 
 
+UNKNOWN_CELL = "–"
+
+
+def table(frame: pd.DataFrame, key: str, **options: object):
+    """A table whose unknown cells show an en dash: unknown is neither zero nor the word None."""
+    return st.dataframe(frame, hide_index=True, key=key, placeholder=UNKNOWN_CELL, **options)
+
+
 def banner_if_synthetic(names: Sequence[str]) -> None:
     """A visible warning when any stored assembly is synthetic (demo) data."""
     if names:
