@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from tracker import charts
@@ -91,7 +92,38 @@ def test_party_breakdown_stacks_counts_and_draws_the_threshold_line():
     assert list(yes.y) == ["All members", "A", "B"] and list(yes.x) == [2, 2, 0]
     lines = [s for s in fig.layout.shapes if s.type == "line"]
     assert len(lines) == 1 and lines[0].x0 == 4
-    assert "Failed: 2 yes short" in fig.layout.title.text
+    assert fig.layout.title.subtitle.text == "Failed: 2 yes short"
+
+
+def test_party_breakdown_leaves_unknown_counts_out_instead_of_drawing_zeros():
+    # The whole vote's absent count is unknown; party B's abstain count is unknown: no bar, not a bar of 0.
+    parties = pd.DataFrame({"party": ["A", "B"], "yes": [2, 0], "no": [1, 2], "abstain": [0, None],
+                            "absent": [None, None]})
+    fig = charts.party_breakdown(parties, {"yes": 2, "no": 3, "abstain": 0, "absent": None}, 4, "", "M1")
+    assert [t.name for t in fig.data] == ["Yes", "No", "Abstain"]  # no count of absent is known anywhere
+    abstain = next(t for t in fig.data if t.name == "Abstain")
+    assert abstain.x[0] == 0 and abstain.x[1] == 0 and math.isnan(abstain.x[2])
+
+
+def test_party_breakdown_gives_threshold_label_ticks_and_legend_their_own_bands():
+    # Title, subtitle and the 'needed' label above the plot; tick labels, axis title and legend below it.
+    parties = pd.DataFrame({"party": ["A"], "yes": [2], "no": [1], "abstain": [0], "absent": [0]})
+    fig = charts.party_breakdown(parties, {"yes": 2, "no": 1, "abstain": 0, "absent": 0}, 2, "Passed", "M1")
+    label = next(a for a in fig.layout.annotations if a.text == "needed: 2 yes")
+    assert (label.yref, label.y, label.yanchor) == ("y domain", 1, "bottom")
+    assert fig.layout.margin.t == charts.TITLE_BAND + charts.SUBTITLE_BAND + charts.THRESHOLD_BAND
+    legend = fig.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor, legend.orientation) == ("container", 0, "bottom", "h")
+    assert fig.layout.margin.b >= charts.TICKS_BAND + charts.AXIS_TITLE_BAND + charts.LEGEND_ROW
+    without = charts.party_breakdown(parties, {"yes": 2, "no": 1, "abstain": 0, "absent": 0}, None, "", "M1")
+    assert without.layout.margin.t == charts.TITLE_BAND
+
+
+def test_legend_rows_grow_with_many_parties():
+    few = go.Figure([go.Scatter(name=n) for n in ("A", "B")])
+    many = go.Figure([go.Scatter(name=f"Party number {i}") for i in range(21)])
+    assert charts.legend_rows(few) == 1 and charts.legend_rows(many) >= 4
+    assert charts.legend_rows(go.Figure([go.Scatter(name="only")])) == 0
 
 
 def test_party_breakdown_without_any_counts_says_so():

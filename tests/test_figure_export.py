@@ -30,9 +30,22 @@ def test_export_copy_carries_title_filters_and_source_and_leaves_the_chart_alone
     fig = bar()
     exported = figure_export.for_export(fig, "Party <b>cohesion</b>", "an-2015 · 2016-01-01 to 2016-12-31")
     assert "Party &lt;b&gt;cohesion&lt;/b&gt;" in exported.layout.title.text
-    assert "an-2015 · 2016-01-01 to 2016-12-31" in exported.layout.title.text
+    assert exported.layout.title.subtitle.text == "an-2015 · 2016-01-01 to 2016-12-31"
     assert exported.layout.annotations[-1].text == figure_export.SOURCE_LINE
     assert fig.layout.title.text is None and not fig.layout.annotations
+
+
+def test_export_adds_a_band_for_the_source_line_under_the_legend():
+    # A chart 400 px high with a 60 px bottom margin and its legend at the bottom: the export is 400 + 22
+    # (subtitle) + 34 (source) px high, and the legend moves up by the 34 px the source line takes.
+    fig = go.Figure([go.Bar(name="a", y=[1]), go.Bar(name="b", y=[2])])
+    fig.update_layout(height=400, margin=dict(t=44, b=60), legend=dict(yref="container", y=0, yanchor="bottom"))
+    exported = figure_export.for_export(fig, "Votes", "all dates")
+    assert exported.layout.height == 400 + 22 + 34
+    assert (exported.layout.margin.t, exported.layout.margin.b) == (44 + 22, 60 + 34)
+    assert exported.layout.legend.y == pytest.approx(34 / 456)
+    source = exported.layout.annotations[-1]
+    assert (source.y, source.yanchor, source.yshift) == (0, "bottom", -(60 + 34) + 8)
 
 
 def test_html_is_one_self_contained_page_with_plotly_inside():

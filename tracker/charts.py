@@ -63,11 +63,51 @@ def plain(text: object) -> str:
     return html.escape(str(text), quote=False)
 
 
-def _base_layout(fig: go.Figure, title: str, height: int = 450, subtitle: str = "") -> go.Figure:
-    text = plain(title) + (f"<br><sup>{plain(subtitle)}</sup>" if subtitle else "")
-    fig.update_layout(title=dict(text=text, x=0, xanchor="left"), font=FONT, height=height,
-                      margin=dict(l=10, r=10, t=60, b=40), template="plotly_white",
-                      legend=dict(orientation="h", yanchor="bottom", y=-0.25, x=0))
+# The layout in pixel bands, so that nothing overlaps whatever the figure's height: the title (and subtitle) on top,
+# an optional band under them for labels above the plot (a threshold), and at the bottom the tick labels, the x-axis
+# title and the legend, each in its own band.
+TITLE_BAND, SUBTITLE_BAND, TICKS_BAND, AXIS_TITLE_BAND, LEGEND_ROW = 44, 22, 28, 26, 26
+THRESHOLD_BAND = 24
+LEGEND_WIDTH = 620  # the narrowest width a chart is drawn at (half the wide layout), for counting legend rows
+
+
+def _legend_entries(fig: go.Figure) -> list[str]:
+    shown = [t for t in fig.data if t.type not in ("heatmap",) and t.showlegend is not False]
+    return [str(t.name or "") for t in shown] if len(shown) >= 2 or any(t.showlegend for t in shown) else []
+
+
+def legend_rows(fig: go.Figure) -> int:
+    """How many rows the horizontal legend takes at the narrowest chart width (0 without a legend)."""
+    entries = _legend_entries(fig)
+    if not entries:
+        return 0
+    title = str(fig.layout.legend.title.text or "")
+    widths = [len(title) * 8 + 10] if title else []
+    widths += [len(name) * 7.5 + 50 for name in entries]
+    rows, used = 1, 0.0
+    for width in widths:
+        if used and used + width > LEGEND_WIDTH:
+            rows, used = rows + 1, 0.0
+        used += width
+    return rows
+
+
+def _base_layout(fig: go.Figure, title: str, height: int = 450, subtitle: str = "", top_band: int = 0) -> go.Figure:
+    top = TITLE_BAND + (SUBTITLE_BAND if subtitle else 0) + top_band
+    axis_shown = fig.layout.xaxis.visible is not False
+    bottom = 8
+    if axis_shown:
+        bottom += TICKS_BAND + (AXIS_TITLE_BAND if fig.layout.xaxis.title.text else 0)
+    bottom += LEGEND_ROW * legend_rows(fig)
+    # `height` is the height at the former fixed margins (100 px in all); the plot area keeps its size.
+    total = height + top + bottom - 100
+    fig.update_layout(title=dict(text=plain(title), subtitle=dict(text=plain(subtitle) if subtitle else None),
+                                 x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=12)),
+                      font=FONT, height=total, margin=dict(l=10, r=10, t=top, b=bottom),
+                      template="plotly_white",
+                      # In the figure's bottom band (container coordinates), below the tick labels and axis title.
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
+                                  traceorder="normal"))
     return fig
 
 
@@ -172,9 +212,8 @@ def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position") ->
     fig.add_annotation(text=f"{total} seats", x=0, y=0.05, showarrow=False, font=dict(size=18))
     fig.update_xaxes(visible=False, range=[-1.08, 1.08])
     fig.update_yaxes(visible=False, range=[-0.08, 1.08], scaleanchor="x", scaleratio=1)
-    fig = _base_layout(fig, title, height=420)
     fig.update_layout(legend_title_text=f"Seats by {what}:")
-    return fig
+    return _base_layout(fig, title, height=420)
 
 
 # --- one vote -----------------------------------------------------------------------------------------------------
@@ -195,18 +234,23 @@ def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshol
     labels = [plain(p) for p in frame["party"]]
     fig = go.Figure()
     for count in COUNTS:
-        values = frame[count].fillna(0)
-        fig.add_trace(go.Bar(y=labels, x=values, name=POSITION_NAMES[count], orientation="h",
+        values = frame[count]
+        if values.isna().all():
+            continue  # a count known for no row gets no legend entry; unknown cells draw no bar (not a zero)
+        fig.add_trace(go.Bar(y=labels, x=values.astype(float), name=POSITION_NAMES[count], orientation="h",
                              marker_color=POSITION_COLOURS[count],
                              hovertemplate="%{y}: %{x} " + POSITION_NAMES[count].lower() + "<extra></extra>"))
-    if threshold is not None and not pd.isna(threshold):
+    has_threshold = threshold is not None and not pd.isna(threshold)
+    if has_threshold:
+        # The label sits in its own band above the plot (top_band below), between the subtitle and the bars.
         fig.add_vline(x=float(threshold), line_dash="dash", line_color="#000000", line_width=2,
-                      annotation_text=f"needed: {int(threshold)} yes", annotation_position="top")
+                      annotation_text=f"needed: {int(threshold)} yes", annotation_position="top",
+                      annotation_yanchor="bottom")
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title_text="members")
+    fig.update_xaxes(title_text="members", rangemode="tozero")
     height = max(280, 60 + 32 * len(labels))
-    return _base_layout(fig, title, height=height, subtitle=verdict)
+    return _base_layout(fig, title, height=height, subtitle=verdict, top_band=THRESHOLD_BAND if has_threshold else 0)
 
 
 def stage_comparison(stages: pd.DataFrame, title: str) -> go.Figure:

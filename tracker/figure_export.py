@@ -54,18 +54,29 @@ def file_name(chart: str, filters: Iterable[object], extension: str) -> str:
     return f"{name or 'chart'}.{extension}"
 
 
+SOURCE_BAND = 34   # pixels added under the legend for the source line
+SUBTITLE_BAND = 22
+
+
 def for_export(fig: go.Figure, title: str, filters_text: str, source: str = SOURCE_LINE) -> go.Figure:
     """A copy of the figure that carries its title, the filters and a source line, for a file read on its own."""
     exported = go.Figure(fig)
-    top = int(exported.layout.margin.t or 60)
-    bottom = int(exported.layout.margin.b or 40)
-    subtitle = html.escape(filters_text) if filters_text else ""
+    height = int(exported.layout.height or EXPORT_HEIGHT)
+    top = int(exported.layout.margin.t if exported.layout.margin.t is not None else 60)
+    bottom = int(exported.layout.margin.b if exported.layout.margin.b is not None else 40)
+    # A subtitle needs its own band unless the chart already had one (which the filters replace).
+    extra_top = SUBTITLE_BAND if filters_text and not exported.layout.title.subtitle.text else 0
+    total = height + extra_top + SOURCE_BAND
     exported.update_layout(
-        title=dict(text=f"{html.escape(title)}<br><sup>{subtitle}</sup>" if subtitle else html.escape(title),
-                   x=0, xanchor="left"),
-        margin=dict(t=max(top, 90), b=bottom + 50))
+        title=dict(text=html.escape(title), subtitle=dict(text=html.escape(filters_text) if filters_text else None),
+                   x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=12)),
+        height=total, margin=dict(t=top + extra_top, b=bottom + SOURCE_BAND))
+    if exported.layout.legend.yref == "container":
+        # The legend keeps its place at the bottom, above the new source band.
+        exported.update_layout(legend=dict(y=SOURCE_BAND / total))
     exported.add_annotation(text=html.escape(source), xref="paper", yref="paper", x=0, y=0, xanchor="left",
-                            yanchor="top", yshift=-(bottom + 15), showarrow=False, font=dict(size=11, color="#555555"))
+                            yanchor="bottom", yshift=-(bottom + SOURCE_BAND) + 8, showarrow=False,
+                            font=dict(size=11, color="#555555"))
     return exported
 
 
@@ -94,7 +105,7 @@ def image_bytes(fig: go.Figure, file_format: str, width: int = EXPORT_WIDTH, hei
     import kaleido
 
     options = {"format": file_format, "width": width,
-               "height": height or int(fig.layout.height or EXPORT_HEIGHT) + 60, "scale": 2 if file_format == "png"
+               "height": height or int(fig.layout.height or EXPORT_HEIGHT), "scale": 2 if file_format == "png"
                else 1}
     with _EXPORT_LOCK:
         _ensure_server()
