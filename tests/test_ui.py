@@ -191,6 +191,56 @@ def test_uploaded_csv_is_imported_and_the_new_vote_appears(sample_db_path, monke
     assert app.dataframe[0].value["vote_id"].iloc[0] == "N1"
 
 
+# A chamber's own export in a shape nothing recognises: vote id = sitting + number, positions in its own words.
+# By hand: vote 7-1: Ana dafür, Ben dagegen, Cleo weg -> yes 1, no 1, absent 1; vote 7-2: Ana, Ben dafür,
+# Cleo enthalten -> yes 2, abstain 1.
+CHAMBER = ("Sitzung;Nr;Tag;Thema;Wer;Fraktion;Wie\n"
+           "7;1;2022-03-01;Haushalt;Ana;Grün;dafür\n7;1;2022-03-01;Haushalt;Ben;Rot;dagegen\n"
+           "7;1;2022-03-01;Haushalt;Cleo;Rot;weg\n7;2;2022-03-02;Schulen;Ana;Grün;dafür\n"
+           "7;2;2022-03-02;Schulen;Ben;Rot;dafür\n7;2;2022-03-02;Schulen;Cleo;Rot;enthalten\n")
+MEANINGS = {"dafür": "yes", "dagegen": "no", "weg": "absent", "enthalten": "abstain"}
+
+
+def test_unfamiliar_upload_is_mapped_once_then_imported_and_recognised_next_time(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch), "data")
+    upload(app, "landtag.csv", CHAMBER.encode())
+    assert not app.exception, [e.value for e in app.exception]
+    assert "does not recognise the shape of landtag.csv" in texts(app)
+    assert "d_import" not in [b.key for b in app.button]
+    app.selectbox(key="mapping-kind").select("member votes").run()
+    app.multiselect(key="mapping-vote_id").set_value(["Sitzung", "Nr"])
+    for role, column in {"date": "Tag", "title": "Thema", "member_name": "Wer", "party": "Fraktion",
+                         "position": "Wie"}.items():
+        app.selectbox(key=f"mapping-{role}").select(column)
+    app.run()
+    for box in app.selectbox:
+        if box.key.startswith("mapping-label-"):
+            label = box.label.split("'")[1]
+            box.select(MEANINGS[label])
+    app.run()
+    app.button(key="mapping-save").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    # Saved beside the dashboard's database, where imports (and `python -m tracker import`) look for it.
+    assert [p.name for p in (sample_db_path.parent / "mappings").glob("*.json")] == ["landtag.json"]
+    assert "read with mapping profile 'landtag'" in texts(app)
+    app.button(key="d_import").click().run()
+    assert any("Imported." in s.value for s in app.success), texts(app)
+    con = store.connect(sample_db_path)
+    assert con.execute("select vote_id, yes, no, abstain, absent from vote_tallies where vote_id like '7-%' "
+                       "order by 1").fetchall() == [("7-1", 1, 1, 0, 1), ("7-2", 2, 0, 1, 0)]
+    con.close()
+    # A new session uploads another file of the same shape: no questions, straight to the import button.
+    again = show(open_app(sample_db_path, monkeypatch), "data")
+    upload(again, "landtag-8.csv", CHAMBER.replace("7;", "8;").encode())
+    assert "does not recognise" not in texts(again)
+    assert "mapping-save" not in [b.key for b in again.button]
+    assert "read with mapping profile 'landtag'" in texts(again)
+    again.button(key="d_import").click().run()
+    con = store.connect(sample_db_path)
+    assert con.execute("select count(*) from votes where vote_id like '8-%'").fetchone()[0] == 2
+    con.close()
+
+
 def test_bad_csv_shows_every_problem_with_row_and_column_and_changes_nothing(sample_db_path, monkeypatch):
     con = store.connect(sample_db_path)
     before = store.table_counts(con)
@@ -303,6 +353,21 @@ def test_data_page_downloads_tables_and_the_database(sample_db_path, monkeypatch
     assert mime == "text/csv" and make().decode().count("\n") == 46
     database = files["tracker.duckdb"][1]()
     assert database[8:12] == b"DUCK"
+
+
+def test_data_page_downloads_a_table_as_parquet(sample_db_path, monkeypatch, downloads):
+    import io
+
+    app = show(open_app(sample_db_path, monkeypatch), "data")
+    downloads.clear()
+    app.selectbox(key="d_table").select("parties")
+    app.radio(key="d_format").set_value("parquet").run()
+    files = {name: (mime, data) for name, mime, data in downloads}
+    mime, make = files["parties.parquet"]
+    content = make()
+    assert mime == "application/vnd.apache.parquet" and content[:4] == b"PAR1" and content[-4:] == b"PAR1"
+    # The sample names 21 parties; the file holds them all.
+    assert len(pd.read_parquet(io.BytesIO(content))) == 21
 
 
 @pytest.fixture

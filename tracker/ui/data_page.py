@@ -14,6 +14,7 @@ from tracker import access, queries, store
 from tracker.export import table_bytes
 from tracker.ingest import ImportRejected, Source, import_files
 from tracker.ingest.load import prepare_inputs
+from tracker.ingest.mapping import needs_mapping, profile_dir, using_profiles
 from tracker.ingest.problems import Problem
 from tracker.ingest.read import sniff
 from tracker.ui import data, widgets
@@ -60,7 +61,9 @@ def render() -> None:
         policy = access.UploadPolicy(access.OFF, source="a setting that could not be read")
     may_write = _may_write(policy)
     if may_write:
-        _upload(editor=policy.mode == access.PASSWORD)
+        # Mapping profiles live beside this dashboard's database; every check and import of the upload uses them.
+        with using_profiles(profile_dir(Path(data.database_path()))):
+            _upload(editor=policy.mode == access.PASSWORD)
     _history(may_write, editor=policy.mode == access.PASSWORD)
     _downloads()
 
@@ -108,7 +111,6 @@ def _upload(editor: bool) -> None:
 
 def _ask_for_mapping(sources: list[Source]) -> bool:
     """For files in a shape nothing recognises, the form that saves a mapping profile; True when it is shown."""
-    from tracker.ingest.mapping import needs_mapping, profile_dir
     from tracker.ui.mapping import mapping_form
 
     unmapped = needs_mapping(sources)
@@ -117,7 +119,8 @@ def _ask_for_mapping(sources: list[Source]) -> bool:
     st.warning("The importer does not recognise the shape of " + widgets.md_escape(
         ", ".join(u.source.name for u in unmapped)) + ". Describe its columns once; files with the same header "
         "are then read the same way.")
-    profile = mapping_form(unmapped, profile_dir(Path(data.database_path())))
+    # mapping_form saves into <its folder>/mappings, i.e. profile_dir() of the database.
+    profile = mapping_form(unmapped, profile_dir(Path(data.database_path())).parent)
     if profile is not None:
         st.session_state.pop("d_checked", None)
         st.success(f"Saved the mapping '{widgets.md_escape(profile.name)}'. Check the upload again below.")
