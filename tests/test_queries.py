@@ -97,14 +97,15 @@ def test_headline_counts_votes_share_passed_and_turnout_by_hand():
     assert str(figures["first_date"]) == "2020-01-01" and str(figures["last_date"]) == "2021-02-03"
 
 
-def test_outcomes_by_period_counts_passed_failed_and_unknown():
+def test_outcomes_by_period_counts_votes_passed_failed_and_unknown():
+    # Q1 2020: a passed, b unknown -> 2 votes; Q2: c failed -> 1 vote; d has no date and is left out.
     outcomes = pd.DataFrame({"vote_id": ["a", "b", "c", "d"],
                              "date": pd.to_datetime(["2020-01-05", "2020-02-01", "2020-04-01", None]),
                              "outcome": ["passed", None, "failed", "passed"]})
     quarters = queries.outcomes_by_period(outcomes, "quarter")
     assert quarters.to_dict("records") == [
-        {"period": pd.Timestamp("2020-01-01").date(), "passed": 1, "failed": 0, "unknown": 1},
-        {"period": pd.Timestamp("2020-04-01").date(), "passed": 0, "failed": 1, "unknown": 0}]
+        {"period": pd.Timestamp("2020-01-01").date(), "votes": 2, "passed": 1, "failed": 0, "unknown": 1},
+        {"period": pd.Timestamp("2020-04-01").date(), "votes": 1, "passed": 0, "failed": 1, "unknown": 0}]
 
 
 def test_cohesion_by_party_averages_only_known_indices():

@@ -113,6 +113,28 @@ def test_members_page_lists_the_rebellion_worked_out_by_hand(member_db_path, mon
     assert sorted(zip(rebels["vote_id"], rebels["name"], strict=True)) == [("M1", "Carla Cruz"), ("M3", "Carla Cruz")]
 
 
+def test_trends_page_shows_outcomes_by_period(member_db_path, monkeypatch):
+    # By hand (simple majority): M1 2 yes / 3 no failed (Jan 2020), M2 4 yes / 1 no passed (Feb),
+    # M3 0 yes / 5 no failed (Mar). By quarter: 2020 Q1 has 3 votes, 1 passed, 2 failed, 0 unknown.
+    app = show(open_app(member_db_path, monkeypatch, {"measure": "outcomes", "period": "quarter"}), "trends")
+    table = next(d.value for d in app.dataframe if "votes" in d.value.columns)
+    assert table[["votes", "passed", "failed", "unknown"]].to_dict("records") == [
+        {"votes": 3, "passed": 1, "failed": 2, "unknown": 0}]
+    assert str(table["period"].iloc[0])[:10] == "2020-01-01"
+    app.radio(key="f_period").set_value("month").run()
+    table = next(d.value for d in app.dataframe if "votes" in d.value.columns)
+    assert table[["passed", "failed"]].values.tolist() == [[0, 1], [1, 0], [0, 1]]
+    assert app.get("plotly_chart")
+
+
+def test_filters_carry_over_when_another_page_is_opened(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch, {"period": "quarter", "from": "2020-01-01"}), "overview")
+    for page in ("parties", "trends"):
+        show(app, page)
+        assert app.radio(key="f_period").value == "quarter"
+        assert str(app.date_input(key="f_from").value) == "2020-01-01"
+
+
 def test_a_filter_with_no_results_says_so(sample_db_path, monkeypatch):
     app = show(open_app(sample_db_path, monkeypatch, {"q": "no such words anywhere"}), "votes")
     assert "No vote matches these filters" in texts(app)
@@ -339,8 +361,9 @@ def test_chart_downloads_carry_png_svg_html_and_the_csv_of_the_data(sample_db_pa
     mime, csv = files[f"{stem}.csv"]
     # The sample's 45 votes by year (2016-2023): the CSV holds exactly the chart's rows.
     lines = csv.decode().splitlines()
-    assert mime == "text/csv" and lines[0] == "period,passed,failed,unknown" and len(lines) == 1 + 8
-    assert sum(sum(int(v) for v in line.split(",")[1:]) for line in lines[1:]) == 45
+    assert mime == "text/csv" and lines[0] == "period,votes,passed,failed,unknown" and len(lines) == 1 + 8
+    assert sum(int(line.split(",")[1]) for line in lines[1:]) == 45
+    assert all(int(v) == sum(int(c) for c in rest) for v, *rest in (line.split(",")[1:] for line in lines[1:]))
     figure_export.stop_image_server()
 
 

@@ -267,16 +267,21 @@ PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
 
 
 def outcomes_by_period(outcomes: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Votes passed, failed and of unknown outcome per month, quarter or year (outcome: official, else computed)."""
+    """Votes, and of them passed, failed and of unknown outcome, per month, quarter or year (dated votes only).
+
+    The outcome is tracker.metrics.outcomes' `outcome`: the official result where stated, else the recomputed one.
+    """
     if period not in PERIOD_FREQUENCIES:
         raise ValueError(f"Unknown period '{period}': use month, quarter or year.")
     dated = outcomes.dropna(subset=["date"]).copy()
     if dated.empty:
-        return pd.DataFrame(columns=["period", "passed", "failed", "unknown"])
+        return pd.DataFrame(columns=["period", "votes", "passed", "failed", "unknown"])
     dated["period"] = pd.to_datetime(dated["date"]).dt.to_period(PERIOD_FREQUENCIES[period]).dt.start_time.dt.date
     dated["outcome"] = dated["outcome"].fillna("unknown")
     counts = dated.pivot_table(index="period", columns="outcome", values="vote_id", aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=["passed", "failed", "unknown"], fill_value=0).reset_index()
+    counts = counts.reindex(columns=["passed", "failed", "unknown"], fill_value=0)
+    counts.insert(0, "votes", counts.sum(axis=1))
+    counts = counts.reset_index()
     counts.columns.name = None
     return counts
 

@@ -16,6 +16,10 @@ PERIODS = ("month", "quarter", "year")
 def _init(key: str, param: str, parse: Callable[[str | None], object]) -> None:
     if key not in st.session_state:
         st.session_state[key] = parse(st.query_params.get(param))
+    else:
+        # Widgets on another page are new widgets: re-setting the value carries the filter over (without it a
+        # sidebar radio would fall back to its first option when the user opens another page).
+        st.session_state[key] = st.session_state[key]
 
 
 def _write(param: str, value: str | None) -> None:

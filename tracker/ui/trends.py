@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import charts
+from tracker import charts, queries
+from tracker.metrics import Filters
 from tracker.ui import data, filters, widgets
 from tracker.ui.parties import party_filters, reference_label
 
 MEASURES = {
+    "outcomes": "Outcomes: votes passed, failed and of unknown result",
     "agreement_index": "Cohesion: Agreement Index",
     "rice": "Cohesion: Rice index",
     "reference": "Alignment with the reference party or bloc",
@@ -23,12 +25,23 @@ def render() -> None:
         widgets.empty_database_message()
         return
     chosen, names, colours = party_filters()
-    measure = filters.choice("Measure", "measure", list(MEASURES), "t_measure", "Cohesion: Agreement Index",
-                             format_func=MEASURES.get, sidebar=False) or "agreement_index"
+    # The default measure is the empty choice, so it is not listed twice.
+    measure = filters.choice("Measure", "measure", [m for m in MEASURES if m != "agreement_index"], "t_measure",
+                             MEASURES["agreement_index"], format_func=MEASURES.get, sidebar=False) or "agreement_index"
     text = filters.describe(chosen, names, period=chosen.period)
     parts = filters.name_parts(chosen, chosen.period)
     try:
-        if measure in ("agreement_index", "rice"):
+        if measure == "outcomes":
+            # Outcomes are per vote, not per party: the party choice does not narrow them.
+            votes = Filters(chosen.assembly, chosen.date_from, chosen.date_to, period=chosen.period)
+            text = filters.describe(votes, names, period=chosen.period)
+            parts = filters.name_parts(votes, chosen.period)
+            frame = queries.outcomes_by_period(data.metric("outcomes", votes), chosen.period)
+            if chosen.parties:
+                st.caption("Outcomes count every vote: the party choice does not apply to them.")
+            title = f"Votes passed and failed by {chosen.period}"
+            fig = charts.outcomes_over_time(frame, title)
+        elif measure in ("agreement_index", "rice"):
             frame = data.metric("cohesion_trend", chosen)
             value, count = ("mean_agreement_index", "agreement_votes") if measure == "agreement_index" else (
                 "mean_rice", "rice_votes")
