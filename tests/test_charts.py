@@ -20,6 +20,14 @@ def test_party_colour_from_data_is_used_and_missing_or_bad_colours_get_a_stable_
     assert colours["C"] == charts.palette_colour("C")
 
 
+def test_parties_without_colours_never_share_one_and_none_is_grey():
+    labels = [f"party {i}" for i in range(21)] + ["CDU/CSU", "DIE LINKE.", "Fraktionslos"]
+    colours = charts.party_colours(pd.DataFrame({"party": labels, "colour": [None] * len(labels)}))
+    assert len(set(colours.values())) == len(labels)
+    assert not {"#7F7F7F", "#636363", "#999999"} & set(colours.values())
+    assert colours == charts.party_colours(pd.DataFrame({"party": labels[::-1], "colour": [None] * len(labels)}))
+
+
 def test_palette_colour_is_the_same_for_the_same_label_and_spreads_labels():
     assert charts.palette_colour("PSUV") == charts.palette_colour("PSUV")
     labels = [f"party {i}" for i in range(60)]

@@ -17,15 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import in_ci
-from tracker import config
+from tests.conftest import BUNDESTAG_CSV, FIXTURES, in_ci
+from tracker import config, store
 from tracker.cli import build_sample_database
+from tracker.ingest import import_files
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = config.PROJECT_DIR / "docs" / "screenshots"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
 PAGES = {"": "Overview", "votes": "Votes", "parties": "Parties", "trends": "Trends", "data": "Data"}
+MEMBER_CSV = FIXTURES / "ui_member_votes.csv"
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
             "E2E1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
 
@@ -58,12 +60,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard on a free port against a temporary copy of the sample; always stopped afterwards."""
-    folder = tmp_path_factory.mktemp("e2e")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
+def _serve(folder: Path, db: Path):
+    """`streamlit run app.py` on a free port against `db`; yields the URL and always stops the server."""
     port = _free_port()
     env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_UPLOADS": "open"}
     env.pop("TRACKER_EDITOR_PASSWORD", None)
@@ -94,6 +92,38 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a free port against a temporary copy of the sample; always stopped afterwards."""
+    folder = tmp_path_factory.mktemp("e2e")
+    db = folder / "tracker.duckdb"
+    build_sample_database(db)
+    yield from _serve(folder, db)
+
+
+@pytest.fixture(scope="module")
+def member_server(tmp_path_factory):
+    """The dashboard on member-level votes: the Bundestag's 18th term when ../shared has it, else a small fixture."""
+    folder = tmp_path_factory.mktemp("e2e_members")
+    db = folder / "tracker.duckdb"
+    if BUNDESTAG_CSV.is_file():
+        import pandas as pd
+
+        raw = pd.read_csv(BUNDESTAG_CSV, dtype=str, sep=None, engine="python")
+        native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
+                               "date": raw["date"], "title": raw["title"],
+                               "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
+                               "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
+        source = folder / "bundestag.csv"
+        native.to_csv(source, index=False)
+    else:
+        source = MEMBER_CSV
+    con = store.connect(db)
+    import_files(con, [source])
+    con.close()
+    yield from _serve(folder, db)
 
 
 def _settle(page) -> None:
@@ -160,5 +190,24 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
             assert target.name.startswith("outcomes-by-year") and target.suffix == ".png"
             assert target.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         print(f"PNG download: first {timings[0]:.2f} s, second {timings[1]:.2f} s")
+    finally:
+        context.close()
+
+
+def test_members_page_in_a_real_browser(browser, member_server):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1500})
+    page = context.new_page()
+    try:
+        page.goto(f"{member_server}/members")
+        page.get_by_role("heading", name="Members", exact=True).wait_for(timeout=30_000)
+        _settle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        # The participation/loyalty chart, then the map of where members stand with its party centres.
+        page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
+        page.get_by_text("Where members stand", exact=True).scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        assert page.locator(".js-plotly-plot").nth(1).text_content().count("party centre") >= 1
+        page.screenshot(path=str(SCREENSHOTS / "members.png"))
     finally:
         context.close()

@@ -25,11 +25,12 @@ POSITION_NAMES = {"yes": "Yes", "no": "No", "abstain": "Abstain", "absent": "Abs
 # Left to right in the hemicycle and in stacked bars.
 POSITION_ORDER = ("yes", "abstain", "split", "no", "absent", "unknown")
 
-# A fixed list of distinct colours; a party without a colour in the data gets one by a hash of its label.
+# A fixed list of distinct colours; a party without a colour in the data gets one by a hash of its label. No greys
+# (grey means absent or unknown in this dashboard) and no two browns.
 PARTY_PALETTE = (
-    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF",
-    "#393B79", "#637939", "#8C6D31", "#843C39", "#7B4173", "#3182BD", "#E6550D", "#31A354", "#756BB1", "#636363",
-    "#AEC7E8", "#FFBB78", "#98DF8A", "#FF9896", "#C5B0D5", "#C49C94", "#F7B6D2", "#DBDB8D", "#9EDAE5", "#5254A3",
+    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#BCBD22", "#17BECF", "#393B79",
+    "#637939", "#843C39", "#7B4173", "#3182BD", "#E6550D", "#31A354", "#756BB1", "#AEC7E8", "#FFBB78", "#98DF8A",
+    "#FF9896", "#C5B0D5", "#F7B6D2", "#DBDB8D", "#9EDAE5", "#5254A3",
 )
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 FONT = dict(family="Arial, Helvetica, sans-serif", size=13)
@@ -42,14 +43,29 @@ def palette_colour(label: str) -> str:
 
 
 def party_colours(parties: pd.DataFrame) -> dict[str, str]:
-    """Party label -> colour: the colour given in the data when it is a hex colour, else the stable palette."""
+    """Party label -> colour: the colour given in the data when it is a hex colour, else the stable palette.
+
+    Two parties of the table never share a palette colour: a label whose hashed colour is taken (in label order)
+    moves on to the next free one, so the result depends only on the stored parties.
+    """
     colours: dict[str, str] = {}
+    missing: list[str] = []
     for row in parties.itertuples(index=False):
         given = getattr(row, "colour", None)
         given = given.strip() if isinstance(given, str) else ""
         if given and not given.startswith("#") and re.fullmatch(r"[0-9a-fA-F]{6}", given):
             given = "#" + given
-        colours[str(row.party)] = given if _HEX.match(given) else palette_colour(str(row.party))
+        if _HEX.match(given):
+            colours[str(row.party)] = given
+        else:
+            missing.append(str(row.party))
+    used = {c.upper() for c in colours.values()}
+    for label in sorted(set(missing)):
+        start = PARTY_PALETTE.index(palette_colour(label))
+        free = [PARTY_PALETTE[(start + i) % len(PARTY_PALETTE)] for i in range(len(PARTY_PALETTE))]
+        colour = next((c for c in free if c.upper() not in used), free[0])
+        colours[label] = colour
+        used.add(colour.upper())
     return colours
 
 
@@ -416,10 +432,16 @@ def ideal_points_map(points: pd.DataFrame, centroids: pd.DataFrame, colours: Map
                                  hovertext=[plain(n) for n in part["name"].fillna(part["member_id"])],
                                  hovertemplate="%{hovertext}<extra>" + plain(label) + "</extra>"))
     if not centroids.empty:
-        fig.add_trace(go.Scatter(x=centroids["dim1"], y=centroids["dim2"], mode="markers+text", name="party centre",
-                                 text=[plain(p) for p in centroids["party"]], textposition="top center",
-                                 marker=dict(symbol="x", size=14, color="#000000"),
+        names = [plain(p) for p in centroids["party"]]
+        fig.add_trace(go.Scatter(x=centroids["dim1"], y=centroids["dim2"], mode="markers", name="party centre",
+                                 text=names, marker=dict(symbol="x", size=13, color="#000000",
+                                                         line=dict(width=1.5, color="#FFFFFF")),
                                  hovertemplate="%{text} centre<extra></extra>"))
+        # Labels on a white box above each centre, readable over the party's own points.
+        for name, x, y in zip(names, centroids["dim1"], centroids["dim2"], strict=True):
+            fig.add_annotation(x=x, y=y, text=f"<b>{name}</b>", showarrow=False, yshift=16,
+                               bgcolor="rgba(255,255,255,0.85)", bordercolor="#333333", borderwidth=1, borderpad=2,
+                               font=dict(size=12, color="#000000"))
     fig.update_xaxes(title_text="dimension 1", zeroline=True)
     fig.update_yaxes(title_text="dimension 2", zeroline=True)
     return _base_layout(fig, title, height=550)

@@ -41,7 +41,9 @@ def render() -> None:
         st.caption("No member voted against their party's position on these votes.")
     else:
         st.caption(f"{len(rebels):,} votes cast against the member's party position.")
-        widgets.table(rebels, key="members_rebellions")
+        widgets.table(rebels, key="members_rebellions",
+                      column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                                     "title": st.column_config.TextColumn("title", width="large")})
     st.subheader("Where members stand")
     try:
         points, centroids = data.ideal_points(chosen)
