@@ -13,6 +13,7 @@ from tracker.demo import (
     DemoSpec,
     build_demo,
     non_synthetic_votes,
+    rows_per_file_within,
     synthetic_assemblies,
     write_demo_files,
 )
@@ -34,15 +35,39 @@ def test_same_seed_writes_identical_files(tmp_path: Path):
 def test_different_seed_writes_different_votes(tmp_path: Path):
     first = write_demo_files(tmp_path / "a", SMALL)
     second = write_demo_files(tmp_path / "b", DemoSpec(members=40, votes=25, parties=4, seed=8))
-    assert first.member_votes.read_bytes() != second.member_votes.read_bytes()
+    assert first.member_votes[0].read_bytes() != second.member_votes[0].read_bytes()
 
 
 def test_chunk_size_does_not_change_the_file_layout(tmp_path: Path):
     # 1,000 rows written in chunks of 2 votes (80 rows) still have one header and 1,000 data rows.
     files = write_demo_files(tmp_path, SMALL, chunk_rows=80)
-    lines = files.member_votes.read_text().splitlines()
+    [member_votes] = files.member_votes
+    lines = member_votes.read_text().splitlines()
     assert lines[0] == "vote_id,assembly,date,title,stage,member_id,member_name,party,position"
     assert len(lines) == 1 + 1_000
+
+
+def test_member_votes_are_split_into_parts_that_each_have_a_header(tmp_path: Path):
+    # At most 300 rows a part with 40 members: 7 votes (280 rows) a part, so 25 votes make parts of 7, 7, 7, 4 votes.
+    files = write_demo_files(tmp_path, SMALL, rows_per_file=300)
+    assert [p.name for p in files.member_votes] == [f"synthetic_member_votes_00{i}.csv" for i in (1, 2, 3, 4)]
+    rows = [p.read_text().splitlines() for p in files.member_votes]
+    assert [len(r) - 1 for r in rows] == [280, 280, 280, 160]
+    assert all(r[0].startswith("vote_id,") for r in rows)
+    whole = write_demo_files(tmp_path / "whole", SMALL)
+    assert [line for r in rows for line in r[1:]] == whole.member_votes[0].read_text().splitlines()[1:]
+
+
+def test_split_parts_import_as_one_batch(fresh_db, tmp_path: Path):
+    report = build_demo(fresh_db, SMALL, directory=tmp_path, rows_per_file=300)
+    assert report.batch_id == 1 and report.added["member votes"] == 1_000
+
+
+def test_parts_stay_under_the_upload_size_limit(tmp_path: Path):
+    # 40 members x 25 votes is about 100 KB; a 30 KB limit forces parts, each of them under 30 KB.
+    files = write_demo_files(tmp_path, SMALL, rows_per_file=rows_per_file_within(30_000))
+    assert len(files.member_votes) > 1
+    assert all(p.stat().st_size < 30_000 for p in files.member_votes)
 
 
 def test_generated_files_pass_the_importer_and_store_every_member_vote(fresh_db):

@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
+from tracker import limits
 from tracker.ingest import ImportReport, import_files
 
 # Synthetic data is marked three ways: the assembly id, the assembly's name and its note.
@@ -69,13 +70,13 @@ class DemoFiles:
 
     assemblies: Path
     parties: Path
-    member_votes: Path
+    member_votes: list[Path]   # one file, or parts that each stay under the upload size limit
     rows: int
 
     @property
     def paths(self) -> list[Path]:
         """The files in import order."""
-        return [self.assemblies, self.parties, self.member_votes]
+        return [self.assemblies, self.parties, *self.member_votes]
 
 
 class DemoRefused(Exception):
@@ -139,8 +140,7 @@ def _parliament(spec: DemoSpec, rng: np.random.Generator) -> _Parliament:
     )
 
 
-def _positions(spec: DemoSpec, world: _Parliament, first: int, last: int,
-               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _positions(spec: DemoSpec, world: _Parliament, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
     """Position and party indexes for votes first..last-1, shape (votes, members)."""
     vote_index = np.arange(first, last)[:, None]
     party = np.where(vote_index >= world.switch_at[None, :], world.switch_to[None, :], world.member_party[None, :])
@@ -151,10 +151,15 @@ def _positions(spec: DemoSpec, world: _Parliament, first: int, last: int,
     weight = np.where(world.vote_free[first:last, None], 0.0, spec.discipline)
     stance = weight * world.party_centres[party] + (1 - weight) * ideal
     shape = party.shape
-    utility = world.vote_direction[first:last, None] * (stance - world.vote_cutpoint[first:last, None]) \
-        + rng.normal(0, spec.noise, shape)
+    # Each vote draws from its own stream, so the data do not depend on how votes are chunked or split into files.
+    noise, absent = np.empty(shape), np.empty(shape)
+    for row, vote in enumerate(range(first, last)):
+        vote_rng = np.random.default_rng([spec.seed, vote])
+        noise[row] = vote_rng.normal(0, spec.noise, shape[1])
+        absent[row] = vote_rng.random(shape[1])
+    utility = world.vote_direction[first:last, None] * (stance - world.vote_cutpoint[first:last, None]) + noise
     position = np.where(utility > spec.abstain_band, 0, np.where(utility < -spec.abstain_band, 1, 2))
-    position[rng.random(shape) < world.member_absence[None, :]] = 3
+    position[absent < world.member_absence[None, :]] = 3
     return position.astype(np.int8), party.astype(np.int16)
 
 
@@ -164,8 +169,13 @@ def _note(spec: DemoSpec) -> str:
 
 
 def write_demo_files(directory: str | Path, spec: DemoSpec, chunk_rows: int = 1_000_000,
-                     progress: Progress | None = None) -> DemoFiles:
-    """Write the synthetic parliament as native CSV files (assemblies, parties, member votes) into directory."""
+                     rows_per_file: int | None = None, progress: Progress | None = None) -> DemoFiles:
+    """Write the synthetic parliament as native CSV files (assemblies, parties, member votes) into directory.
+
+    Member votes are split into parts of at most rows_per_file rows (default: what fits the upload size limit).
+    """
+    if rows_per_file is None:
+        rows_per_file = rows_per_file_within(limits.upload_limits().max_upload_bytes)
     spec.check()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -187,40 +197,56 @@ def write_demo_files(directory: str | Path, spec: DemoSpec, chunk_rows: int = 1_
                      "synthetic party (seats at the start of the term)")
     parties.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    member_votes = directory / "synthetic_member_votes.csv"
     n = spec.members
     member_ids = pa.array([f"m{i + 1:05d}" for i in range(n)])
     member_names = pa.array([f"Synthetic member {i + 1}" for i in range(n)])
     party_codes = pa.array(world.party_codes)
     positions = pa.array(POSITIONS)
     stages = pa.array(STAGES)
-    votes_per_chunk = max(1, chunk_rows // n)
+    votes_per_chunk = max(1, min(chunk_rows, rows_per_file) // n)
+    votes_per_file = max(1, rows_per_file // n // votes_per_chunk) * votes_per_chunk
+    parts = -(-spec.votes // votes_per_file)
+    names = ["synthetic_member_votes.csv"] if parts == 1 else [f"synthetic_member_votes_{i + 1:03d}.csv"
+                                                               for i in range(parts)]
+    member_votes = [directory / name for name in names]
     options = pa_csv.WriteOptions(include_header=False, quoting_style="none")
-    with open(member_votes, "wb") as out:
-        out.write((",".join(MEMBER_VOTE_COLUMNS) + "\n").encode())
-        for first in range(0, spec.votes, votes_per_chunk):
-            last = min(first + votes_per_chunk, spec.votes)
-            position, party = _positions(spec, world, first, last, rng)
-            k = last - first
-            per_vote = np.repeat(np.arange(k, dtype=np.int32), n)
-            per_member = np.tile(np.arange(n, dtype=np.int32), k)
-            vote_numbers = range(first + 1, last + 1)
-            table = pa.table({
-                "vote_id": _coded(per_vote, [f"SYN-{v:06d}" for v in vote_numbers]),
-                "assembly": _coded(np.zeros(k * n, dtype=np.int32), [SYNTHETIC_ASSEMBLY]),
-                "date": _coded(per_vote, world.vote_dates[first:last].astype(str).tolist()),
-                "title": _coded(per_vote, [f"Synthetic vote {v}" for v in vote_numbers]),
-                "stage": pa.DictionaryArray.from_arrays(pa.array(world.vote_stage[first:last][per_vote]
-                                                                 .astype(np.int32)), stages),
-                "member_id": pa.DictionaryArray.from_arrays(pa.array(per_member), member_ids),
-                "member_name": pa.DictionaryArray.from_arrays(pa.array(per_member), member_names),
-                "party": pa.DictionaryArray.from_arrays(pa.array(party.ravel().astype(np.int32)), party_codes),
-                "position": pa.DictionaryArray.from_arrays(pa.array(position.ravel().astype(np.int32)), positions),
-            })
-            pa_csv.write_csv(table, out, options)
-            if progress:
-                progress(last, spec.votes)
+    for part, path in enumerate(member_votes):
+        with open(path, "wb") as out:
+            out.write((",".join(MEMBER_VOTE_COLUMNS) + "\n").encode())
+            end = min((part + 1) * votes_per_file, spec.votes)
+            for first in range(part * votes_per_file, end, votes_per_chunk):
+                last = min(first + votes_per_chunk, end)
+                position, party = _positions(spec, world, first, last)
+                k = last - first
+                per_vote = np.repeat(np.arange(k, dtype=np.int32), n)
+                per_member = np.tile(np.arange(n, dtype=np.int32), k)
+                vote_numbers = range(first + 1, last + 1)
+                table = pa.table({
+                    "vote_id": _coded(per_vote, [f"SYN-{v:06d}" for v in vote_numbers]),
+                    "assembly": _coded(np.zeros(k * n, dtype=np.int32), [SYNTHETIC_ASSEMBLY]),
+                    "date": _coded(per_vote, world.vote_dates[first:last].astype(str).tolist()),
+                    "title": _coded(per_vote, [f"Synthetic vote {v}" for v in vote_numbers]),
+                    "stage": pa.DictionaryArray.from_arrays(
+                        pa.array(world.vote_stage[first:last][per_vote].astype(np.int32)), stages),
+                    "member_id": pa.DictionaryArray.from_arrays(pa.array(per_member), member_ids),
+                    "member_name": pa.DictionaryArray.from_arrays(pa.array(per_member), member_names),
+                    "party": pa.DictionaryArray.from_arrays(pa.array(party.ravel().astype(np.int32)), party_codes),
+                    "position": pa.DictionaryArray.from_arrays(pa.array(position.ravel().astype(np.int32)),
+                                                               positions),
+                })
+                pa_csv.write_csv(table, out, options)
+                if progress:
+                    progress(last, spec.votes)
     return DemoFiles(assemblies, parties, member_votes, spec.member_votes)
+
+
+# Bytes per member-vote row is about 100 (ids, date, title, names); leave room for long vote numbers.
+_BYTES_PER_ROW = 120
+
+
+def rows_per_file_within(max_bytes: int) -> int:
+    """Member-vote rows that keep one CSV part under max_bytes."""
+    return max(1, int(max_bytes * 0.9) // _BYTES_PER_ROW)
 
 
 def _coded(indexes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
@@ -243,7 +269,7 @@ def synthetic_assemblies(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def build_demo(con: duckdb.DuckDBPyConnection, spec: DemoSpec, directory: str | Path | None = None,
-               force: bool = False) -> ImportReport:
+               force: bool = False, rows_per_file: int | None = None) -> ImportReport:
     """Generate a synthetic parliament and import it through the real importer (refused beside real votes)."""
     spec.check()
     real = non_synthetic_votes(con)
@@ -252,9 +278,9 @@ def build_demo(con: duckdb.DuckDBPyConnection, spec: DemoSpec, directory: str | 
                           "mixed with them. Use a separate database (--db demo.duckdb), or --force to mix them "
                           "anyway.")
     if directory is not None:
-        return import_files(con, write_demo_files(directory, spec).paths)
+        return import_files(con, write_demo_files(directory, spec, rows_per_file=rows_per_file).paths)
     with tempfile.TemporaryDirectory(prefix="tracker-demo-") as temporary:
-        return import_files(con, write_demo_files(temporary, spec).paths)
+        return import_files(con, write_demo_files(temporary, spec, rows_per_file=rows_per_file).paths)
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
