@@ -132,3 +132,13 @@ def test_demo_scales_match_the_issue():
     assert run.SCALES["14m"].member_votes == 14_000_000
     assert run.SCALES["25m"].member_votes == 25_000_000
     assert Path(run.__file__).parent == BENCHMARKS
+
+
+def test_markdown_report_has_a_row_per_page_and_metric_with_its_target(tiny_run):
+    import report
+
+    results, _ = tiny_run
+    text = report.markdown(results)
+    assert "3,000 member votes" in text and "≥ 500,000/s" in text
+    for name in [*results["pages"], *results["metrics"]]:
+        assert f"| {name} |" in text
