@@ -21,7 +21,8 @@ def markdown(results: dict) -> str:
              f"| generate CSV ({gen['csv_bytes'] / 1e6:,.0f} MB) | {gen['seconds']:.1f} s | – |",
              f"| import from CSV | {imp['seconds']:.0f} s = **{imp['rows_per_second']:,.0f} member votes/s** | "
              f"≥ {targets['import_rows_per_second']:,}/s |",
-             f"| import peak memory | **{imp['peak_gb']:.1f} GB** | ≤ {peak_target} GB |", "",
+             f"| import peak memory | **{imp['peak_gb']:.1f} GB** | "
+             + (f"≤ {peak_target} GB |" if peak_target != "–" else "– |"), "",
              "| page data after a filter change (all its queries) | cold process ms | first call ms | warm median ms "
              "| target warm |", "| --- | ---: | ---: | ---: | ---: |"]
     cold = results.get("cold", {})
