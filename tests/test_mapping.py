@@ -152,7 +152,7 @@ def test_profile_made_in_the_form_is_saved_and_used_by_the_cli(tmp_path, write_c
                                  "What does the position 'weg' mean?"]
     # Saving before every label is answered is refused and writes nothing.
     app.button(key="mapping-save").click().run()
-    assert "Say what the position 'dafür' means." in app.error[0].value
+    assert "Say what the position 'dafür' means" in app.error[0].value
     assert not (tmp_path / "mappings").exists()
     questions = {box.label: box for box in app.selectbox if box.label.startswith("What does the position")}
     for label, meaning in (("dafür", "yes"), ("dagegen", "no"), ("weg", "absent")):

@@ -213,6 +213,28 @@ def test_uploaded_csv_is_imported_and_the_new_vote_appears(sample_db_path, monke
     assert app.dataframe[0].value["vote_id"].iloc[0] == "N1"
 
 
+def test_changed_vote_is_refused_on_the_data_page_until_replace_is_ticked(sample_db_path, monkeypatch):
+    # V44 is stored as 72-29-8; an upload saying 72-24-8 conflicts with it.
+    changed = ("vote_id,date,title,yes,no,abstain,absent\n"
+               "V44,2022-12-30,Transition Statute reform ending the interim government (G3 bill),72,24,8,\n")
+    app = show(open_app(sample_db_path, monkeypatch), "data")
+    upload(app, "v44.csv", changed.encode())
+    assert not app.exception
+    assert any("cannot be imported" in e.value for e in app.error)
+    shown = next(d.value for d in app.dataframe if "problem" in d.value.columns)
+    problems = shown.to_string()
+    assert "V44" in problems and "29" in problems and "24" in problems
+    app.checkbox(key="d_replace").check().run()
+    app.button(key="d_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Imported." in s.value for s in app.success)
+    con = store.connect(sample_db_path)
+    try:
+        assert con.execute("select yes, no, abstain from votes where vote_id = 'V44'").fetchone() == (72, 24, 8)
+    finally:
+        con.close()
+
+
 # A chamber's own export in a shape nothing recognises: vote id = sitting + number, positions in its own words.
 # By hand: vote 7-1: Ana dafür, Ben dagegen, Cleo weg -> yes 1, no 1, absent 1; vote 7-2: Ana, Ben dafür,
 # Cleo enthalten -> yes 2, abstain 1.

@@ -57,7 +57,7 @@ def render() -> None:
     try:
         policy = access.upload_policy(os.environ, _secrets())
     except access.AccessSettingError as bad:
-        st.error(str(bad))
+        st.error(widgets.md_escape(bad))
         policy = access.UploadPolicy(access.OFF, source="a setting that could not be read")
     may_write = _may_write(policy)
     if may_write:
@@ -80,7 +80,10 @@ def _upload(editor: bool) -> None:
     sources = [Source(f.name, data=f.getvalue()) for f in files]
     for source in sources:
         _preview(source)
-    check = _dry_run(sources)
+    replace = st.checkbox("Replace votes that changed", key="d_replace",
+                          help="A vote already stored with different values is refused unless this is ticked; then "
+                               "its stored rows are replaced by the upload's (undoing this upload brings them back).")
+    check = _dry_run(sources, replace)
     if isinstance(check, list) and _ask_for_mapping(sources):
         return
     if isinstance(check, list):
@@ -96,7 +99,7 @@ def _upload(editor: bool) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
         try:
-            report = import_files(data.connection(), sources, editor=editor, progress=progress)
+            report = import_files(data.connection(), sources, replace=replace, editor=editor, progress=progress)
         except ImportRejected as rejected:
             bar.empty()
             st.error("The upload was rejected; nothing was changed in the database.")
@@ -136,7 +139,7 @@ def problems_table(problems: list[Problem]) -> pd.DataFrame:
 
 
 def _preview(source: Source) -> None:
-    with st.expander(f"{source.name}: first rows", expanded=True):
+    with st.expander(f"{widgets.md_escape(source.name)}: first rows", expanded=True):
         try:
             layout = sniff(source)
             frame = pd.read_csv(io.BytesIO(source.data or b""), encoding=layout.encoding, sep=layout.delimiter,
@@ -156,14 +159,14 @@ def _preview(source: Source) -> None:
         widgets.table(frame, key=f"d_preview_{source.sha256()[:12]}")
 
 
-def _dry_run(sources: list[Source]) -> str | list[Problem]:
-    """The validation report of a dry run (cached per upload and database version), or the problems found."""
-    key = (tuple(s.sha256() for s in sources), data.version())
+def _dry_run(sources: list[Source], replace: bool) -> str | list[Problem]:
+    """The validation report of a dry run (cached per upload, choice and database version), or the problems found."""
+    key = (tuple(s.sha256() for s in sources), replace, data.version())
     cached = st.session_state.get("d_checked")
     if cached and cached[0] == key:
         return cached[1]
     try:
-        result: str | list[Problem] = import_files(data.connection(), sources, dry_run=True).text()
+        result: str | list[Problem] = import_files(data.connection(), sources, replace=replace, dry_run=True).text()
     except ImportRejected as rejected:
         result = rejected.problems
     st.session_state["d_checked"] = (key, result)
@@ -192,11 +195,11 @@ def _history(may_write: bool, editor: bool) -> None:
         try:
             message = store.undo_batch(data.connection(), int(chosen), editor=editor)
         except store.UndoRefused as refused:
-            st.error(str(refused))
+            st.error(widgets.md_escape(refused))
             return
         data.clear_caches()
         st.session_state.pop("d_checked", None)
-        st.success(message)
+        st.success(widgets.md_escape(message))
 
 
 # --- downloads ----------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from tracker.ingest.mapping import (
     unfamiliar_labels,
 )
 from tracker.ingest.read import Source
+from tracker.ui.widgets import md_escape
 
 NONE = "(none)"
 KIND_WORDS = {
@@ -57,9 +58,10 @@ def mapping_form(sources_needing_mapping: Sequence[Source | UnmappedFile], db_di
     chosen = st.selectbox("File to describe", names, key=f"{key}-file") if len(files) > 1 else names[0]
     unmapped = files[names.index(chosen)]
     header = unmapped.header
-    st.markdown(f"**{unmapped.source.name}** is in a shape the importer does not know. Say what its columns mean; "
-                "the answers are saved as a mapping profile and used for every file with the same header.")
-    st.caption("Columns: " + ", ".join(header))
+    st.markdown(f"**{md_escape(unmapped.source.name)}** is in a shape the importer does not know. "
+                "Say what its columns mean; the answers are saved as a mapping profile and used for every file with "
+                "the same header.")
+    st.caption("Columns: " + md_escape(", ".join(header)))
     name = st.text_input("Name of this mapping", value=Path(unmapped.source.name).stem, key=f"{key}-name")
     kind = st.selectbox("Each row is", KINDS, format_func=lambda k: f"{k}: {KIND_WORDS[k]}", key=f"{key}-kind")
     columns: dict[str, str | list[str]] = {}
@@ -97,13 +99,14 @@ def mapping_form(sources_needing_mapping: Sequence[Source | UnmappedFile], db_di
                       labels=labels)
     problems = profile.problems() + [f"Say what the position '{label}' means." for label in unanswered]
     if problems:
-        st.error("The mapping cannot be saved yet: " + " ".join(problems))
+        st.error("The mapping cannot be saved yet: " + md_escape(" ".join(problems)))
         return None
     try:
         path = save_profile(profile, Path(db_dir) / "mappings")
     except (ProfileError, OSError) as error:
-        st.error(str(error))
+        st.error(md_escape(error))
         return None
-    st.success(f"Saved mapping '{profile.name}' ({path.name}). Files with this header are now read with it; "
-               f"on the command line: `python -m tracker import FILE --mapping {path}`.")
+    st.success(f"Saved mapping '{md_escape(profile.name)}' ({md_escape(path.name)}). Files with this header are now "
+               "read with it; on the command line: `python -m tracker import FILE --mapping PATH` with PATH = "
+               f"{md_escape(path)}.")
     return profile

@@ -25,7 +25,7 @@ def render() -> None:
         stats = data.metric("member_stats", chosen)
         rebels = data.metric("rebellions", chosen)
     except ValueError as bad:
-        st.warning(str(bad))
+        st.warning(widgets.md_escape(bad))
         return
     if stats.empty:
         st.info("No member voted on the votes matching these filters.")
@@ -48,7 +48,7 @@ def render() -> None:
     try:
         points, centroids = data.ideal_points(chosen)
     except ValueError as bad:
-        st.info(f"The map cannot be drawn: {bad}")
+        st.info(f"The map cannot be drawn: {widgets.md_escape(bad)}")
         return
     title = "Members placed by their votes (two dimensions)"
     widgets.chart(charts.ideal_points_map(points, centroids, colours, title), points, "member-map", title,
