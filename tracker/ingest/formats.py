@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from tracker.ingest.problems import Problem, rows_text
@@ -115,10 +116,12 @@ ROW_PROBLEMS_PER_COLUMN = 10
 
 def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """Rename a chunk to our columns, convert types and list every row problem found."""
-    data = pd.DataFrame({"_row": raw["_row"].to_numpy()})
+    raw = raw.reset_index(drop=True)
+    columns = {"_row": raw["_row"]}
     for i, column in enumerate(fmt.columns):
-        if column in KNOWN_COLUMNS[fmt.kind] and column not in data:
-            data[column] = raw[f"c{i}"].to_numpy()
+        if column in KNOWN_COLUMNS[fmt.kind] and column not in columns:
+            columns[column] = raw[f"c{i}"]
+    data = pd.DataFrame(columns)
     # Empty as written (a bad date also ends up null after conversion, but is reported as a bad date only).
     blank = {column: data[column] == "" for column in data.columns if column != "_row"}
     problems: list[Problem] = []
@@ -198,8 +201,31 @@ def _counts(file_name: str, column: str, values: pd.Series, rows: pd.Series, pro
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Codes and distinct values: a million rows of a vote file hold a few thousand distinct dates or labels."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Series(np.asarray(uniques, dtype=object))
+
+
+def _spread(codes: np.ndarray, per_value: pd.Series, index: pd.Index) -> pd.Series:
+    """Per-row values from values computed once per distinct value."""
+    return pd.Series(per_value.to_numpy()[codes], index=index)
+
+
 def _dates(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:
     """Dates in ISO form (YYYY-MM-DD), or DD.MM.YYYY / DD/MM/YYYY; a time part is dropped."""
+    codes, distinct = _distinct(values)
+    iso, bad = _parse_dates(distinct)
+    bad_rows = _spread(codes, bad, values.index).astype(bool)
+    if bad_rows.any():
+        _bad_rows(file_name, column, rows, bad_rows, values, "is not a date",
+                  "Write dates as YYYY-MM-DD (e.g. 2022-12-30).", problems)
+    return _spread(codes, iso, values.index)
+
+
+def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ISO date text (or None) and a bad-date flag for each value."""
+    values = values.astype(str)
     with_time = values.str.match(r"^\d{4}-\d{2}-\d{2}[T ]")
     text = values.where(~with_time, values.str.slice(0, 10))
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
@@ -209,10 +235,7 @@ def _dates(file_name: str, column: str, values: pd.Series, rows: pd.Series, prob
             break
         parsed[missing] = pd.to_datetime(text[missing], format=date_format, errors="coerce")
     bad = (values != "") & parsed.isna()
-    if bad.any():
-        _bad_rows(file_name, column, rows, bad, values, "is not a date",
-                  "Write dates as YYYY-MM-DD (e.g. 2022-12-30).", problems)
-    return parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None)
+    return parsed.dt.strftime("%Y-%m-%d").astype(object).where(parsed.notna(), None), bad
 
 
 def _majorities(file_name: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:
@@ -230,7 +253,7 @@ def _positions(file_name: str, values: pd.Series, rows: pd.Series, problems: lis
     """Position labels matched case- and accent-insensitively; unknown labels are listed with their rows."""
     mapping: dict[str, str | None] = {}
     unknown: list[str] = []
-    for label in values.unique():
+    for label in pd.unique(values):
         if label == "":
             mapping[label] = None
             continue
@@ -256,7 +279,8 @@ def _positions(file_name: str, values: pd.Series, rows: pd.Series, problems: lis
         if empty.any():
             _required_cells(file_name, "position", rows, empty, problems,
                             "Give every member vote a position (use 'absent' when the member did not vote).")
-    return values.map(mapping)
+    codes, distinct = _distinct(values)
+    return _spread(codes, distinct.map(mapping), values.index)
 
 
 def _required_cells(file_name: str, column: str, rows: pd.Series, empty: pd.Series, problems: list[Problem],

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from tracker import limits, store
 from tracker.ingest import formats as F
@@ -259,8 +260,6 @@ def _given(data: pd.DataFrame, fields: Sequence[str]) -> str:
 
 def _stage_chunk(cursor: duckdb.DuckDBPyConnection, file_name: str, fmt: F.FileFormat, data: pd.DataFrame) -> None:
     """Append one converted chunk to the staging table of its format."""
-    data = data.copy()
-    data["file"] = file_name
     targets = {
         F.VOTE_TALLIES: ("stage_votes", F.ALL_VOTE_COLUMNS, _given(data, F.ALL_VOTE_COLUMNS)),
         F.PARTIES: ("stage_parties", ("party", "name", "bloc", "colour", "seats", "source_url", "note"), None),
@@ -269,37 +268,55 @@ def _stage_chunk(cursor: duckdb.DuckDBPyConnection, file_name: str, fmt: F.FileF
     }
     if fmt.kind in targets:
         table, columns, given = targets[fmt.kind]
-        _insert(cursor, table, data, columns, given if given is not None else _given(data, columns))
+        _insert(cursor, table, data, file_name, columns, given if given is not None else _given(data, columns))
         return
     info_fields = [f for f in _VOTE_INFO_FIELDS if f in data.columns]
     if info_fields:
-        _insert(cursor, "stage_vote_info", data, ("vote_id", *_VOTE_INFO_FIELDS), ",".join(info_fields))
+        # Vote columns repeat on every member row: stage each distinct set once (with its first row).
+        _insert(cursor, "stage_vote_info", data, file_name, ("vote_id", *_VOTE_INFO_FIELDS), ",".join(info_fields),
+                distinct_on=("vote_id", *info_fields))
     if fmt.kind == F.PARTY_POSITIONS:
-        _insert(cursor, "stage_party_positions", data, ("vote_id", "party", *F.COUNTS, "position", "position_label",
-                                                        "source_url", "note"), None)
+        _insert(cursor, "stage_party_positions", data, file_name,
+                ("vote_id", "party", *F.COUNTS, "position", "position_label", "source_url", "note"), None)
     else:
-        _insert(cursor, "stage_member_votes", data, ("vote_id", "member_id", "party", "position", "position_label"),
-                None)
+        _insert(cursor, "stage_member_votes", data, file_name,
+                ("vote_id", "member_id", "party", "position", "position_label"), None)
         names = data["member_name"] if "member_name" in data else data["member_id"]
-        members = pd.DataFrame({"member_id": data["member_id"], "name": names}).drop_duplicates()
+        members = pa.table({"member_id": pa.array(data["member_id"], type=pa.string()),
+                            "name": pa.array(names, type=pa.string())})
         cursor.register("chunk_members", members)
-        cursor.execute("insert into stage_members select member_id, name from chunk_members")
+        cursor.execute("insert into stage_members select distinct member_id, name from chunk_members")
         cursor.unregister("chunk_members")
 
 
-def _insert(cursor: duckdb.DuckDBPyConnection, table: str, data: pd.DataFrame, columns: Sequence[str],
-            given: str | None) -> None:
-    """Insert the chunk's columns (null where the file lacks one) into a staging table."""
-    frame = pd.DataFrame({c: (data[c] if c in data else pd.Series([None] * len(data), index=data.index, dtype=object))
-                          for c in columns})
-    table_columns = [r[0] for r in cursor.execute(f"describe {table}").fetchall()]
+_STAGE_COLUMNS: dict[str, list[str]] = {}
+
+
+def _insert(cursor: duckdb.DuckDBPyConnection, table: str, data: pd.DataFrame, file_name: str,
+            columns: Sequence[str], given: str | None, distinct_on: Sequence[str] = ()) -> None:
+    """Insert the chunk's columns (null where the file lacks one) into a staging table, through Arrow."""
+    present = [c for c in columns if c in data]
+    arrays = {c: pa.Array.from_pandas(data[c]) for c in present}
+    arrays["row"] = pa.Array.from_pandas(data["_row"])
+    cursor.register("chunk", pa.table(arrays))
+    if table not in _STAGE_COLUMNS:
+        _STAGE_COLUMNS[table] = [r[0] for r in cursor.execute(f"describe {table}").fetchall()]
+    table_columns = _STAGE_COLUMNS[table]
+    names = list(present)
+    values = list(present)
     if "given" in table_columns:
-        frame["given"] = given
+        names.append("given")
+        values.append("$given")
     if "file" in table_columns:
-        frame["file"] = data["file"]
-        frame["row"] = data["_row"]
-    cursor.register("chunk", frame)
-    cursor.execute(f"insert into {table} ({', '.join(frame.columns)}) select * from chunk")
+        names += ["file", "row"]
+        values += ["$file", "row"]
+    where = ""
+    if distinct_on:
+        keys = ", ".join(distinct_on)
+        where = f" qualify row_number() over (partition by {keys} order by row) = 1"
+    parameters = {k: v for k, v in (("given", given), ("file", file_name)) if f"${k}" in values}
+    cursor.execute(f"insert into {table} ({', '.join(names)}) select {', '.join(values)} from chunk{where}",
+                   parameters)
     cursor.unregister("chunk")
 
 

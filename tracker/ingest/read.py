@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from tracker.ingest.problems import ImportRejected, Problem
 
@@ -154,10 +157,70 @@ def _detect_delimiter(header_line: str) -> str:
 
 
 def read_chunks(source: Source, layout: TextLayout, chunk_rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
-    """The data rows as DataFrames of stripped strings, each with a `_row` column (the spreadsheet row number)."""
+    """The data rows as DataFrames of stripped strings, each with a `_row` column (the spreadsheet row number).
+
+    Arrow's CSV reader does the work (several times faster than pandas'); on anything it will not read (blank lines,
+    ragged rows, stray quotes) the rest of the file is read by pandas, whose messages name the row.
+    """
     names = [f"c{i}" for i in range(len(layout.header))]
     if layout.first_row_cells > len(names):
         raise ImportRejected([_too_many_cells(source.name, 2, layout.first_row_cells, len(names))])
+    done = 1  # the last spreadsheet row already yielded (row 1 is the header)
+    try:
+        for chunk in _arrow_chunks(source, layout, names, chunk_rows):
+            done = int(chunk["_row"].iloc[-1]) if len(chunk) else done
+            yield chunk
+        return
+    except (pa.ArrowInvalid, UnicodeDecodeError, pa.ArrowTypeError):
+        pass
+    for chunk in _pandas_chunks(source, layout, names, chunk_rows):
+        yield chunk.loc[chunk["_row"] > done]
+
+
+def _arrow_chunks(source: Source, layout: TextLayout, names: list[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Rows through pyarrow.csv, streamed in blocks; raises ArrowInvalid where the file is not plain CSV."""
+    encoding = "utf8" if layout.encoding.startswith("utf-8") else layout.encoding
+    stream = source.open()
+    try:
+        reader = pa_csv.open_csv(
+            stream,
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, encoding=encoding,
+                                            block_size=16 << 20),
+            parse_options=pa_csv.ParseOptions(delimiter=layout.delimiter, quote_char='"', double_quote=True,
+                                              newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        first_row = 2
+        pending: list[pa.RecordBatch] = []
+        pending_rows = 0
+        for batch in reader:
+            pending.append(batch)
+            pending_rows += batch.num_rows
+            if pending_rows >= chunk_rows:
+                yield _arrow_frame(pending, names, first_row)
+                first_row += pending_rows
+                pending, pending_rows = [], 0
+        if pending_rows:
+            yield _arrow_frame(pending, names, first_row)
+    finally:
+        stream.close()
+
+
+def _arrow_frame(batches: list[pa.RecordBatch], names: list[str], first_row: int) -> pd.DataFrame:
+    """Stripped string columns c0..cN and `_row`, without blank rows (numbering kept)."""
+    table = pa.Table.from_batches(batches)
+    columns = {name: pc.utf8_trim_whitespace(table.column(name)) for name in names}
+    rows = pa.array(range(first_row, first_row + table.num_rows), type=pa.int64())
+    frame = pa.table({"_row": rows, **columns}).to_pandas()
+    if not names:
+        return frame
+    blank = (frame[names] == "").all(axis=1)
+    return frame.loc[~blank] if blank.any() else frame
+
+
+def _pandas_chunks(source: Source, layout: TextLayout, names: list[str], chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """Rows through pandas' C parser, for files Arrow will not read; its errors name the row."""
     stream = source.open()
     try:
         reader = pd.read_csv(
