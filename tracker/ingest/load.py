@@ -585,24 +585,33 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
     replaced_members = "select vote_id from changed_votes where vote_id in (select vote_id from stage_member_votes)"
     cursor.execute(
         f"""
-        create or replace temp table check_members as
-        select vote_id, party, position, file, row from stage_member_votes
-        union all
-        select vote_id, party, position, 'stored rows of batch ' || batch_id, null from member_votes
-        where vote_id in (select vote_id from stage_member_votes) and vote_id not in ({replaced_members})
+        create or replace temp table check_member_counts as
+        select vote_id, coalesce(party, '(no party)') as party,
+               count(*) filter (where position = 'yes') as yes, count(*) filter (where position = 'no') as no,
+               count(*) filter (where position = 'abstain') as abstain,
+               count(*) filter (where position = 'absent') as absent,
+               count(*) filter (where position <> 'not_member') as members,
+               min(row) as row, coalesce(arg_min(file, row), any_value(file)) as file
+        from (
+            select vote_id, party, position, file, row from stage_member_votes
+            union all
+            select vote_id, party, position, 'stored rows of batch ' || batch_id, null from member_votes
+            where vote_id in (select vote_id from stage_member_votes) and vote_id not in ({replaced_members}))
+        group by all
+        """)
+    # Counted per party above (one scan of the member rows); the checks below read these few rows.
+    cursor.execute(
+        """
+        create or replace temp view check_member_totals as
+        select vote_id, sum(yes) as yes, sum(no) as no, sum(abstain) as abstain, sum(absent) as absent,
+               sum(members) as members, min(row) as row, coalesce(arg_min(file, row), any_value(file)) as file
+        from check_member_counts group by vote_id
         """)
     member_counts = cursor.execute(
         """
-        select m.vote_id, any_value(m.file), min(m.row),
-               count(*) filter (where position = 'yes'), count(*) filter (where position = 'no'),
-               count(*) filter (where position = 'abstain'), count(*) filter (where position = 'absent'),
-               any_value(v.yes), any_value(v.no), any_value(v.abstain), any_value(v.absent)
-        from check_members m join check_votes v using (vote_id)
-        group by m.vote_id
-        having any_value(v.yes) <> count(*) filter (where position = 'yes')
-            or any_value(v.no) <> count(*) filter (where position = 'no')
-            or any_value(v.abstain) <> count(*) filter (where position = 'abstain')
-            or any_value(v.absent) <> count(*) filter (where position = 'absent')
+        select m.vote_id, m.file, m.row, m.yes, m.no, m.abstain, m.absent, v.yes, v.no, v.abstain, v.absent
+        from check_member_totals m join check_votes v using (vote_id)
+        where v.yes <> m.yes or v.no <> m.no or v.abstain <> m.abstain or v.absent <> m.absent
         order by 3 limit 20
         """).fetchall()
     for vote_id, file_name, row, *counts in member_counts:
@@ -641,12 +650,8 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
                                 "Correct the party counts or the vote's tally.", row=row))
     party_vs_members = cursor.execute(
         """
-        select p.vote_id, p.party, p.file, p.row from check_parties p join (
-            select vote_id, coalesce(party, '(no party)') as party,
-                   count(*) filter (where position = 'yes') as yes, count(*) filter (where position = 'no') as no,
-                   count(*) filter (where position = 'abstain') as abstain,
-                   count(*) filter (where position = 'absent') as absent
-            from check_members group by all) m on p.vote_id = m.vote_id and p.party = m.party
+        select p.vote_id, p.party, p.file, p.row from check_parties p
+        join check_member_counts m on p.vote_id = m.vote_id and p.party = m.party
         where (p.yes is not null and p.yes <> m.yes) or (p.no is not null and p.no <> m.no)
            or (p.abstain is not null and p.abstain <> m.abstain) or (p.absent is not null and p.absent <> m.absent)
         order by p.row limit 20
@@ -681,12 +686,7 @@ def _check_tallies(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -
             from check_votes v
             left join stage_assemblies sa on sa.assembly = v.assembly
             left join assemblies a on a.assembly = v.assembly
-            left join (select vote_id, count(*) filter (where position = 'yes') as yes,
-                              count(*) filter (where position = 'no') as no,
-                              count(*) filter (where position = 'abstain') as abstain,
-                              count(*) filter (where position = 'absent') as absent,
-                              count(*) filter (where position <> 'not_member') as members
-                       from check_members group by vote_id) m using (vote_id))
+            left join check_member_totals m using (vote_id))
         select vote_id, file, row, seats, greatest(counted, members) from seats
         where seats is not null and greatest(counted, members) > seats order by row limit 20
         """).fetchall()
