@@ -12,6 +12,9 @@ import numpy as np
 MIN_VOTES = 20          # members with fewer scaled votes are left out
 MIN_MINORITY = 0.025    # votes whose losing side is smaller than this share of yes + no are left out
 ITERATIONS = 30
+# At most this many votes are scaled (evenly spaced over the selected ones, so every period is represented): the fit
+# costs members × votes per iteration, and a few thousand contested votes already pin down two dimensions.
+MAX_VOTES = 4_000
 # Normal priors keep perfectly separating votes and members who always vote together finite.
 PRIOR_POINT_SD = 1.0
 PRIOR_VOTE_SD = 5.0
@@ -100,10 +103,23 @@ def _probability(linear: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(linear, -30, 30)))
 
 
+def sample_votes(votes: np.ndarray, max_votes: int) -> np.ndarray:
+    """At most max_votes of the selected votes, evenly spaced in column order."""
+    chosen = np.flatnonzero(votes)
+    if len(chosen) <= max_votes:
+        return votes
+    kept = np.zeros_like(votes)
+    kept[chosen[np.unique(np.linspace(0, len(chosen) - 1, max_votes).round().astype(np.int64))]] = True
+    return kept
+
+
 def fit(matrix: np.ndarray, min_votes: int = MIN_VOTES, min_minority: float = MIN_MINORITY,
-        right: np.ndarray | None = None, iterations: int = ITERATIONS) -> IdealPoints | None:
+        right: np.ndarray | None = None, iterations: int = ITERATIONS,
+        max_votes: int = MAX_VOTES) -> IdealPoints | None:
     """Ideal points for each member (rows); `right` marks members whose mean dim1 (and dim2) is made positive."""
     members, votes = select(matrix, min_votes, min_minority)
+    votes = sample_votes(votes, max_votes)
+    members &= (matrix[:, votes] != 0).sum(axis=1) >= min_votes
     if members.sum() < 3 or votes.sum() < 2:
         return None
     sub = matrix[np.ix_(members, votes)]

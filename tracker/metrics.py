@@ -7,16 +7,19 @@ over nullable integers, so an unknown count stays unknown (NA) instead of becomi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from tracker import ideal_points as ideal
+from tracker import store
 from tracker.model import MajorityRule, official_passed, parse_majority_rule
 
 PERIODS = ("month", "quarter", "year")
@@ -286,6 +289,21 @@ def cohesion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return frame.astype({c: "Int64" for c in ("yes", "no", "abstain", "absent")})[COHESION_COLUMNS]
 
 
+COHESION_SUMMARY_COLUMNS = ["party", "votes", "mean_rice", "rice_votes", "mean_agreement_index", "agreement_votes"]
+
+
+def cohesion_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Mean Rice and Agreement Index per party over the votes where each is known, with those vote counts."""
+    return _query(con, f"""
+        , rows as (
+            select p.party, {_INDICES}
+            from party_votes p join fv using (vote_id)
+            where {_party_in('p.party')})
+        select party, count(*) as votes, avg(rice) as mean_rice, count(rice) as rice_votes,
+               avg(agreement_index) as mean_agreement_index, count(agreement_index) as agreement_votes
+        from rows group by party order by party""", filters)[COHESION_SUMMARY_COLUMNS]
+
+
 def cohesion_trend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Mean Rice and Agreement Index per party and period, with the number of votes each mean covers."""
     return _query(con, f"""
@@ -420,8 +438,11 @@ MEMBER_COLUMNS = ["member_id", "name", "party", "votes_in_office", "votes_cast",
                   "votes_with_party", "loyalty", "rebellions"]
 
 
-def member_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def member_stats(con: duckdb.DuckDBPyConnection, filters: Filters,
+                 matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Per member: votes in office, votes cast, participation, loyalty to their party and rebellions."""
+    if matrix is not None:
+        return _member_stats_dense(matrix, filters)
     frame = _query(con, f"""
         {_MEMBER_ROWS}
         , counted as (
@@ -441,59 +462,240 @@ def member_stats(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     return frame[MEMBER_COLUMNS]
 
 
-def rebellions(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Every vote a member cast against their party's (non-split) position."""
+def rebellions(con: duckdb.DuckDBPyConnection, filters: Filters, latest: int | None = None,
+               matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
+    """Votes cast against the party's (non-split) position: all, oldest first; or the `latest` N, newest first."""
+    if matrix is not None:
+        return _rebellions_dense(matrix, filters, latest)
+    order = "r.date, r.vote_id, r.party, r.member_id" if latest is None else \
+        "r.date desc nulls last, r.vote_id desc, r.party, r.member_id limit $latest"
     return _query(con, f"""
         {_MEMBER_ROWS}
         select r.vote_id, r.date, r.title, r.member_id, m.name, r.party, r.position, r.party_position
         from rows r left join members m using (member_id)
         where r.position in ('yes', 'no', 'abstain') and r.party_position in ('yes', 'no', 'abstain')
           and r.party is not null and r.position <> r.party_position
-        order by r.date, r.vote_id, r.party, r.member_id""", filters)
+        order by {order}""", filters, latest=latest)
 
 
-def _member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters,
-                        cast: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Index, pd.Index]:
-    """Member votes with the given positions as codes (member, vote), plus the member and vote labels."""
-    rows = _query(con, f"""
-        select mv.member_id, mv.vote_id, mv.position, mv.party, fv.date
-        from member_votes mv join fv using (vote_id)
-        where mv.position in (select unnest($cast::varchar[])) and {_party_in('mv.party')}""", filters,
-                  cast=list(cast))
-    member_codes, members = pd.factorize(rows["member_id"], sort=True)
-    vote_codes, votes = pd.factorize(rows["vote_id"], sort=True)
-    rows["m"], rows["v"] = member_codes, vote_codes
-    return rows, pd.Index(members), pd.Index(votes)
+# --- member votes as a dense matrix -------------------------------------------------------------------------------
+
+# Cell codes of MemberVoteMatrix.positions (0 = no row) and .party_positions (0 = no position).
+POSITION_CODES = {"yes": 1, "no": 2, "abstain": 3, "absent": 4, "not_member": 5, "split": 6}
+_POSITION_NAMES = np.array([None, "yes", "no", "abstain", "absent", "not_member", "split", None], dtype=object)
+_OTHER = 7   # any other stored position: in office, not cast
+NO_PARTY = "(no party)"   # the party_tallies label of members without a party
+# Above this many members × votes the matrix is not built (eight bytes a cell): 60 M cells = 480 MB.
+MAX_MATRIX_CELLS = 60_000_000
 
 
-def member_alignment(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+@dataclass(frozen=True)
+class MemberVoteMatrix:
+    """Member votes as members × votes code matrices, votes in date order, for fast member metrics per date range."""
+
+    assembly: str | None
+    members: pd.Index             # member_id, sorted
+    names: np.ndarray             # member names (None when unknown)
+    votes: pd.DataFrame           # vote_id, date, title in column order (date, then vote_id; undated last)
+    positions: np.ndarray         # int8 members × votes: POSITION_CODES, 0 = no row
+    parties: np.ndarray           # int16 members × votes: 1 + index into party_labels, 0 = no party or no row
+    party_labels: np.ndarray      # party labels (from party_votes)
+    party_positions: np.ndarray   # int8 (1 + parties) × votes: each party's effective position; row 0 = NO_PARTY
+    lines: np.ndarray             # int8 members × votes: the position of the member's party at that vote
+    in_office: np.ndarray         # bool members × votes: a row other than not_member
+    cast: np.ndarray              # bool: in office and voted yes, no or abstain
+    with_party: np.ndarray        # bool: cast, the party (not null) took yes/no/abstain, and the member's was the same
+    against: np.ndarray           # bool: as with_party, but the member's position differed (a rebellion)
+
+    def window(self, filters: Filters) -> slice:
+        """The columns of the votes in the filter's date range (undated votes only when no date is set)."""
+        if (filters.assembly or None) != self.assembly:
+            raise ValueError(f"This member vote matrix holds assembly {self.assembly!r}, not {filters.assembly!r}.")
+        values = _parameters(filters)
+        dates = self.votes["date"]
+        dated = int(dates.notna().sum())
+        known = dates.iloc[:dated].to_numpy(dtype="datetime64[D]")
+        start, stop = 0, dated if (values["date_from"] or values["date_to"]) else len(dates)
+        if values["date_from"]:
+            start = int(np.searchsorted(known, np.datetime64(values["date_from"], "D"), side="left"))
+        if values["date_to"]:
+            stop = int(np.searchsorted(known, np.datetime64(values["date_to"], "D"), side="right"))
+        return slice(start, max(start, stop))
+
+    def allowed_parties(self, filters: Filters) -> np.ndarray:
+        """Per party code (0 = no party), whether the party filter keeps it."""
+        if not filters.parties:
+            return np.ones(len(self.party_labels) + 1, dtype=bool)
+        return np.concatenate([[False], np.isin(self.party_labels.astype(str), list(filters.parties))])
+
+
+def member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(),
+                       max_cells: int = MAX_MATRIX_CELLS) -> MemberVoteMatrix | None:
+    """The member votes on the filter's votes (assembly and dates; parties are applied later) as code matrices.
+
+    None when members × votes exceeds max_cells or a member has two rows on one vote (the SQL paths handle those).
+    """
+    votes = _query(con, "select vote_id, date, title from fv order by date nulls last, vote_id", filters)
+    members = _query(con, """
+        select d.member_id, m.name from (select distinct member_id from member_votes) d
+        left join members m using (member_id) order by d.member_id""", filters)
+    if len(votes) * len(members) > max_cells:
+        return None
+    labels = _query(con, "select distinct party from party_votes order by party", filters)["party"]
+    label_list = [str(x) for x in labels.tolist()]
+    cells = con.cursor().execute(f"""
+        with {_FILTERED_VOTES}
+        , vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v from fv)
+        , mi as (select member_id, (row_number() over (order by member_id) - 1)::integer as m
+                 from (select distinct member_id from member_votes))
+        , pi as (select unnest($labels::varchar[]) as party, unnest(range(1, len($labels::varchar[]) + 1)) as p)
+        select mi.m, vi.v,
+               (case mv.position when 'yes' then 1 when 'no' then 2 when 'abstain' then 3 when 'absent' then 4
+                                 when 'not_member' then 5 else {_OTHER} end)::tinyint as code,
+               coalesce(pi.p, 0)::smallint as p
+        from member_votes mv join vi using (vote_id) join mi using (member_id) left join pi on pi.party = mv.party""",
+        {**{k: v for k, v in _parameters(filters).items() if k in ("assembly", "date_from", "date_to")},
+         "labels": label_list}).fetchnumpy()
+    shape = (len(members), len(votes))
+    positions = np.zeros(shape, dtype=np.int8)
+    parties = np.zeros(shape, dtype=np.int16)
+    m, v = np.asarray(cells["m"]), np.asarray(cells["v"])
+    positions[m, v] = np.asarray(cells["code"])
+    parties[m, v] = np.asarray(cells["p"])
+    if np.count_nonzero(positions) != len(m):
+        return None   # a member with two rows on one vote: only the SQL path counts both
+    stated = _query(con, """
+        , vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v from fv)
+        select vi.v, p.party, p.position from party_votes p join vi using (vote_id)
+        where p.position is not null""", filters)
+    party_positions = np.zeros((len(label_list) + 1, len(votes)), dtype=np.int8)
+    rows = pd.Series(range(1, len(label_list) + 1), index=label_list).reindex(stated["party"].astype(str)).to_numpy(
+        dtype=np.int64)
+    codes = stated["position"].map(POSITION_CODES).fillna(0).to_numpy(dtype=np.int8)
+    party_positions[rows, stated["v"].to_numpy(dtype=np.int64)] = codes
+    if NO_PARTY in label_list:
+        party_positions[0] = party_positions[label_list.index(NO_PARTY) + 1]
+    # The party's position at each cell: row `party` of party_positions, column of the cell. Computed once here
+    # so a filter change only slices and counts.
+    width = positions.shape[1]
+    lines = party_positions.T.ravel()[np.arange(width, dtype=np.int32) * party_positions.shape[0] + parties]
+    in_office = (positions > 0) & (positions != POSITION_CODES["not_member"])
+    cast = in_office & (positions <= 3)
+    judged = cast & (lines >= 1) & (lines <= 3) & (parties > 0)
+    with_party = judged & (positions == lines)
+    arrays = (positions, parties, party_positions, lines, in_office, cast, with_party, judged & ~with_party)
+    for array in arrays:
+        array.flags.writeable = False   # shared between reruns and sessions: never changed after building
+    return MemberVoteMatrix(filters.assembly or None, pd.Index(members["member_id"]),
+                            members["name"].astype(object).where(members["name"].notna(), None).to_numpy(),
+                            votes, positions, parties, np.array(label_list, dtype=object), *arrays[2:])
+
+
+def _dense_cells(matrix: MemberVoteMatrix, filters: Filters) -> dict[str, object]:
+    """The masks member metrics count, over the filter's votes and parties (members × votes in the window)."""
+    window = matrix.window(filters)
+    cells = {"window": window, "position": matrix.positions[:, window], "party": matrix.parties[:, window],
+             "line": matrix.lines[:, window]}
+    kept = matrix.allowed_parties(filters)[cells["party"]] if filters.parties else None
+    for name in ("in_office", "cast", "with_party", "against"):
+        mask = getattr(matrix, name)[:, window]
+        cells[name] = mask if kept is None else mask & kept
+    return cells
+
+
+def _latest_party(matrix: MemberVoteMatrix, party: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per member, the party label at the latest column where mask holds and the party is known (else None)."""
+    known = mask & (party > 0)
+    if known.shape[1] == 0:
+        return np.full(len(party), None, dtype=object)
+    last = known.shape[1] - 1 - np.argmax(known[:, ::-1], axis=1)
+    codes = np.where(known.any(axis=1), party[np.arange(len(party)), last], 0)
+    return np.concatenate([[None], matrix.party_labels]).astype(object)[codes]
+
+
+def _member_stats_dense(matrix: MemberVoteMatrix, filters: Filters) -> pd.DataFrame:
+    cells = _dense_cells(matrix, filters)
+    in_office = np.count_nonzero(cells["in_office"], axis=1)
+    cast = np.count_nonzero(cells["cast"], axis=1)
+    with_party = np.count_nonzero(cells["with_party"], axis=1)
+    judged = with_party + np.count_nonzero(cells["against"], axis=1)
+    frame = pd.DataFrame({
+        "member_id": matrix.members, "name": matrix.names,
+        "party": _latest_party(matrix, cells["party"], cells["in_office"]),
+        "votes_in_office": in_office, "votes_cast": cast,
+        "participation": cast / np.maximum(in_office, 1), "votes_with_party": with_party,
+        "loyalty": np.where(judged > 0, with_party / np.maximum(judged, 1), np.nan),
+        "rebellions": judged - with_party})[in_office > 0]
+    return frame.sort_values(["party", "name", "member_id"], na_position="last", ignore_index=True)[MEMBER_COLUMNS]
+
+
+def _rebellions_dense(matrix: MemberVoteMatrix, filters: Filters, latest: int | None) -> pd.DataFrame:
+    cells = _dense_cells(matrix, filters)
+    against = cells["against"]
+    first = 0
+    if latest is not None:
+        # Only the newest votes that hold the latest N rebellions are unpacked.
+        from_the_end = np.cumsum(np.count_nonzero(against, axis=0)[::-1])
+        first = max(0, against.shape[1] - 1 - int(np.searchsorted(from_the_end, latest)))
+    member, column = np.nonzero(against[:, first:])
+    column = column + first
+    votes = matrix.votes.iloc[cells["window"]].reset_index(drop=True)
+    labels = np.concatenate([[None], matrix.party_labels]).astype(object)
+    frame = pd.DataFrame({"column": column, "vote_id": votes["vote_id"].to_numpy()[column],
+                          "date": votes["date"].to_numpy()[column], "title": votes["title"].to_numpy()[column],
+                          "member_id": matrix.members.to_numpy()[member], "name": matrix.names[member],
+                          "party": labels[cells["party"][member, column]],
+                          "position": _POSITION_NAMES[cells["position"][member, column]],
+                          "party_position": _POSITION_NAMES[cells["line"][member, column]]})
+    newest_first = latest is not None
+    frame = frame.sort_values(["column", "party", "member_id"], ascending=[not newest_first, True, True],
+                              ignore_index=True)
+    if latest is not None:
+        frame = frame.head(latest)
+    return frame.drop(columns="column")
+
+
+def member_alignment(con: duckdb.DuckDBPyConnection, filters: Filters,
+                     matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Share of votes both members cast (yes/no/abstain) on which they voted the same; both orders, no self pairs."""
-    rows, members, votes = _member_vote_matrix(con, filters, CAST)
+    matrix = matrix or _required_matrix(con, filters)
     columns = ["member_a", "member_b", "votes_compared", "agreement"]
-    if len(members) < 2:
+    window = matrix.window(filters)
+    position = matrix.positions[:, window]
+    allowed = matrix.allowed_parties(filters)[matrix.parties[:, window]]
+    cast = (position >= 1) & (position <= 3) & allowed
+    voting = np.flatnonzero(cast.any(axis=1))
+    if len(voting) < 2:
         return pd.DataFrame(columns=columns)
-    compared = np.zeros((len(members), len(members)))
+    position, cast = position[voting], cast[voting]
+    compared = np.zeros((len(voting), len(voting)))
     agreed = np.zeros_like(compared)
-    # One indicator matrix per position, in blocks of votes so memory stays at members × block.
-    block = max(1, 20_000_000 // max(len(members), 1) // 3)
-    for start in range(0, len(votes), block):
-        part = rows[(rows["v"] >= start) & (rows["v"] < start + block)]
-        width = min(block, len(votes) - start)
-        stacks = []
-        for position in CAST:
-            chosen = part[part["position"] == position]
-            indicator = np.zeros((len(members), width), dtype=np.float32)
-            indicator[chosen["m"].to_numpy(), chosen["v"].to_numpy() - start] = 1.0
-            stacks.append(indicator)
-            agreed += indicator @ indicator.T
-        any_cast = stacks[0] + stacks[1] + stacks[2]
-        compared += any_cast @ any_cast.T
+    # Agreed = one matmul of the yes|no|abstain one-hot blocks side by side; compared = one of the cast indicator.
+    # float32 counts are exact below 2^24 and each block's product is added into float64.
+    block = max(1, 6_000_000 // len(voting))
+    for start in range(0, position.shape[1], block):
+        part, voted = position[:, start:start + block], cast[:, start:start + block]
+        one_hot = np.concatenate([(part == code) & voted for code in (1, 2, 3)], axis=1).astype(np.float32)
+        agreed += one_hot @ one_hot.T
+        indicator = voted.astype(np.float32)
+        compared += indicator @ indicator.T
     a, b = np.nonzero(compared > 0)
     keep = a != b
     a, b = a[keep], b[keep]
-    return pd.DataFrame({"member_a": members[a], "member_b": members[b],
+    ids = matrix.members[voting]
+    # Categoricals: 490,000 pairs of 700 ids are built in a millisecond instead of 490,000 strings twice.
+    return pd.DataFrame({"member_a": pd.Categorical.from_codes(a, ids), "member_b": pd.Categorical.from_codes(b, ids),
                          "votes_compared": compared[a, b].round().astype(np.int64),
                          "agreement": agreed[a, b] / compared[a, b]})
+
+
+def _required_matrix(con: duckdb.DuckDBPyConnection, filters: Filters) -> MemberVoteMatrix:
+    everyone = Filters(filters.assembly, filters.date_from, filters.date_to, (), filters.period, filters.reference)
+    matrix = member_vote_matrix(con, everyone)
+    if matrix is None:
+        raise ValueError("Too many members × votes (or a member recorded twice on one vote) for this metric: "
+                         "narrow the date range or choose one assembly.")
+    return matrix
 
 
 # --- ideal points -------------------------------------------------------------------------------------------------
@@ -502,33 +704,89 @@ IDEAL_POINT_COLUMNS = ["member_id", "name", "party", "dim1", "dim2", "votes"]
 
 
 def ideal_points(con: duckdb.DuckDBPyConnection, filters: Filters, right_party: str | None = None,
-                 min_votes: int = ideal.MIN_VOTES, min_minority: float = ideal.MIN_MINORITY) -> pd.DataFrame:
+                 min_votes: int = ideal.MIN_VOTES, min_minority: float = ideal.MIN_MINORITY,
+                 matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """2-D ideal points of members from their yes/no votes; fitted on all parties, then filtered to the chosen ones."""
-    everyone = Filters(filters.assembly, filters.date_from, filters.date_to, (), filters.period, filters.reference)
-    rows, members, votes = _member_vote_matrix(con, everyone, ("yes", "no"))
-    if rows.empty:
+    matrix = matrix or _required_matrix(con, filters)
+    window = matrix.window(filters)
+    position = matrix.positions[:, window]
+    yes_no = np.where(position == 1, 1, np.where(position == 2, -1, 0)).astype(np.int8)
+    # The party a member belonged to at their latest yes/no vote in the range.
+    parties = _latest_party(matrix, matrix.parties[:, window], (position == 1) | (position == 2))
+    voted = np.flatnonzero((yes_no != 0).any(axis=1))
+    if len(voted) == 0:
         return pd.DataFrame(columns=IDEAL_POINT_COLUMNS)
-    matrix = np.zeros((len(members), len(votes)), dtype=np.int8)
-    matrix[rows["m"].to_numpy(), rows["v"].to_numpy()] = np.where(rows["position"].to_numpy() == "yes", 1, -1)
-    # The party a member belonged to at their latest vote in the range.
-    latest = rows.sort_values(["m", "date", "vote_id"]).groupby("m")["party"].last()
-    parties = latest.reindex(range(len(members))).to_numpy()
+    yes_no, parties = yes_no[voted], parties[voted]
     if right_party is None:
         labels, sizes = np.unique(parties[pd.notna(parties)].astype(str), return_counts=True)
         right_party = str(labels[np.argmax(sizes)]) if len(labels) else None
-    fit = ideal.fit(matrix, min_votes=min_votes, min_minority=min_minority,
+    fit = ideal.fit(yes_no, min_votes=min_votes, min_minority=min_minority,
                     right=None if right_party is None else parties == right_party)
     if fit is None:
         return pd.DataFrame(columns=IDEAL_POINT_COLUMNS)
     used = ~np.isnan(fit.points[:, 0])
-    names = _query(con, "select member_id, name from members where member_id in (select unnest($ids::varchar[]))",
-                   filters, ids=list(members[used]))
-    frame = pd.DataFrame({"member_id": members[used], "party": parties[used], "dim1": fit.points[used, 0],
-                          "dim2": fit.points[used, 1], "votes": fit.votes_used[used]})
-    frame = frame.merge(names, on="member_id", how="left")
+    frame = pd.DataFrame({"member_id": matrix.members.to_numpy()[voted][used],
+                          "name": matrix.names[voted][used], "party": parties[used],
+                          "dim1": fit.points[used, 0], "dim2": fit.points[used, 1], "votes": fit.votes_used[used]})
     if filters.parties:
         frame = frame[frame["party"].isin(filters.parties)]
     return frame[IDEAL_POINT_COLUMNS].sort_values("dim1", ignore_index=True)
+
+
+# One fit over all votes per database version (and assembly), kept in a file beside the database, so a large
+# parliament's map is fitted once per import instead of on every filter change.
+FIT_FILE_SUFFIX = ".ideal-points.parquet"
+
+
+def _fit_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    row = con.cursor().execute("select path from duckdb_databases() where database_name = current_database()"
+                               ).fetchone()
+    return Path(row[0] + FIT_FILE_SUFFIX) if row and row[0] else None
+
+
+def _fit_key(con: duckdb.DuckDBPyConnection, assembly: str | None) -> str:
+    """The database version, its vote and member vote counts, and the assembly: a fit answers only this key."""
+    counts = con.cursor().execute("select (select count(*) from votes), (select count(*) from member_votes)"
+                                  ).fetchone()
+    return f"{store.database_version(con)}:{counts[0]}:{counts[1]}:{assembly or ''}"
+
+
+def stored_ideal_points(con: duckdb.DuckDBPyConnection, assembly: str | None) -> pd.DataFrame | None:
+    """The stored all-votes fit for this database version and assembly, or None when there is none."""
+    path = _fit_file(con)
+    if path is None or not path.exists():
+        return None
+    stored = pd.read_parquet(path)
+    fit = stored[stored["key"] == _fit_key(con, assembly)]
+    return None if fit.empty else fit.drop(columns="key").reset_index(drop=True)
+
+
+def fit_and_store_ideal_points(con: duckdb.DuckDBPyConnection, assembly: str | None,
+                               matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
+    """Fit ideal points on all votes of the assembly and keep them beside the database for this version."""
+    points = ideal_points(con, Filters(assembly=assembly), matrix=matrix)
+    key = _fit_key(con, assembly)
+    path = _fit_file(con)
+    if path is not None:
+        kept = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["key", *points.columns])
+        # Fits of other versions are stale; other assemblies' fits of this version stay.
+        current = key.rsplit(":", 1)[0] + ":"
+        kept = kept[kept["key"].str.startswith(current) & (kept["key"] != key)]
+        fresh = points.assign(key=key)
+        frames = [f for f in (kept, fresh) if not f.empty]
+        out = pd.concat(frames, ignore_index=True) if frames else fresh
+        temporary = path.with_name(path.name + ".tmp")
+        out.astype({"key": str}).to_parquet(temporary, index=False)
+        os.replace(temporary, path)   # readers see the old file or the new one, never half of one
+    return points
+
+
+def points_in_range(fit: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    """An all-votes fit shown for the members in a filtered member_stats table, with their party in that range."""
+    if fit.empty or stats.empty:
+        return pd.DataFrame(columns=IDEAL_POINT_COLUMNS)
+    shown = fit[["member_id", "dim1", "dim2", "votes"]].merge(stats[["member_id", "name", "party"]], on="member_id")
+    return shown[IDEAL_POINT_COLUMNS].sort_values("dim1", ignore_index=True)
 
 
 def party_centroids(points: pd.DataFrame) -> pd.DataFrame:
@@ -543,13 +801,14 @@ def party_centroids(points: pd.DataFrame) -> pd.DataFrame:
 # --- grids --------------------------------------------------------------------------------------------------------
 
 
-def party_position_grid(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Each party's effective position on each vote, long form (for a votes × parties grid)."""
+def party_position_grid(con: duckdb.DuckDBPyConnection, filters: Filters, latest: int | None = None) -> pd.DataFrame:
+    """Each party's effective position on each vote (or the `latest` N votes in range), long form, oldest first."""
+    shown = "fv" if latest is None else "(select * from fv order by date desc nulls last, vote_id desc limit $latest)"
     return _query(con, f"""
         select p.vote_id, fv.date, fv.title, p.party, p.position
-        from party_votes p join fv using (vote_id)
+        from party_votes p join {shown} fv using (vote_id)
         where {_party_in('p.party')}
-        order by fv.date, p.vote_id, p.party""", filters)
+        order by fv.date, p.vote_id, p.party""", filters, latest=latest)
 
 
 METRICS: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], pd.DataFrame]] = {

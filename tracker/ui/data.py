@@ -55,9 +55,9 @@ def filters_key(filters: metrics.Filters) -> tuple:
     return dataclasses.astuple(filters)
 
 
-METRIC_FUNCTIONS = {"outcomes", "cohesion", "cohesion_trend", "party_alignment", "alignment_trend",
-                    "alignment_with_reference", "pivotal_parties", "member_stats", "rebellions", "member_alignment",
-                    "party_position_grid"}
+METRIC_FUNCTIONS = {"outcomes", "cohesion", "cohesion_summary", "cohesion_trend", "party_alignment",
+                    "alignment_trend", "alignment_with_reference", "pivotal_parties", "member_stats", "rebellions",
+                    "member_alignment", "party_position_grid"}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -72,16 +72,83 @@ def metric(name: str, filters: metrics.Filters) -> pd.DataFrame:
     return _metric(database_path(), version(), name, filters_key(filters))
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _member_matrix(db: str, version: int, assembly: str | None) -> metrics.MemberVoteMatrix | None:
+    # cache_resource, not cache_data: the matrices (tens of MB) are read-only and shared instead of copied per rerun.
+    return metrics.member_vote_matrix(connection(), metrics.Filters(assembly=assembly))
+
+
+def member_matrix(assembly: str | None) -> metrics.MemberVoteMatrix | None:
+    """All member votes of an assembly as code matrices (None when too large): built once per database version."""
+    return _member_matrix(database_path(), version(), assembly or None)
+
+
+REBELLIONS_SHOWN = 500
+GRID_VOTES_SHOWN = 200   # a votes × parties grid wider than this is not readable on a screen
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _latest_position_grid(db: str, version: int, key: tuple) -> pd.DataFrame:
+    return metrics.party_position_grid(connection(), metrics.Filters(*key), latest=GRID_VOTES_SHOWN)
+
+
+def latest_position_grid(filters: metrics.Filters) -> pd.DataFrame:
+    """Party positions on the latest GRID_VOTES_SHOWN votes in range (oldest first)."""
+    return _latest_position_grid(database_path(), version(), filters_key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _member_tables(db: str, version: int, key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    filters = metrics.Filters(*key)
+    matrix = member_matrix(filters.assembly)
+    return (metrics.member_stats(connection(), filters, matrix=matrix),
+            metrics.rebellions(connection(), filters, latest=REBELLIONS_SHOWN, matrix=matrix))
+
+
+def member_tables(filters: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-member statistics and the latest REBELLIONS_SHOWN rebellions (newest first) for the filters."""
+    return _member_tables(database_path(), version(), filters_key(filters))
+
+
+# Up to this many members × votes in the filtered range, the map is fitted on exactly those votes on each filter
+# change (under a second); above it, one fit over all votes is kept per import and shown for the members in range.
+FIT_ON_FILTER_CELLS = 400_000
+
+EMPTY_CENTROIDS = pd.DataFrame(columns=["party", "dim1", "dim2", "members"])
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _ideal_points(db: str, version: int, key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    points = metrics.ideal_points(connection(), metrics.Filters(*key))
-    return points, metrics.party_centroids(points) if not points.empty else pd.DataFrame(
-        columns=["party", "dim1", "dim2", "members"])
+    filters = metrics.Filters(*key)
+    points = metrics.ideal_points(connection(), filters, matrix=member_matrix(filters.assembly))
+    return points, metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
 
 
-def ideal_points(filters: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Members' positions on two dimensions and each party's centre."""
-    return _ideal_points(database_path(), version(), filters_key(filters))
+@st.cache_data(show_spinner=False, max_entries=16)
+def _stored_fit(db: str, version: int, assembly: str | None) -> pd.DataFrame | None:
+    return metrics.stored_ideal_points(connection(), assembly)
+
+
+def ideal_points(filters: metrics.Filters, stats: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str] | None:
+    """Members' positions, each party's centre and what they were fitted on ('filtered' or 'all votes').
+
+    None when the range is too large to fit on each filter change and no all-votes fit is stored yet.
+    """
+    matrix = member_matrix(filters.assembly)
+    window = matrix.window(filters) if matrix is not None else None
+    if window is not None and len(matrix.members) * (window.stop - window.start) <= FIT_ON_FILTER_CELLS:
+        return (*_ideal_points(database_path(), version(), filters_key(filters)), "filtered")
+    fit = _stored_fit(database_path(), version(), filters.assembly or None)
+    if fit is None:
+        return None
+    points = metrics.points_in_range(fit, stats)
+    return points, metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS, "all votes"
+
+
+def fit_map(assembly: str | None) -> None:
+    """Fit the map on all votes of the assembly and keep it beside the database (for this version)."""
+    metrics.fit_and_store_ideal_points(connection(), assembly or None, matrix=member_matrix(assembly))
+    _stored_fit.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -108,3 +175,4 @@ def is_empty() -> bool:
 def clear_caches() -> None:
     """Forget every cached table (after an import or undo)."""
     st.cache_data.clear()
+    _member_matrix.clear()

@@ -44,12 +44,12 @@ def render() -> None:
     text = filters.describe(chosen, names)
     try:
         alignment = data.metric("party_alignment", chosen)
-        cohesion = data.metric("cohesion", chosen)
-        grid = data.metric("party_position_grid", chosen)
+        summary = data.metric("cohesion_summary", chosen)
+        grid = data.latest_position_grid(chosen)
     except ValueError as bad:
         st.warning(str(bad))
         return
-    if cohesion.empty and grid.empty:
+    if summary.empty and grid.empty:
         st.info("No party took a recorded position on the votes matching these filters. Widen the filters, or "
                 "upload party positions or member votes.")
         return
@@ -57,9 +57,6 @@ def render() -> None:
     widgets.chart(charts.alignment_heatmap(alignment, title), alignment, "party-alignment", title,
                   filters.name_parts(chosen), text, key="parties_alignment")
     st.subheader("Cohesion")
-    from tracker import queries
-
-    summary = queries.cohesion_by_party(cohesion)
     title = "Party cohesion: mean Agreement Index and Rice index"
     widgets.chart(charts.cohesion_bars(summary, colours, title), summary, "party-cohesion", title,
                   filters.name_parts(chosen), text, key="parties_cohesion")
@@ -78,6 +75,9 @@ def render() -> None:
         widgets.chart(fig, reference, "alignment-with-reference", title,
                       filters.name_parts(chosen, chosen.reference, chosen.period), text, key="parties_reference")
     st.subheader("Positions on each vote")
+    votes_shown = grid["vote_id"].nunique()
+    if votes_shown >= data.GRID_VOTES_SHOWN:
+        st.caption(f"The latest {votes_shown:,} votes in the chosen range (narrow the dates to see earlier ones).")
     title = "Party positions by vote"
     widgets.chart(charts.position_grid(grid, title), grid, "party-positions", title, filters.name_parts(chosen),
                   text, key="parties_grid")
