@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +57,31 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
             raise
         finally:
             cursor.close()
+
+
+_MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+def import_memory_limit() -> str:
+    """DuckDB's memory cap while an import runs (env TRACKER_IMPORT_MEMORY, default 2500MB)."""
+    limit = os.environ.get("TRACKER_IMPORT_MEMORY", "2500MB").strip()
+    if not _MEMORY_SIZE.match(limit):
+        raise ValueError(f"TRACKER_IMPORT_MEMORY={limit!r} is not a size such as 2GB or 1500MB.")
+    return limit
+
+
+@contextmanager
+def capped_memory(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> Iterator[None]:
+    """Cap DuckDB's memory for a block so a large import spills to disk instead of filling the server's RAM."""
+    limit = limit or import_memory_limit()
+    cursor = con.cursor()
+    previous = cursor.execute("select current_setting('memory_limit')").fetchone()[0]
+    cursor.execute(f"set memory_limit = '{limit}'")  # validated above: SET takes no bound parameters
+    try:
+        yield
+    finally:
+        cursor.execute(f"set memory_limit = '{previous}'")
+        cursor.close()
 
 
 def database_version(con: duckdb.DuckDBPyConnection) -> int:

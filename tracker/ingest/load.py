@@ -147,7 +147,7 @@ def import_files(con: duckdb.DuckDBPyConnection, files: Sequence[Source | str | 
         raise ImportRejected(problems)
     inputs = limits.limit_rows(inputs, upload_limits)
     try:
-        with store.WRITE_LOCK, store.transaction(con) as cursor:
+        with store.WRITE_LOCK, store.capped_memory(con), store.transaction(con) as cursor:
             # With --replace the same bytes are compared again: they may restore values a later batch replaced.
             previous = None if replace else store.find_batch_by_sha256(cursor, sha256)
             if previous is not None:
@@ -284,9 +284,7 @@ def _stage_chunk(cursor: duckdb.DuckDBPyConnection, file_name: str, fmt: F.FileF
         names = data["member_name"] if "member_name" in data else data["member_id"]
         members = pa.table({"member_id": pa.array(data["member_id"], type=pa.string()),
                             "name": pa.array(names, type=pa.string())})
-        cursor.register("chunk_members", members)
-        cursor.execute("insert into stage_members select distinct member_id, name from chunk_members")
-        cursor.unregister("chunk_members")
+        cursor.from_arrow(members).distinct().insert_into("stage_members")
 
 
 _STAGE_COLUMNS: dict[str, list[str]] = {}
@@ -295,29 +293,26 @@ _STAGE_COLUMNS: dict[str, list[str]] = {}
 def _insert(cursor: duckdb.DuckDBPyConnection, table: str, data: pd.DataFrame, file_name: str,
             columns: Sequence[str], given: str | None, distinct_on: Sequence[str] = ()) -> None:
     """Insert the chunk's columns (null where the file lacks one) into a staging table, through Arrow."""
-    present = [c for c in columns if c in data]
-    arrays = {c: pa.Array.from_pandas(data[c]) for c in present}
-    arrays["row"] = pa.Array.from_pandas(data["_row"])
-    cursor.register("chunk", pa.table(arrays))
+    if distinct_on:
+        data = data.drop_duplicates(subset=list(distinct_on), keep="first")
     if table not in _STAGE_COLUMNS:
         _STAGE_COLUMNS[table] = [r[0] for r in cursor.execute(f"describe {table}").fetchall()]
-    table_columns = _STAGE_COLUMNS[table]
-    names = list(present)
-    values = list(present)
-    if "given" in table_columns:
-        names.append("given")
-        values.append("$given")
-    if "file" in table_columns:
-        names += ["file", "row"]
-        values += ["$file", "row"]
-    where = ""
-    if distinct_on:
-        keys = ", ".join(distinct_on)
-        where = f" qualify row_number() over (partition by {keys} order by row) = 1"
-    parameters = {k: v for k, v in (("given", given), ("file", file_name)) if f"${k}" in values}
-    cursor.execute(f"insert into {table} ({', '.join(names)}) select {', '.join(values)} from chunk{where}",
-                   parameters)
-    cursor.unregister("chunk")
+    n = len(data)
+    arrays = []
+    for name in _STAGE_COLUMNS[table]:
+        if name == "given":
+            arrays.append(pa.array([given] * n, type=pa.string()).dictionary_encode())
+        elif name == "file":
+            arrays.append(pa.array([file_name] * n, type=pa.string()).dictionary_encode())
+        elif name == "row":
+            arrays.append(pa.Array.from_pandas(data["_row"]).cast(pa.int32()))
+        elif name in columns and name in data:
+            arrays.append(pa.Array.from_pandas(data[name]))
+        else:
+            arrays.append(pa.nulls(n))
+    chunk = pa.table(arrays, names=_STAGE_COLUMNS[table])
+    # A relation, not a registered view: a view dropped inside a transaction keeps its data alive until commit.
+    cursor.from_arrow(chunk).insert_into(table)
 
 
 def _merge_vote_info(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
@@ -366,8 +361,11 @@ def _check_within_upload(cursor: duckdb.DuckDBPyConnection, problems: list[Probl
         ("stage_assemblies", "assembly", "Assembly '{0}' appears more than once ({1}).", "Keep one row per assembly."),
     )
     for table, key, message, fix in checks:
+        # Keys are grouped by their 64-bit hash first: far less memory than grouping millions of strings.
         duplicates = cursor.execute(
-            f"select {key}, any_value(file), list(row order by row) from {table}"
+            f"with clashes as (select hash({key}) as h from {table} group by h having count(*) > 1)"
+            f" select {key}, any_value(file), list(row order by row) from {table}"
+            f" where hash({key}) in (select h from clashes)"
             f" group by {key} having count(*) > 1 order by min(row) limit 20").fetchall()
         for dup in duplicates:
             *key_values, file_name, rows = dup

@@ -30,6 +30,7 @@ class Source:
     data: bytes | bytearray | memoryview | BinaryIO | None = None
     path: Path | None = None
     _sha256: str | None = field(default=None, repr=False)
+    _layout: TextLayout | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # Uploads arrive as bytes, bytearrays, memoryviews or file objects (BytesIO, Streamlit's UploadedFile).
@@ -94,6 +95,12 @@ class TextLayout:
 
 def sniff(source: Source) -> TextLayout:
     """Work out encoding, delimiter and header, or reject a file that is empty or not CSV text."""
+    if source._layout is None:
+        source._layout = _sniff(source)  # the adapters and the native path both ask; the file is read once
+    return source._layout
+
+
+def _sniff(source: Source) -> TextLayout:
     with source.open() as stream:
         head = stream.read(64 * 1024)
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
