@@ -118,3 +118,20 @@ def test_next_batch_id_counts_undone_batches(fresh_db, write_csv):
     batch = import_files(fresh_db, [write_csv("v.csv", "vote_id,date,title\nV1,2020-01-01,A\n")]).batch_id
     store.undo_batch(fresh_db, batch)
     assert store.next_batch_id(fresh_db.cursor()) == batch + 1
+
+
+def test_memory_cap_applies_inside_the_block_and_is_restored_after(fresh_db):
+    before = fresh_db.execute("select current_setting('memory_limit')").fetchone()[0]
+    with store.capped_memory(fresh_db, "700MB"):
+        inside = fresh_db.execute("select current_setting('memory_limit')").fetchone()[0]
+    after = fresh_db.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert inside != before and inside.startswith(("667", "700"))  # DuckDB shows 700MB as 667.5 MiB
+    assert after == before
+
+
+def test_import_memory_setting_must_be_a_size(monkeypatch):
+    monkeypatch.setenv("TRACKER_IMPORT_MEMORY", "lots; drop table votes")
+    with pytest.raises(ValueError, match="TRACKER_IMPORT_MEMORY"):
+        store.import_memory_limit()
+    monkeypatch.setenv("TRACKER_IMPORT_MEMORY", "1500MB")
+    assert store.import_memory_limit() == "1500MB"

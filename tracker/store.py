@@ -75,12 +75,12 @@ def capped_memory(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> I
     """Cap DuckDB's memory for a block so a large import spills to disk instead of filling the server's RAM."""
     limit = limit or import_memory_limit()
     cursor = con.cursor()
-    previous = cursor.execute("select current_setting('memory_limit')").fetchone()[0]
     cursor.execute(f"set memory_limit = '{limit}'")  # validated above: SET takes no bound parameters
     try:
         yield
     finally:
-        cursor.execute(f"set memory_limit = '{previous}'")
+        # Back to DuckDB's default (80 % of RAM), which the store otherwise never changes.
+        cursor.execute("reset memory_limit")
         cursor.close()
 
 
