@@ -64,3 +64,15 @@ def test_members_votes_in_office_add_up_to_their_rows(bundestag):
     assert frame["votes_in_office"].sum() == len(source)
     assert frame["votes_cast"].sum() == int((source["vote"] != "nichtabgegeben").sum())
     assert frame["loyalty"].dropna().between(0, 1).all()   # null for members never judged
+
+
+def test_member_vote_matrix_gives_the_same_member_tables_as_sql(bundestag):
+    # 2015 only, and one party: the dense path must agree with the SQL one row for row.
+    con, _ = bundestag
+    matrix = metrics.member_vote_matrix(con)
+    for filters in (Filters(date_from="2015-01-01", date_to="2015-12-31"), Filters(parties=("DIE LINKE.",))):
+        pd.testing.assert_frame_equal(metrics.member_stats(con, filters, matrix=matrix),
+                                      metrics.member_stats(con, filters), check_dtype=False)
+        dense = metrics.rebellions(con, filters, latest=300, matrix=matrix)
+        assert len(dense) > 0
+        pd.testing.assert_frame_equal(dense, metrics.rebellions(con, filters, latest=300), check_dtype=False)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from tracker import ideal_points as ideal
 from tracker import metrics
+from tracker.ingest import import_files
 
 
 def synthetic_votes(members: int, votes: int, dims: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -86,3 +88,53 @@ def test_party_centroids_average_members():
     centroids = metrics.party_centroids(points).set_index("party")
     assert centroids.loc["X", "members"] == 2 and np.isclose(centroids.loc["X", "dim1"], 0.3)
     assert np.isclose(centroids.loc["X", "dim2"], 0.1) and centroids.loc["Y", "dim1"] == -0.5
+
+
+def test_fit_on_an_evenly_spaced_sample_of_votes_still_recovers_positions():
+    matrix, truth = synthetic_votes(120, 600, 1, seed=19)
+    fit = ideal.fit(matrix, max_votes=200)
+    assert abs(np.corrcoef(fit.points[:, 0], truth[:, 0])[0, 1]) >= 0.95
+    assert fit.votes_used.max() <= 200
+
+
+def test_sample_keeps_at_most_the_limit_spread_over_the_selected_votes():
+    selected = np.zeros(10, dtype=bool)
+    selected[[1, 2, 4, 6, 8, 9]] = True
+    # Six selected votes, three kept: positions 0, 2.5→2 (numpy rounds half to even), 5 of [1, 2, 4, 6, 8, 9].
+    assert np.flatnonzero(ideal.sample_votes(selected, 3)).tolist() == [1, 4, 9]
+    assert (ideal.sample_votes(selected, 6) == selected).all()
+
+
+@pytest.fixture
+def scaled_db(fresh_db, write_csv):
+    """40 members of parties L and R on 80 votes drawn around known one-dimensional positions."""
+    matrix, _ = synthetic_votes(40, 80, 1, seed=23)
+    lines = ["vote_id,date,title,member_id,member_name,party,position"]
+    for v in range(matrix.shape[1]):
+        for m in range(matrix.shape[0]):
+            position = {1: "yes", -1: "no", 0: "absent"}[int(matrix[m, v])]
+            lines.append(f"V{v:03d},2020-{1 + v // 28:02d}-{1 + v % 28:02d},Vote {v},m{m:02d},Member {m},"
+                         f"{'L' if m < 20 else 'R'},{position}")
+    import_files(fresh_db, [write_csv("member_votes.csv", "\n".join(lines) + "\n")])
+    return fresh_db
+
+
+def test_all_votes_fit_is_stored_beside_the_database_until_the_next_import(scaled_db, write_csv):
+    assert metrics.stored_ideal_points(scaled_db, None) is None
+    fitted = metrics.fit_and_store_ideal_points(scaled_db, None)
+    stored = metrics.stored_ideal_points(scaled_db, None)
+    assert len(fitted) == 40 and stored is not None
+    pd.testing.assert_frame_equal(stored[fitted.columns], fitted, check_dtype=False)
+    assert metrics.stored_ideal_points(scaled_db, "another-assembly") is None
+    import_files(scaled_db, [write_csv("parties.csv", "party,name\nL,Left\n")])   # a new version of the database
+    assert metrics.stored_ideal_points(scaled_db, None) is None
+
+
+def test_points_in_range_shows_fitted_members_with_their_party_in_the_range():
+    fit = pd.DataFrame({"member_id": ["a", "b", "c"], "name": ["A", "B", "C"], "party": ["X", "X", "Y"],
+                        "dim1": [0.5, -0.2, 0.1], "dim2": [0.0, 0.3, -0.1], "votes": [30, 25, 40]})
+    # In the range only b (now in party Z) and c voted; a is not shown, b shows Z.
+    stats = pd.DataFrame({"member_id": ["b", "c"], "name": ["B", "C"], "party": ["Z", "Y"]})
+    shown = metrics.points_in_range(fit, stats)
+    assert shown["member_id"].tolist() == ["b", "c"] and shown["party"].tolist() == ["Z", "Y"]
+    assert list(shown.columns) == metrics.IDEAL_POINT_COLUMNS

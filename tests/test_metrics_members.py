@@ -35,6 +35,12 @@ def chamber(fresh_db):
     return fresh_db
 
 
+@pytest.fixture(params=["sql", "matrix"])
+def path(request, chamber) -> dict:
+    """Member metrics computed in SQL, or from the dense member vote matrix: both must give the hand-worked values."""
+    return {"matrix": metrics.member_vote_matrix(chamber) if request.param == "matrix" else None}
+
+
 def one(frame: pd.DataFrame, **keys: object) -> pd.Series:
     """The one row whose columns equal the keys."""
     chosen = frame
@@ -139,8 +145,8 @@ def test_unknown_reference_is_a_clear_error(chamber, reference):
         metrics.alignment_with_reference(chamber, Filters(reference=reference))
 
 
-def test_member_participation_loyalty_and_rebellions(chamber):
-    frame = metrics.member_stats(chamber, Filters()).set_index("member_id")
+def test_member_participation_loyalty_and_rebellions(chamber, path):
+    frame = metrics.member_stats(chamber, Filters(), **path).set_index("member_id")
     # a3: 4 cast of 4; judged on V1, V3, V4 (V2 A split); with party only on V3 → loyalty 1/3, 2 rebellions.
     a3 = frame.loc["a3"]
     assert (a3.votes_in_office, a3.votes_cast, a3.participation) == (4, 4, 1.0)
@@ -151,33 +157,61 @@ def test_member_participation_loyalty_and_rebellions(chamber):
     assert frame.loc["a1", "name"] == "Ana Alba"
 
 
-def test_member_who_joins_mid_term_is_counted_only_while_in_office(chamber):
-    n1 = metrics.member_stats(chamber, Filters()).set_index("member_id").loc["n1"]
+def test_member_who_joins_mid_term_is_counted_only_while_in_office(chamber, path):
+    n1 = metrics.member_stats(chamber, Filters(), **path).set_index("member_id").loc["n1"]
     # not_member on V1 and V2: 2 votes in office, both cast; V3 with B (no), V4 B split → 1 of 1.
     assert (n1.votes_in_office, n1.votes_cast, n1.participation, n1.votes_with_party, n1.loyalty) == \
         (2, 2, 1.0, 1, 1.0)
 
 
-def test_member_who_changes_party_is_judged_against_the_party_of_each_vote(chamber):
-    s1 = metrics.member_stats(chamber, Filters()).set_index("member_id").loc["s1"]
+def test_member_who_changes_party_is_judged_against_the_party_of_each_vote(chamber, path):
+    s1 = metrics.member_stats(chamber, Filters(), **path).set_index("member_id").loc["s1"]
     # V1 with B (no = no), V2 absent, V3 in A (no ≠ yes), V4 in A (no = no): 2 of 3, 1 rebellion; now in A.
     assert (s1.party, s1.votes_cast, s1.votes_with_party, s1.rebellions) == ("A", 3, 2, 1)
-    only_b = metrics.member_stats(chamber, Filters(parties=("B",))).set_index("member_id").loc["s1"]
+    only_b = metrics.member_stats(chamber, Filters(parties=("B",)), **path).set_index("member_id").loc["s1"]
     # While in B: V1 (no) and V2 (absent).
     assert (only_b.party, only_b.votes_in_office, only_b.votes_cast, only_b.participation) == ("B", 2, 1, 0.5)
 
 
-def test_rebellions_list_each_vote_against_the_party(chamber):
-    frame = metrics.rebellions(chamber, Filters())
+def test_rebellions_list_each_vote_against_the_party(chamber, path):
+    frame = metrics.rebellions(chamber, Filters(), **path)
     columns = ["vote_id", "member_id", "position", "party_position"]
     assert list(frame[columns].itertuples(index=False, name=None)) == [
         ("V1", "a3", "no", "yes"), ("V3", "s1", "no", "yes"), ("V4", "a3", "yes", "no")]
     assert one(frame, vote_id="V3").party == "A"
 
 
-def test_date_filter_restricts_member_metrics(chamber):
-    frame = metrics.member_stats(chamber, Filters(date_from="2020-03-01")).set_index("member_id")
+def test_date_filter_restricts_member_metrics(chamber, path):
+    frame = metrics.member_stats(chamber, Filters(date_from="2020-03-01"), **path).set_index("member_id")
     assert frame.loc["a3", "votes_in_office"] == 2 and frame.loc["a3", "rebellions"] == 1   # V3, V4
+
+
+def test_latest_rebellions_come_newest_first_and_stop_at_the_limit(chamber, path):
+    # The three rebellions (V1 a3, V3 s1, V4 a3); the latest two, newest first: V4 a3, then V3 s1.
+    frame = metrics.rebellions(chamber, Filters(), latest=2, **path)
+    assert list(frame[["vote_id", "member_id"]].itertuples(index=False, name=None)) == [("V4", "a3"), ("V3", "s1")]
+
+
+def test_rebellions_in_a_party_filter_and_date_range(chamber, path):
+    # From 2020-03-01 in party A: V3 s1 (no against A's yes) and V4 a3 (yes against A's no).
+    frame = metrics.rebellions(chamber, Filters(date_from="2020-03-01", parties=("A",)), **path)
+    assert list(frame[["vote_id", "member_id", "party"]].itertuples(index=False, name=None)) == [
+        ("V3", "s1", "A"), ("V4", "a3", "A")]
+
+
+def test_member_vote_matrix_is_not_built_above_its_cell_limit(chamber):
+    # 7 members × 4 votes = 28 cells.
+    assert metrics.member_vote_matrix(chamber, max_cells=27) is None
+    matrix = metrics.member_vote_matrix(chamber, max_cells=28)
+    assert matrix.positions.shape == (7, 4) and list(matrix.votes["vote_id"]) == ["V1", "V2", "V3", "V4"]
+
+
+def test_member_vote_matrix_window_follows_the_date_filter(chamber):
+    matrix = metrics.member_vote_matrix(chamber)
+    assert matrix.window(Filters(date_from="2020-02-01", date_to="2020-05-10")) == slice(1, 3)   # V2, V3
+    assert matrix.window(Filters(date_from="2022-01-01")) == slice(4, 4)
+    with pytest.raises(ValueError, match="assembly"):
+        matrix.window(Filters(assembly="elsewhere"))
 
 
 def test_member_alignment_counts_votes_both_cast(chamber):
@@ -192,6 +226,21 @@ def test_member_alignment_counts_votes_both_cast(chamber):
     assert one(frame, member_a="a3", member_b="n1").agreement == 0.0
     assert one(frame, member_a="c1", member_b="a1").agreement == 1.0
     assert not ((frame["member_a"] == frame["member_b"]).any())
+
+
+def test_cohesion_summary_averages_known_indices_per_party(chamber):
+    summary = metrics.cohesion_summary(chamber, Filters()).set_index("party")
+    # A: Rice 1/3 (V1), 0 (V2), 1/2 (V3), |1−3|/4 = 1/2 (V4) → mean 1/3 over 4 votes.
+    assert summary.loc["A", "votes"] == 4 and math.isclose(summary.loc["A", "mean_rice"], 1 / 3)
+    # C: V1 and V2 Rice 1, V3 unknown (absent), V4 1 → 3 of 4 votes covered.
+    assert (summary.loc["C", "votes"], summary.loc["C", "rice_votes"], summary.loc["C", "mean_rice"]) == (4, 3, 1.0)
+    assert list(summary.columns) == metrics.COHESION_SUMMARY_COLUMNS[1:]
+
+
+def test_position_grid_of_the_latest_votes(chamber):
+    grid = metrics.party_position_grid(chamber, Filters(), latest=2)
+    assert sorted(set(grid["vote_id"])) == ["V3", "V4"] and len(grid) == 6   # 2 votes × 3 parties
+    assert list(grid["vote_id"])[0] == "V3"   # oldest first, as the full grid
 
 
 def test_position_grid_has_one_row_per_party_and_vote(chamber):

@@ -446,3 +446,15 @@ def test_pages_run_on_the_bundestag_roll_calls(bundestag_db_path, monkeypatch):
 
     arch = json.loads(next(c for c in app.get("plotly_chart") if "seats by" in c.proto.spec).proto.spec)
     assert sum(len(trace["hovertext"]) for trace in arch["data"]) == members  # x and y are packed as binary
+
+
+def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member_db_path, monkeypatch):
+    # Treat any range as too large to fit on a filter change: the page offers the all-votes fit behind a button.
+    from tracker.ui import data
+
+    monkeypatch.setattr(data, "FIT_ON_FILTER_CELLS", 0)
+    app = show(open_app(member_db_path, monkeypatch), "members")
+    assert "fitted once per import" in texts(app)
+    app.button(key="members_fit_map").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert Path(str(member_db_path) + ".ideal-points.parquet").exists()

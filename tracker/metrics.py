@@ -318,9 +318,10 @@ def cohesion_trend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
 
 # --- alignment ----------------------------------------------------------------------------------------------------
 
-# Party positions that can be compared: a position other than split, on a filtered vote.
+# Party positions that can be compared: a position other than split, on a filtered vote. Materialised: the
+# queries read it twice, and evaluating the party_votes view once is cheaper.
 _POSITIONS = f"""
-, positions as (
+, positions as materialized (
     select p.vote_id, fv.date, p.party, p.position
     from party_votes p join fv using (vote_id)
     where p.position in ('yes', 'no', 'abstain') and {_party_in('p.party')})"""
