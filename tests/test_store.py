@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import store
+from tracker import config, store
 from tracker.ingest import import_files
 
 
@@ -89,6 +89,7 @@ def test_party_votes_position_is_the_most_common_choice_and_a_tie_is_split(fresh
             " ('V1', 'C', 0, 1, 4, 0, 'no', 1),"      # counts win over a stated position: abstain
             " ('V1', 'D', null, null, null, null, 'split', 1),"  # no counts: the stated position
             " ('V1', 'E', 0, 0, 0, 7, 'yes', 1)")     # only absentees: the stated position
+        store.refresh_party_votes(cursor, "select 'V1' as vote_id")
     assert fresh_db.execute("select party, position, source from party_votes order by 1").fetchall() == [
         ("A", "yes", "stated counts"), ("B", "split", "stated counts"), ("C", "abstain", "stated counts"),
         ("D", "split", "stated position"), ("E", "yes", "stated counts")]
@@ -135,3 +136,51 @@ def test_import_memory_setting_must_be_a_size(monkeypatch):
         store.import_memory_limit()
     monkeypatch.setenv("TRACKER_IMPORT_MEMORY", "1500MB")
     assert store.import_memory_limit() == "1500MB"
+
+
+def _stored_equals_live(con) -> bool:
+    """party_votes (stored) holds exactly what party_votes_live computes."""
+    diff = con.execute("(select * from party_votes except all select * from party_votes_live) union all"
+                       " (select * from party_votes_live except all select * from party_votes)").fetchall()
+    return diff == []
+
+
+def test_stored_party_votes_follow_every_import_replace_and_undo(sample_db, write_csv):
+    assert _stored_equals_live(sample_db)
+    assert sample_db.execute("select count(*) from party_votes").fetchone()[0] == 59
+    changed = write_csv("changed.csv", "vote_id,party,position\nV44,VP,abstain\n")
+    # Two member votes on a new vote (V44's stated 72-29-8 would not match two members).
+    members = write_csv("members.csv", "vote_id,date,title,member_id,party,position\n"
+                                       "N1,2023-02-01,New,m1,PJ,yes\nN1,2023-02-01,New,m2,VP,no\n")
+    import_files(sample_db, [members])
+    assert _stored_equals_live(sample_db)
+    assert sample_db.execute("select position from party_votes where vote_id = 'N1' and party = 'PJ'"
+                             ).fetchone() == ("yes",)
+    report = import_files(sample_db, [changed], replace=True)
+    assert _stored_equals_live(sample_db)
+    assert sample_db.execute("select position from party_votes where vote_id = 'V44' and party = 'VP'"
+                             ).fetchone() == ("abstain",)
+    store.undo_batch(sample_db, report.batch_id)
+    assert _stored_equals_live(sample_db)
+    assert sample_db.execute("select position from party_votes where vote_id = 'V44' and party = 'VP'"
+                             ).fetchone() == ("no",)
+    store.undo_batch(sample_db, 2)
+    assert _stored_equals_live(sample_db)
+    assert sample_db.execute("select count(*) from party_votes where vote_id = 'N1'").fetchone() == (0,)
+
+
+def test_a_database_with_party_votes_as_a_view_is_upgraded_on_open(db_path):
+    con = store.connect(db_path)
+    import_files(con, config.sample_files())
+    con.execute("drop table party_votes")
+    con.execute("create view party_votes as select * from party_votes_live")
+    con.close()
+    con = store.connect(db_path)
+    try:
+        kind = con.execute("select table_type from information_schema.tables where table_name = 'party_votes'"
+                           ).fetchone()[0]
+        assert kind == "BASE TABLE"
+        assert con.execute("select count(*) from party_votes").fetchone()[0] == 59
+        assert _stored_equals_live(con)
+    finally:
+        con.close()

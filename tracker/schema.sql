@@ -118,7 +118,8 @@ create table if not exists party_tallies (
 
 -- The effective per-party record of a vote: counts from member votes where they exist, else as stated.
 -- Position: from counts when anyone voted (most common of yes/no/abstain, a tie is split), else as stated.
-create or replace view party_votes as
+-- Computed here; stored in party_votes (below) for the votes each import or undo touches.
+create or replace view party_votes_live as
 with merged as (
     select
         coalesce(t.vote_id, p.vote_id) as vote_id,
@@ -148,6 +149,21 @@ select
         else stated_position
     end as position
 from merged;
+
+-- party_votes_live stored: every page reads it, and a full outer join per query costs too much at scale.
+create table if not exists party_votes (
+    vote_id varchar not null,
+    party varchar not null,
+    yes integer,
+    no integer,
+    abstain integer,
+    absent integer,
+    members integer,
+    stated_position varchar,
+    position_label varchar,
+    source varchar,
+    position varchar
+);
 
 -- The effective tallies of a vote: as stated, else summed from member votes.
 create or replace view vote_tallies as

@@ -37,9 +37,15 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables and views that do not exist yet."""
+    """Create the tables and views that do not exist yet (and store party_votes where it was still a view)."""
     with locking.writing(con):  # a write: a backup copying the files meanwhile would catch it half-done
+        was_view = con.execute("select count(*) from duckdb_views() where view_name = 'party_votes'"
+                               " and schema_name = 'main' and not temporary").fetchone()[0]
+        if was_view:
+            con.execute("drop view party_votes")
         con.execute(SCHEMA)
+        if was_view:
+            refresh_party_votes(con, "select vote_id from votes")
 
 
 @contextmanager
@@ -192,7 +198,20 @@ def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str
     rebuild_party_tallies(cursor, "select distinct vote_id from stage_member_votes"
                                   " union select unnest($replaced::varchar[]) as vote_id",
                           {"replaced": replaced_member_votes})
+    refresh_party_votes(cursor, "select vote_id from stage_member_votes union select vote_id from"
+                                " stage_party_positions union select unnest($replaced::varchar[]) as vote_id",
+                        {"replaced": [r.vote_id for r in replacements]})
     log(cursor, "import", batch_id, file_name, sha256, editor, summary)
+
+
+def refresh_party_votes(cursor: duckdb.DuckDBPyConnection, affected_votes_sql: str,
+                        parameters: dict | None = None) -> None:
+    """Store party_votes afresh, from party tallies and stated positions, for the votes the query selects."""
+    cursor.execute(f"create or replace temp table refreshed_votes as {affected_votes_sql}", parameters or {})
+    cursor.execute("delete from party_votes where vote_id in (select vote_id from refreshed_votes)")
+    cursor.execute("insert into party_votes by name select * from party_votes_live"
+                   " where vote_id in (select vote_id from refreshed_votes)")
+    cursor.execute("drop table refreshed_votes")
 
 
 def rebuild_party_tallies(cursor: duckdb.DuckDBPyConnection, affected_votes_sql: str,
@@ -254,6 +273,10 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, editor: bool = Fal
         cursor.execute(
             "create or replace temp table undo_votes as select distinct vote_id from member_votes where batch_id = $b"
             " union select vote_id from replaced_member_votes where replaced_by = $b", {"b": batch_id})
+        cursor.execute(
+            "create or replace temp table undo_party_votes as select vote_id from undo_votes"
+            " union select vote_id from party_positions where batch_id = $b"
+            " union select vote_id from replaced_party_positions where replaced_by = $b", {"b": batch_id})
         removed = {}
         for table in ("member_votes", "party_positions", "votes"):
             removed[table] = cursor.execute(f"delete from {table} where batch_id = $b", {"b": batch_id}).fetchone()[0]
@@ -275,7 +298,9 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, editor: bool = Fal
                 {"b": batch_id})
             removed[table] = cursor.execute(f"delete from {table} where batch_id = $b", {"b": batch_id}).fetchone()[0]
         rebuild_party_tallies(cursor, "select vote_id from undo_votes")
+        refresh_party_votes(cursor, "select vote_id from undo_party_votes")
         cursor.execute("drop table undo_votes")
+        cursor.execute("drop table undo_party_votes")
         cursor.execute("drop table undo_gone_votes")
         cursor.execute("delete from import_batches where batch_id = $b", {"b": batch_id})
         tables = ("votes", "party_positions", "member_votes", "members", "parties", "assemblies")
