@@ -108,15 +108,6 @@ def test_outcomes_by_period_counts_votes_passed_failed_and_unknown():
         {"period": pd.Timestamp("2020-04-01").date(), "votes": 1, "passed": 0, "failed": 1, "unknown": 0}]
 
 
-def test_cohesion_by_party_averages_only_known_indices():
-    cohesion = pd.DataFrame({"vote_id": ["1", "2", "1"], "party": ["A", "A", "B"],
-                             "rice": [1.0, 0.5, None], "agreement_index": [1.0, 0.25, None]})
-    summary = queries.cohesion_by_party(cohesion).set_index("party")
-    assert summary.loc["A", "mean_rice"] == 0.75 and summary.loc["A", "rice_votes"] == 2
-    assert summary.loc["A", "mean_agreement_index"] == 0.625
-    assert summary.loc["B", "votes"] == 1 and summary.loc["B", "agreement_votes"] == 0
-
-
 def test_stored_table_refuses_names_outside_the_list(sample_db):
     with pytest.raises(ValueError, match="Unknown table"):
         queries.stored_table(sample_db, "votes; drop table votes")

@@ -286,22 +286,6 @@ def outcomes_by_period(outcomes: pd.DataFrame, period: str) -> pd.DataFrame:
     return counts
 
 
-def cohesion_by_party(cohesion: pd.DataFrame) -> pd.DataFrame:
-    """Mean Rice and Agreement Index per party over the votes where each is known, with those vote counts."""
-    columns = ["party", "votes", "mean_rice", "rice_votes", "mean_agreement_index", "agreement_votes"]
-    if cohesion.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = cohesion.groupby("party", sort=True)
-    summary = pd.DataFrame({
-        "votes": grouped["vote_id"].count(),
-        "mean_rice": grouped["rice"].mean(),
-        "rice_votes": grouped["rice"].count(),
-        "mean_agreement_index": grouped["agreement_index"].mean(),
-        "agreement_votes": grouped["agreement_index"].count(),
-    }).reset_index()
-    return summary[columns]
-
-
 # --- downloads ----------------------------------------------------------------------------------------------------
 
 def stored_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
