@@ -63,3 +63,17 @@ def bundestag_csv() -> Path:
 def in_ci() -> bool:
     """True under CI (CI=true), where tests that need a browser must not skip."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def rows(con, sql: str, **parameters) -> list[tuple]:
+    """All rows of a query with bound parameters."""
+    return con.execute(sql, parameters).fetchall()
+
+
+def one_row(frame, **keys: object):
+    """The one row of a DataFrame whose columns equal the keys (fails when there are none or several)."""
+    chosen = frame
+    for column, value in keys.items():
+        chosen = chosen[chosen[column] == value]
+    assert len(chosen) == 1, f"expected one row for {keys}, found {len(chosen)}"
+    return chosen.iloc[0]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from tests.conftest import rows
 from tracker import store
 from tracker.ingest import ImportRejected, Source, import_files
 from tracker.ingest.adapters import archive
@@ -17,10 +18,6 @@ FIXTURES = Path(__file__).resolve().parent / "data"
 VOTEVIEW = sorted((FIXTURES / "voteview").glob("*.csv"))
 HOWTHEYVOTE = sorted((FIXTURES / "howtheyvote").glob("*.csv"))
 BUNDESTAG = FIXTURES / "bundestag_small.csv"
-
-
-def rows(con, sql: str, **parameters) -> list[tuple]:
-    return con.execute(sql, parameters).fetchall()
 
 
 def rejected(con, files) -> str:

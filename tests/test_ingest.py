@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import rows
 from tracker import config, store
 from tracker.ingest import ImportRejected, Source, import_files
 
@@ -19,10 +20,6 @@ def rejected(con, files, **options) -> str:
         import_files(con, files, **options)
     assert store.snapshot(con) == before
     return str(info.value)
-
-
-def rows(con, sql: str, **parameters) -> list[tuple]:
-    return con.execute(sql, parameters).fetchall()
 
 
 # --- formats ------------------------------------------------------------------------------------------------------

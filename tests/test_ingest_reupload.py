@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import rows
 from tracker import store
 from tracker.ingest import ImportRejected, import_files
 
@@ -16,10 +17,6 @@ MEMBERS = "vote_id,member_id,party,position\nM1,m1,Red,yes\nM1,m2,Red,no\nM1,m3,
 def data_tables(con) -> dict[str, list[tuple]]:
     """The snapshot without the batch bookkeeping (import_batches, audit_log), for before/after comparisons."""
     return {t: r for t, r in store.snapshot(con).items() if t not in ("import_batches", "audit_log")}
-
-
-def rows(con, sql: str) -> list[tuple]:
-    return con.execute(sql).fetchall()
 
 
 def test_reupload_of_same_file_adds_nothing_and_says_so(fresh_db, write_csv):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.conftest import one_row as row
 from tracker import metrics
 from tracker.ingest import import_files
 from tracker.metrics import Filters
@@ -19,15 +20,6 @@ def stated_db(fresh_db):
     import_files(fresh_db, [FIXTURES / "metrics_stated_votes.csv", FIXTURES / "metrics_stated_positions.csv",
                             FIXTURES / "metrics_assembly.csv"])
     return fresh_db
-
-
-def row(frame: pd.DataFrame, **keys: str) -> pd.Series:
-    """The one row whose columns equal the keys."""
-    chosen = frame
-    for column, value in keys.items():
-        chosen = chosen[chosen[column] == value]
-    assert len(chosen) == 1, f"expected one row for {keys}, found {len(chosen)}"
-    return chosen.iloc[0]
 
 
 # --- pure helpers -------------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.conftest import one_row as one
 from tracker import metrics
 from tracker.ingest import import_files
 from tracker.metrics import Filters
@@ -39,15 +40,6 @@ def chamber(fresh_db):
 def path(request, chamber) -> dict:
     """Member metrics computed in SQL, or from the dense member vote matrix: both must give the hand-worked values."""
     return {"matrix": metrics.member_vote_matrix(chamber) if request.param == "matrix" else None}
-
-
-def one(frame: pd.DataFrame, **keys: object) -> pd.Series:
-    """The one row whose columns equal the keys."""
-    chosen = frame
-    for column, value in keys.items():
-        chosen = chosen[chosen[column] == value]
-    assert len(chosen) == 1, f"expected one row for {keys}, found {len(chosen)}"
-    return chosen.iloc[0]
 
 
 def test_party_counts_and_positions_come_from_member_votes(chamber):
