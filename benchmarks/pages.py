@@ -74,7 +74,7 @@ _MATRICES: dict[int, metrics.MemberVoteMatrix | None] = {}
 def _matrix(con: duckdb.DuckDBPyConnection) -> metrics.MemberVoteMatrix | None:
     """The member vote matrix of this connection's database, built on first use (as the page's cached reader)."""
     if id(con) not in _MATRICES:
-        _MATRICES[id(con)] = metrics.member_vote_matrix(con)
+        _MATRICES[id(con)] = metrics.member_vote_matrix(con, keep=True)
     return _MATRICES[id(con)]
 
 

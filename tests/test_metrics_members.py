@@ -198,6 +198,22 @@ def test_member_vote_matrix_is_not_built_above_its_cell_limit(chamber):
     assert matrix.positions.shape == (7, 4) and list(matrix.votes["vote_id"]) == ["V1", "V2", "V3", "V4"]
 
 
+def test_kept_member_vote_matrix_is_reloaded_until_the_next_import(chamber, db_path, write_csv):
+    built = metrics.member_vote_matrix(chamber, keep=True)
+    kept_files = list(db_path.parent.glob("*.member-matrix-*.npz"))
+    assert len(kept_files) == 1
+    reloaded = metrics.member_vote_matrix(chamber, keep=True)
+    for field in ("positions", "parties", "party_positions", "lines", "in_office", "cast", "with_party", "against"):
+        assert (getattr(reloaded, field) == getattr(built, field)).all(), field
+    assert list(reloaded.members) == list(built.members) and list(reloaded.names) == list(built.names)
+    pd.testing.assert_frame_equal(reloaded.votes, built.votes)
+    # A new vote makes the kept codes stale: the matrix is read again and has the new column.
+    import_files(chamber, [write_csv("more.csv", "vote_id,date,title,member_id,party,position\n"
+                                                 "V9,2021-06-01,Later,a1,A,no\n")])
+    after = metrics.member_vote_matrix(chamber, keep=True)
+    assert list(after.votes["vote_id"])[-1] == "V9" and after.positions.shape[1] == built.positions.shape[1] + 1
+
+
 def test_member_vote_matrix_window_follows_the_date_filter(chamber):
     matrix = metrics.member_vote_matrix(chamber)
     assert matrix.window(Filters(date_from="2020-02-01", date_to="2020-05-10")) == slice(1, 3)   # V2, V3

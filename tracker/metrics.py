@@ -7,6 +7,7 @@ over nullable integers, so an unknown count stays unknown (NA) instead of becomi
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -530,12 +531,82 @@ class MemberVoteMatrix:
         return np.concatenate([[False], np.isin(self.party_labels.astype(str), list(filters.parties))])
 
 
+MATRIX_FILE_SUFFIX = ".member-matrix"
+
+
 def member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters = Filters(),
-                       max_cells: int = MAX_MATRIX_CELLS) -> MemberVoteMatrix | None:
+                       max_cells: int = MAX_MATRIX_CELLS, keep: bool = False) -> MemberVoteMatrix | None:
     """The member votes on the filter's votes (assembly and dates; parties are applied later) as code matrices.
 
     None when members × votes exceeds max_cells or a member has two rows on one vote (the SQL paths handle those).
+    With keep, the codes are kept in a file beside the database until the next import or undo, so a new process
+    (a restarted dashboard) loads them instead of reading every member vote again.
     """
+    path = _matrix_file(con, filters.assembly) if keep and not (filters.date_from or filters.date_to) else None
+    key = _fit_key(con, filters.assembly) if path else ""
+    if path is not None:
+        kept = _load_matrix(path, key, filters.assembly)
+        if kept is not None:
+            return kept
+    matrix = _build_member_vote_matrix(con, filters, max_cells)
+    if path is not None and matrix is not None:
+        _save_matrix(path, key, matrix)
+    return matrix
+
+
+def _matrix_file(con: duckdb.DuckDBPyConnection, assembly: str | None) -> Path | None:
+    """Where the codes of an assembly's (or all) member votes are kept, beside the database file."""
+    database = _fit_file(con)
+    if database is None:
+        return None
+    tag = hashlib.sha256((assembly or "").encode()).hexdigest()[:12]
+    return database.with_name(database.name.removesuffix(FIT_FILE_SUFFIX) + f"{MATRIX_FILE_SUFFIX}-{tag}.npz")
+
+
+def _save_matrix(path: Path, key: str, matrix: MemberVoteMatrix) -> None:
+    """Write the codes and labels (no pickled objects) atomically; a cache, so a failure only costs speed."""
+    names = matrix.names
+    titles = matrix.votes["title"]
+    temporary = path.with_name(path.name + ".tmp.npz")
+    try:
+        np.savez(temporary, key=np.array(key), members=np.array(matrix.members.astype(str), dtype=str),
+                 names=np.array([n if n is not None else "" for n in names], dtype=str),
+                 names_null=np.array([n is None for n in names], dtype=bool),
+                 vote_ids=np.array(matrix.votes["vote_id"].astype(str), dtype=str),
+                 dates=matrix.votes["date"].to_numpy(dtype="datetime64[us]"),
+                 titles=np.array(titles.fillna("").astype(str), dtype=str), titles_null=titles.isna().to_numpy(),
+                 positions=matrix.positions, parties=matrix.parties,
+                 party_labels=np.array(matrix.party_labels.astype(str), dtype=str),
+                 party_positions=matrix.party_positions)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def _load_matrix(path: Path, key: str, assembly: str | None) -> MemberVoteMatrix | None:
+    """The kept codes when they answer this database version and assembly, else None."""
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as kept:
+            if str(kept["key"]) != key:
+                return None
+            names = np.where(kept["names_null"], None, kept["names"].astype(object))
+            titles = pd.Series(kept["titles"].astype(object)).where(~kept["titles_null"], None)
+            votes = pd.DataFrame({"vote_id": pd.Series(kept["vote_ids"], dtype="str"),
+                                  "date": pd.Series(kept["dates"], dtype="datetime64[us]"),
+                                  "title": titles.astype("str")})
+            votes["title"] = votes["title"].where(~kept["titles_null"], None)
+            members = pd.Index(kept["members"], dtype="str", name="member_id")
+            return _matrix_from_codes(assembly, members, names, votes, kept["positions"], kept["parties"],
+                                      [str(x) for x in kept["party_labels"]], kept["party_positions"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _build_member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters,
+                              max_cells: int) -> MemberVoteMatrix | None:
+    """Read the member votes from the database into code matrices."""
     votes = _query(con, "select vote_id, date, title from fv order by date nulls last, vote_id", filters)
     members = _query(con, """
         select d.member_id, m.name from (select distinct member_id from member_votes) d
@@ -576,6 +647,15 @@ def member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters = Filter
     party_positions[rows, stated["v"].to_numpy(dtype=np.int64)] = codes
     if NO_PARTY in label_list:
         party_positions[0] = party_positions[label_list.index(NO_PARTY) + 1]
+    return _matrix_from_codes(filters.assembly or None, pd.Index(members["member_id"]),
+                              members["name"].astype(object).where(members["name"].notna(), None).to_numpy(),
+                              votes, positions, parties, label_list, party_positions)
+
+
+def _matrix_from_codes(assembly: str | None, members: pd.Index, names: np.ndarray, votes: pd.DataFrame,
+                       positions: np.ndarray, parties: np.ndarray, label_list: list[str],
+                       party_positions: np.ndarray) -> MemberVoteMatrix:
+    """The matrix with what every member metric needs worked out from the codes."""
     # The party's position at each cell: row `party` of party_positions, column of the cell. Computed once here
     # so a filter change only slices and counts.
     width = positions.shape[1]
@@ -587,9 +667,8 @@ def member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters = Filter
     arrays = (positions, parties, party_positions, lines, in_office, cast, with_party, judged & ~with_party)
     for array in arrays:
         array.flags.writeable = False   # shared between reruns and sessions: never changed after building
-    return MemberVoteMatrix(filters.assembly or None, pd.Index(members["member_id"]),
-                            members["name"].astype(object).where(members["name"].notna(), None).to_numpy(),
-                            votes, positions, parties, np.array(label_list, dtype=object), *arrays[2:])
+    return MemberVoteMatrix(assembly, members, names, votes, positions, parties,
+                            np.array(label_list, dtype=object), *arrays[2:])
 
 
 def _dense_cells(matrix: MemberVoteMatrix, filters: Filters) -> dict[str, object]:

@@ -75,7 +75,7 @@ def metric(name: str, filters: metrics.Filters) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _member_matrix(db: str, version: int, assembly: str | None) -> metrics.MemberVoteMatrix | None:
     # cache_resource, not cache_data: the matrices (tens of MB) are read-only and shared instead of copied per rerun.
-    return metrics.member_vote_matrix(connection(), metrics.Filters(assembly=assembly))
+    return metrics.member_vote_matrix(connection(), metrics.Filters(assembly=assembly), keep=True)
 
 
 def member_matrix(assembly: str | None) -> metrics.MemberVoteMatrix | None:
