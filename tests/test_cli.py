@@ -141,3 +141,25 @@ def test_init_builds_the_sample_and_refuses_to_overwrite_without_force(capsys, d
 def test_init_reads_every_sample_file():
     assert [p.name for p in config.sample_files()] == ["assemblies.csv", "parties.csv", "party_positions.csv",
                                                        "votes.csv"]
+
+
+def test_import_of_member_votes_keeps_the_member_tables_ready_for_the_dashboard(capsys, db_path, write_csv):
+    votes = write_csv("members.csv", "vote_id,date,title,member_id,party,position\n"
+                                     "M1,2021-01-01,First,a,Red,yes\nM1,2021-01-01,First,b,Blue,no\n")
+    code, _, _ = run(capsys, "--db", str(db_path), "import", str(votes))
+    assert code == 0
+    kept = list(db_path.parent.glob("*.member-matrix-*.npz"))
+    assert len(kept) == 1
+    con = store.connect(db_path)
+    try:
+        from tracker import metrics
+
+        loaded = metrics._load_matrix(kept[0], metrics._fit_key(con, None), None)
+        assert loaded is not None and loaded.positions.shape == (2, 1)
+    finally:
+        con.close()
+
+
+def test_import_of_vote_tallies_keeps_no_member_tables(capsys, db_path):
+    code, _, _ = run(capsys, "--db", str(db_path), "import", *map(str, config.sample_files()))
+    assert code == 0 and not list(db_path.parent.glob("*.member-matrix-*.npz"))

@@ -111,6 +111,11 @@ def _import(con, args: argparse.Namespace) -> int:
         print(str(rejected), file=sys.stderr)
         return EXIT_REJECTED
     print(report.text())
+    if report.batch_id is not None and report.added.get("member votes"):
+        from tracker import metrics
+
+        # Ready the Members page's member vote codes now, while the import's cost is expected anyway.
+        metrics.keep_member_vote_matrix(con)
     return EXIT_OK
 
 

@@ -554,6 +554,16 @@ def member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters = Filter
     return matrix
 
 
+def keep_member_vote_matrix(con: duckdb.DuckDBPyConnection) -> bool:
+    """After an import: build the member vote codes of all assemblies and keep them, so the Members page opens fast.
+
+    False (nothing kept) when there are no member votes or the matrix would be too large to build.
+    """
+    if con.cursor().execute("select count(*) from member_votes").fetchone()[0] == 0:
+        return False
+    return member_vote_matrix(con, Filters(), keep=True) is not None
+
+
 def _matrix_file(con: duckdb.DuckDBPyConnection, assembly: str | None) -> Path | None:
     """Where the codes of an assembly's (or all) member votes are kept, beside the database file."""
     database = _fit_file(con)

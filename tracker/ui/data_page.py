@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tracker import access, queries, store
+from tracker import access, metrics, queries, store
 from tracker.export import table_bytes
 from tracker.ingest import ImportRejected, Source, import_files
 from tracker.ingest.load import prepare_inputs
@@ -105,6 +105,9 @@ def _upload(editor: bool) -> None:
             st.error("The upload was rejected; nothing was changed in the database.")
             widgets.table(problems_table(rejected.problems), key="d_problems_import")
             return
+        if report.batch_id is not None and report.added.get("member votes"):
+            bar.progress(1.0, text="Preparing the member tables")
+            metrics.keep_member_vote_matrix(data.connection())
         bar.progress(1.0, text="Done")
         data.clear_caches()
         st.session_state.pop("d_checked", None)
