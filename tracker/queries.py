@@ -151,10 +151,11 @@ def vote_detail(con: duckdb.DuckDBPyConnection, vote_id: str) -> dict | None:
         from vote_tallies t left join assemblies a using (assembly) where t.vote_id = $id""", {"id": vote_id})
     if frame.empty:
         return None
-    return {k: (None if _missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+    return {k: (None if is_missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NaT and pandas' NA: a value that is not known."""
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -192,7 +193,7 @@ def seat_groups(vote: dict, parties_on_vote: pd.DataFrame) -> tuple[pd.DataFrame
     if not with_counts.empty:
         for record in with_counts.to_dict("records"):
             rows += [{"party": record["party"], "position": c, "seats": record[c]} for c in counts
-                     if not _missing(record[c])]
+                     if not is_missing(record[c])]
         by_position = pd.DataFrame(rows).groupby("position")["seats"].sum() if rows else pd.Series(dtype=int)
         for c in counts:
             rest = (vote.get(c) or 0) - int(by_position.get(c, 0))

@@ -132,14 +132,7 @@ def _outcome(vote_id: str, per_vote: Filters) -> dict | None:
     row = frame[frame["vote_id"] == vote_id]
     if row.empty:
         return None
-    return {k: (None if _na(v) else v) for k, v in row.iloc[0].to_dict().items()}
-
-
-def _na(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+    return {k: (None if queries.is_missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
 
 
 def _verdict(outcome: dict | None) -> str:
@@ -182,9 +175,9 @@ def _stages(matter: str, filter_parts: list[object]) -> None:
     columns = st.columns(len(stages))
     for column, record in zip(columns, stages.to_dict("records"), strict=False):
         with column:
-            date = pd.Timestamp(record["date"]).date() if not _na(record["date"]) else "date unknown"
+            date = pd.Timestamp(record["date"]).date() if not queries.is_missing(record["date"]) else "date unknown"
             st.markdown(f"**{widgets.md_escape(record['stage'] or 'stage')}** · {date}")
-            st.text(" · ".join(f"{c}: {widgets.UNKNOWN_CELL if _na(record[c]) else int(record[c])}"
+            st.text(" · ".join(f"{c}: {widgets.UNKNOWN_CELL if queries.is_missing(record[c]) else int(record[c])}"
                                for c in charts.COUNTS))
             st.caption(widgets.md_escape(f"{record['vote_id']}: {record['result'] or 'no result recorded'}"))
     title = f"Stages of {matter}"
