@@ -91,9 +91,13 @@ def test_import_killed_at_random_moments_leaves_all_or_nothing(sample_file, tmp_
         if killed:
             process.send_signal(signal.SIGKILL)
         code = process.wait(timeout=120)
-        assert code == (-signal.SIGKILL if killed else 0), process.stderr.read().decode()
+        # 0 after a kill: the import ended between the poll and the signal (the signal then hits a finished process).
+        assert code in ((-signal.SIGKILL, 0) if killed else (0,)), process.stderr.read().decode()
+        killed = code == -signal.SIGKILL
         found = counts(db)
         assert found in (BEFORE, FULL), f"round {n}: a partial batch {found}"
+        if not killed:
+            assert found == FULL, f"round {n}: an import that ran to the end left {found}"
         if found == BEFORE:
             con = duckdb.connect(str(db), read_only=True)
             assert store.snapshot(con) == before_snapshot  # not one stray row in any table
