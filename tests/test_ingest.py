@@ -256,8 +256,7 @@ def test_more_votes_than_seats_is_rejected(fresh_db, write_csv):
 
 
 def test_more_members_than_assembly_seats_is_rejected(fresh_db, write_csv):
-    # Six members are on record (one not a member: still a row) in a 5-seat assembly: 5 counted > 5? no;
-    # members count excludes not_member, so 5 members = 5 seats passes; make the assembly 4 seats.
+    # Six rows, of which m6 is 'not a member' and does not hold a seat: 5 members in a 4-seat assembly.
     assemblies = "assembly,seats\ntiny,4\n"
     vote = "vote_id,assembly,date,title\nM1,tiny,2021-05-05,Member vote\n"
     message = rejected(fresh_db, [write_csv("a.csv", assemblies), write_csv("v.csv", vote),
