@@ -213,6 +213,18 @@ def test_uploaded_csv_is_imported_and_the_new_vote_appears(sample_db_path, monke
     assert app.dataframe[0].value["vote_id"].iloc[0] == "N1"
 
 
+def test_member_votes_imported_on_the_data_page_leave_the_member_tables_ready(sample_db_path, monkeypatch):
+    members = ("vote_id,date,title,member_id,party,position\n"
+               "N7,2023-03-01,Member-level vote,a,PJ,yes\nN7,2023-03-01,Member-level vote,b,VP,no\n")
+    app = show(open_app(sample_db_path, monkeypatch), "data")
+    upload(app, "members.csv", members.encode())
+    assert not list(sample_db_path.parent.glob("*.member-matrix-*.npz"))
+    app.button(key="d_import").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("Imported." in s.value for s in app.success)
+    assert len(list(sample_db_path.parent.glob("*.member-matrix-*.npz"))) == 1
+
+
 def test_changed_vote_is_refused_on_the_data_page_until_replace_is_ticked(sample_db_path, monkeypatch):
     # V44 is stored as 72-29-8; an upload saying 72-24-8 conflicts with it.
     changed = ("vote_id,date,title,yes,no,abstain,absent\n"
