@@ -195,12 +195,16 @@ def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str
     cursor.execute(
         "insert into member_votes select vote_id, member_id, party, position, position_label, $b"
         " from stage_member_votes", {"b": batch_id})
-    rebuild_party_tallies(cursor, "select distinct vote_id from stage_member_votes"
+    # The votes with member rows in this batch: one scan of the staged rows serves both refreshes below.
+    cursor.execute("create or replace temp table batch_member_vote_ids as"
+                   " select distinct vote_id from stage_member_votes")
+    rebuild_party_tallies(cursor, "select vote_id from batch_member_vote_ids"
                                   " union select unnest($replaced::varchar[]) as vote_id",
                           {"replaced": replaced_member_votes})
-    refresh_party_votes(cursor, "select vote_id from stage_member_votes union select vote_id from"
+    refresh_party_votes(cursor, "select vote_id from batch_member_vote_ids union select vote_id from"
                                 " stage_party_positions union select unnest($replaced::varchar[]) as vote_id",
                         {"replaced": [r.vote_id for r in replacements]})
+    cursor.execute("drop table batch_member_vote_ids")
     log(cursor, "import", batch_id, file_name, sha256, editor, summary)
 
 
