@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import BUNDESTAG_CSV, FIXTURES, in_ci
 from tracker import config, store
-from tracker.cli import build_sample_database
+from tracker.sample import build_sample_database
 from tracker.ingest import import_files
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

@@ -32,7 +32,7 @@ def connection() -> duckdb.DuckDBPyConnection:
     path = config.database_path()
     with _BUILD_LOCK:
         if not path.exists():
-            from tracker.cli import build_sample_database
+            from tracker.sample import build_sample_database
 
             with st.spinner("Building the database from the sample data (first start only)..."):
                 build_sample_database(path)
