@@ -462,9 +462,9 @@ def test_pages_run_on_the_bundestag_roll_calls(bundestag_db_path, monkeypatch):
 
 def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member_db_path, monkeypatch):
     # Treat any range as too large to fit on a filter change: the page offers the all-votes fit behind a button.
-    from tracker.ui import data
+    from tracker.ui import cache
 
-    monkeypatch.setattr(data, "FIT_ON_FILTER_CELLS", 0)
+    monkeypatch.setattr(cache, "FIT_ON_FILTER_CELLS", 0)
     app = show(open_app(member_db_path, monkeypatch), "members")
     assert "fitted once per import" in texts(app)
     app.button(key="members_fit_map").click().run()
