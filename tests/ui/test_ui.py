@@ -11,12 +11,12 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import in_ci
+from tests.conftest import FIXTURES, in_ci
 from tracker import config, figure_export, store
 from tracker.ingest import import_files
 
 APP = str(config.PROJECT_DIR / "app.py")
-MEMBER_CSV = Path(__file__).parent / "data" / "ui_member_votes.csv"
+MEMBER_CSV = FIXTURES / "ui_member_votes.csv"
 PAGES = ["overview", "votes", "parties", "trends", "members", "data"]
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
             "N1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")

@@ -19,8 +19,8 @@ import pytest
 
 from tests.conftest import BUNDESTAG_CSV, FIXTURES, in_ci
 from tracker import config, store
-from tracker.sample import build_sample_database
 from tracker.ingest import import_files
+from tracker.sample import build_sample_database
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = config.PROJECT_DIR / "docs" / "screenshots"
