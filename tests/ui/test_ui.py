@@ -470,3 +470,17 @@ def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member
     app.button(key="members_fit_map").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert Path(str(member_db_path) + ".ideal-points.parquet").exists()
+
+
+def test_no_page_module_imports_another_page():
+    # Shared choices live in tracker/ui/choices.py; a page importing a page would run its code and tie them together.
+    import ast
+
+    ui = config.PROJECT_DIR / "tracker" / "ui"
+    pages = {"overview", "votes", "parties", "trends", "members", "data_page"}
+    for name in pages:
+        tree = ast.parse((ui / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                     and node.module for alias in node.names}
+        assert not {f"tracker.ui.{page}" for page in pages - {name}} & imported, name
