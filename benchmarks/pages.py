@@ -1,6 +1,6 @@
 """What data each dashboard page loads: the non-UI functions its script calls, timed together as the page's data.
 
-Kept by hand from reading tracker/ui (pages call these through the cached readers of tracker/ui/data.py); the
+Kept by hand from reading tracker/ui (pages call these through the cached readers of tracker/ui/cache.py); the
 benchmark test checks that every function listed here exists and that PAGES and the loaders name the same pages.
 """
 
@@ -17,7 +17,7 @@ from common import PROJECT, Window
 
 from tracker import metrics, queries
 
-# Each page's data after a filter change: the functions its script calls through tracker/ui/data.py (read from
+# Each page's data after a filter change: the functions its script calls through tracker/ui/cache.py (read from
 # tracker/ui/*.py). Readers that do not depend on the filters (party lists, date bounds) are cached and left out.
 PAGES: dict[str, list[str]] = {
     "Overview": ["tracker.metrics.outcomes", "tracker.queries.headline", "tracker.queries.outcomes_by_period"],
@@ -35,11 +35,11 @@ PAGES: dict[str, list[str]] = {
     "Members": ["tracker.metrics.member_stats", "tracker.metrics.rebellions", "tracker.metrics.stored_ideal_points",
                 "tracker.metrics.points_in_range", "tracker.metrics.party_centroids"],
 }
-# Built once per database version and process by the page (tracker.ui.data.member_matrix), so left out of the
+# Built once per database version and process by the page (tracker.ui.cache.member_matrix), so left out of the
 # warm numbers like the other cached readers; the cold-process and first-call numbers include building it.
 CACHED = ["tracker.metrics.member_vote_matrix"]
-REBELLIONS_SHOWN = 500    # tracker.ui.data.REBELLIONS_SHOWN
-GRID_VOTES_SHOWN = 200    # tracker.ui.data.GRID_VOTES_SHOWN
+REBELLIONS_SHOWN = 500    # tracker.ui.cache.REBELLIONS_SHOWN
+GRID_VOTES_SHOWN = 200    # tracker.ui.cache.GRID_VOTES_SHOWN
 
 
 def _overview(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:

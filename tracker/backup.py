@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import os
 import shutil
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -208,26 +206,3 @@ def _fsync_directory(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    """The `backup` and `restore` sub-commands."""
-    p = commands.add_parser("backup", help="write a consistent copy of the database (also while the app runs)")
-    p.add_argument("out", type=Path, help="the backup file to write")
-    p.add_argument("--wait", type=float, default=60.0, help="seconds to wait for a running import (default 60)")
-    p.add_argument("--force", action="store_true", help="overwrite the backup file if it exists")
-    p = commands.add_parser("restore", help="replace the database with a backup (the app must be stopped)")
-    p.add_argument("file", type=Path, help="a file written by `backup`")
-
-
-def run_command(db_path: Path, args: argparse.Namespace) -> int:
-    """Run `backup` or `restore`; 0 when done, 1 when refused (the reason on standard error)."""
-    try:
-        if args.command == "backup":
-            print(backup(db_path, args.out, wait=args.wait, force=args.force).text())
-        else:
-            print(restore(db_path, args.file))
-    except (BackupError, locking.LockTimeout) as refused:
-        print(str(refused), file=sys.stderr)
-        return 1
-    return 0

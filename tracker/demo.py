@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -281,38 +279,3 @@ def build_demo(con: duckdb.DuckDBPyConnection, spec: DemoSpec, directory: str | 
         return import_files(con, write_demo_files(directory, spec, rows_per_file=rows_per_file).paths)
     with tempfile.TemporaryDirectory(prefix="tracker-demo-") as temporary:
         return import_files(con, write_demo_files(temporary, spec, rows_per_file=rows_per_file).paths)
-
-
-def add_command(commands: argparse._SubParsersAction) -> None:
-    """Register `python -m tracker demo` on the CLI's sub-command parsers."""
-    p = commands.add_parser("demo", help="generate a synthetic parliament (for exploring and benchmarking)")
-    p.add_argument("--members", type=int, default=DemoSpec.members)
-    p.add_argument("--votes", type=int, default=DemoSpec.votes)
-    p.add_argument("--parties", type=int, default=DemoSpec.parties)
-    p.add_argument("--seed", type=int, default=DemoSpec.seed)
-    p.add_argument("--csv-dir", type=Path, help="keep the generated CSV files in this directory")
-    p.add_argument("--force", action="store_true", help="add synthetic data even beside real votes")
-
-
-def run_command(db_path: Path, args: argparse.Namespace) -> int:
-    """Run `demo`: 0 when imported, 1 when refused or rejected, 2 for impossible sizes."""
-    from tracker import store
-    from tracker.ingest import ImportRejected
-
-    spec = DemoSpec(members=args.members, votes=args.votes, parties=args.parties, seed=args.seed)
-    try:
-        spec.check()
-    except ValueError as bad:
-        print(str(bad), file=sys.stderr)
-        return 2
-    con = store.connect(db_path)
-    try:
-        report = build_demo(con, spec, directory=args.csv_dir, force=args.force)
-    except (DemoRefused, ImportRejected) as refused:
-        print(str(refused), file=sys.stderr)
-        return 1
-    finally:
-        con.close()
-    print(f"Synthetic parliament in {db_path}: {spec.members:,} members, {spec.votes:,} votes, "
-          f"{spec.parties} parties, seed {spec.seed}.\n{report.text()}")
-    return 0

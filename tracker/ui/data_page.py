@@ -17,7 +17,7 @@ from tracker.ingest.load import prepare_inputs
 from tracker.ingest.mapping import needs_mapping, profile_dir, using_profiles
 from tracker.ingest.problems import Problem
 from tracker.ingest.read import sniff
-from tracker.ui import data, widgets
+from tracker.ui import cache, widgets
 
 PREVIEW_ROWS = 10
 
@@ -43,7 +43,7 @@ def _may_write(policy: access.UploadPolicy) -> bool:
         attempt = st.text_input("Editor password", type="password", key="d_password")
         submitted = st.form_submit_button("Unlock uploads")
     if submitted:
-        if data.password_attempts().check(policy, attempt):
+        if cache.password_attempts().check(policy, attempt):
             st.session_state["editor"] = True
             st.rerun()
         st.error("That is not the editor password.")
@@ -62,7 +62,7 @@ def render() -> None:
     may_write = _may_write(policy)
     if may_write:
         # Mapping profiles live beside this dashboard's database; every check and import of the upload uses them.
-        with using_profiles(profile_dir(Path(data.database_path()))):
+        with using_profiles(profile_dir(Path(cache.database_path()))):
             _upload(editor=policy.mode == access.PASSWORD)
     _history(may_write, editor=policy.mode == access.PASSWORD)
     _downloads()
@@ -99,7 +99,7 @@ def _upload(editor: bool) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
         try:
-            report = import_files(data.connection(), sources, replace=replace, editor=editor, progress=progress)
+            report = import_files(cache.connection(), sources, replace=replace, editor=editor, progress=progress)
         except ImportRejected as rejected:
             bar.empty()
             st.error("The upload was rejected; nothing was changed in the database.")
@@ -107,9 +107,9 @@ def _upload(editor: bool) -> None:
             return
         if report.batch_id is not None and report.added.get("member votes"):
             bar.progress(1.0, text="Preparing the member tables")
-            metrics.keep_member_vote_matrix(data.connection())
+            metrics.keep_member_vote_matrix(cache.connection())
         bar.progress(1.0, text="Done")
-        data.clear_caches()
+        cache.clear_caches()
         st.session_state.pop("d_checked", None)
         st.success("Imported." if report.batch_id else "Nothing new was imported.")
         st.text(report.text())
@@ -126,7 +126,7 @@ def _ask_for_mapping(sources: list[Source]) -> bool:
         ", ".join(u.source.name for u in unmapped)) + ". Describe its columns once; files with the same header "
         "are then read the same way.")
     # mapping_form saves into <its folder>/mappings, i.e. profile_dir() of the database.
-    profile = mapping_form(unmapped, profile_dir(Path(data.database_path())).parent)
+    profile = mapping_form(unmapped, profile_dir(Path(cache.database_path())).parent)
     if profile is not None:
         st.session_state.pop("d_checked", None)
         st.success(f"Saved the mapping '{widgets.md_escape(profile.name)}'. Check the upload again below.")
@@ -164,12 +164,12 @@ def _preview(source: Source) -> None:
 
 def _dry_run(sources: list[Source], replace: bool) -> str | list[Problem]:
     """The validation report of a dry run (cached per upload, choice and database version), or the problems found."""
-    key = (tuple(s.sha256() for s in sources), replace, data.version())
+    key = (tuple(s.sha256() for s in sources), replace, cache.version())
     cached = st.session_state.get("d_checked")
     if cached and cached[0] == key:
         return cached[1]
     try:
-        result: str | list[Problem] = import_files(data.connection(), sources, replace=replace, dry_run=True).text()
+        result: str | list[Problem] = import_files(cache.connection(), sources, replace=replace, dry_run=True).text()
     except ImportRejected as rejected:
         result = rejected.problems
     st.session_state["d_checked"] = (key, result)
@@ -180,7 +180,7 @@ def _dry_run(sources: list[Source], replace: bool) -> str | list[Problem]:
 
 def _history(may_write: bool, editor: bool) -> None:
     st.subheader("Import history")
-    batches = store.list_batches(data.connection())
+    batches = store.list_batches(cache.connection())
     if batches.empty:
         st.info("Nothing has been imported yet.")
         return
@@ -196,11 +196,11 @@ def _history(may_write: bool, editor: bool) -> None:
         confirm = st.checkbox("Yes, remove every row this batch added", key="d_undo_confirm")
     if st.button("Undo batch", key="d_undo", disabled=not confirm):
         try:
-            message = store.undo_batch(data.connection(), int(chosen), editor=editor)
+            message = store.undo_batch(cache.connection(), int(chosen), editor=editor)
         except store.UndoRefused as refused:
             st.error(widgets.md_escape(refused))
             return
-        data.clear_caches()
+        cache.clear_caches()
         st.session_state.pop("d_checked", None)
         st.success(widgets.md_escape(message))
 
@@ -208,12 +208,12 @@ def _history(may_write: bool, editor: bool) -> None:
 # --- downloads ----------------------------------------------------------------------------------------------------
 
 def _table_download(table: str, file_format: str) -> bytes:
-    return table_bytes(queries.stored_table(data.connection(), table), file_format)
+    return table_bytes(queries.stored_table(cache.connection(), table), file_format)
 
 
 def _downloads() -> None:
     st.subheader("Download the data")
-    counts = store.table_counts(data.connection())
+    counts = store.table_counts(cache.connection())
     left, middle, right = st.columns([2, 1, 2])
     with left:
         table = st.selectbox("Table", queries.STORED_TABLES, key="d_table",
@@ -226,5 +226,5 @@ def _downloads() -> None:
                            file_name=f"{table}.{file_format}",
                            mime="text/csv" if file_format == "csv" else "application/vnd.apache.parquet")
         st.download_button("Download the whole database (DuckDB file)", key="d_database_download",
-                           on_click="ignore", data=functools.partial(queries.database_snapshot, data.connection()),
+                           on_click="ignore", data=functools.partial(queries.database_snapshot, cache.connection()),
                            file_name="tracker.duckdb", mime="application/octet-stream")

@@ -5,24 +5,24 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker import charts
-from tracker.ui import data, filters, widgets
-from tracker.ui.parties import party_filters
+from tracker.ui import cache, filters, widgets
+from tracker.ui.choices import party_filters
 
 
 def render() -> None:
     """Draw the Members page."""
     st.title("Members")
-    if data.is_empty():
+    if cache.is_empty():
         widgets.empty_database_message()
         return
-    if not data.read("has_member_votes"):
+    if not cache.read("has_member_votes"):
         st.info("No member-level votes are stored (only vote tallies and party positions), so there is nothing to "
                 "show per member. Upload a member votes file on the Data page.")
         return
     chosen, names, colours = party_filters()
     text = filters.describe(chosen, names)
     try:
-        stats, rebels = data.member_tables(chosen)
+        stats, rebels = cache.member_tables(chosen)
     except ValueError as bad:
         st.warning(widgets.md_escape(bad))
         return
@@ -48,7 +48,7 @@ def render() -> None:
                                      "title": st.column_config.TextColumn("title", width="large")})
     st.subheader("Where members stand")
     try:
-        shown = data.ideal_points(chosen, stats)
+        shown = cache.ideal_points(chosen, stats)
     except ValueError as bad:
         st.info(f"The map cannot be drawn: {widgets.md_escape(bad)}")
         return
@@ -57,7 +57,7 @@ def render() -> None:
                 "(it takes a few seconds) and then shown for whichever dates and parties you choose.")
         if st.button("Fit the map", key="members_fit_map", type="primary"):
             with st.spinner("Fitting the map on all votes..."):
-                data.fit_map(chosen.assembly)
+                cache.fit_map(chosen.assembly)
             st.rerun()
         return
     points, centroids, fitted_on = shown

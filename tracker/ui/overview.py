@@ -6,20 +6,14 @@ import streamlit as st
 
 from tracker import charts, queries
 from tracker.metrics import Filters
-from tracker.ui import data, filters, widgets
-
-
-def assembly_choices() -> tuple[list[str], dict[str, str]]:
-    """Assembly ids and their display names."""
-    frame = data.read("assemblies")
-    ids = frame["assembly"].astype(str).tolist()
-    return ids, dict(zip(ids, frame["name"].astype(str), strict=True))
+from tracker.ui import cache, filters, widgets
+from tracker.ui.choices import assembly_choices
 
 
 def render() -> None:
     """Draw the Overview page."""
     st.title("Overview")
-    if data.is_empty():
+    if cache.is_empty():
         widgets.empty_database_message()
         return
     ids, names = assembly_choices()
@@ -27,7 +21,7 @@ def render() -> None:
     period = filters.period()
     chosen = Filters(assembly=base.assembly, date_from=base.date_from, date_to=base.date_to, period=period)
     try:
-        outcomes = data.metric("outcomes", chosen)
+        outcomes = cache.metric("outcomes", chosen)
     except ValueError as bad:
         st.warning(str(bad))
         return

@@ -6,8 +6,8 @@ import streamlit as st
 
 from tracker import charts, queries
 from tracker.metrics import Filters
-from tracker.ui import data, filters, widgets
-from tracker.ui.parties import party_filters, reference_label
+from tracker.ui import cache, filters, widgets
+from tracker.ui.choices import party_filters, reference_label
 
 MEASURES = {
     "outcomes": "Outcomes: votes passed, failed and of unknown result",
@@ -21,7 +21,7 @@ MEASURES = {
 def render() -> None:
     """Draw the Trends page."""
     st.title("Trends")
-    if data.is_empty():
+    if cache.is_empty():
         widgets.empty_database_message()
         return
     chosen, names, colours = party_filters()
@@ -36,13 +36,13 @@ def render() -> None:
             votes = Filters(chosen.assembly, chosen.date_from, chosen.date_to, period=chosen.period)
             text = filters.describe(votes, names, period=chosen.period)
             parts = filters.name_parts(votes, chosen.period)
-            frame = queries.outcomes_by_period(data.metric("outcomes", votes), chosen.period)
+            frame = queries.outcomes_by_period(cache.metric("outcomes", votes), chosen.period)
             if chosen.parties:
                 st.caption("Outcomes count every vote: the party choice does not apply to them.")
             title = f"Votes passed and failed by {chosen.period}"
             fig = charts.outcomes_over_time(frame, title)
         elif measure in ("agreement_index", "rice"):
-            frame = data.metric("cohesion_trend", chosen)
+            frame = cache.metric("cohesion_trend", chosen)
             value, count = ("mean_agreement_index", "agreement_votes") if measure == "agreement_index" else (
                 "mean_rice", "rice_votes")
             title = f"{MEASURES[measure]} by {chosen.period}"
@@ -51,7 +51,7 @@ def render() -> None:
             if chosen.reference is None:
                 st.info("Choose a reference party or bloc in the sidebar.")
                 return
-            frame = data.metric("alignment_with_reference", chosen)
+            frame = cache.metric("alignment_with_reference", chosen)
             title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
             parts.append(chosen.reference)
             fig = charts.trend_lines(frame, "agreement", "party", colours, title, "share of votes with the same "
@@ -60,7 +60,7 @@ def render() -> None:
             if len(chosen.parties) < 2:
                 st.info("Choose two or more parties in the sidebar to compare their alignment over time.")
                 return
-            frame = data.metric("alignment_trend", chosen).copy()
+            frame = cache.metric("alignment_trend", chosen).copy()
             frame["pair"] = frame["party_a"].astype(str) + " and " + frame["party_b"].astype(str)
             title = f"Alignment between parties by {chosen.period}"
             fig = charts.trend_lines(frame, "agreement", "pair", {}, title, "share of votes with the same position",

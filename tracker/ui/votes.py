@@ -7,8 +7,8 @@ import streamlit as st
 
 from tracker import charts, queries
 from tracker.metrics import Filters
-from tracker.ui import data, filters, widgets
-from tracker.ui.overview import assembly_choices
+from tracker.ui import cache, filters, widgets
+from tracker.ui.choices import assembly_choices
 
 RESULT_LABELS = {"passed": "Passed (official)", "failed": "Failed (official)", "unclear": "No clear official result"}
 TABLE_COLUMNS = ["date", "vote_id", "title", "stage", "yes", "no", "abstain", "absent", "result"]
@@ -17,13 +17,13 @@ TABLE_COLUMNS = ["date", "vote_id", "title", "stage", "yes", "no", "abstain", "a
 def render() -> None:
     """Draw the Votes page."""
     st.title("Votes")
-    if data.is_empty():
+    if cache.is_empty():
         widgets.empty_database_message()
         return
     ids, names = assembly_choices()
     search = _search_filters(ids, names)
     try:
-        found = data.read("search_votes", search)
+        found = cache.read("search_votes", search)
     except ValueError as bad:
         st.warning(str(bad))
         return
@@ -38,10 +38,10 @@ def render() -> None:
 def _search_filters(ids: list[str], names: dict[str, str]) -> queries.VoteSearch:
     text = filters.text("Search titles, ids and notes", "q", "v_text")
     base = filters.common(ids, names)
-    stage = filters.choice("Stage", "stage", data.read("stages"), "v_stage", "All stages")
+    stage = filters.choice("Stage", "stage", cache.read("stages"), "v_stage", "All stages")
     result = filters.choice("Official result", "result", list(queries.OFFICIAL_RESULTS), "v_result", "Any result",
                             format_func=RESULT_LABELS.get)
-    party_list = data.read("parties")["party"].astype(str).tolist()
+    party_list = cache.read("parties")["party"].astype(str).tolist()
     party = filters.choice("Party took a position", "party", party_list, "v_party", "Any party")
     position = filters.choice("... and its position was", "position", list(queries.PARTY_POSITIONS), "v_position",
                               "Any position") if party else None
@@ -72,7 +72,7 @@ def _vote_table(found: pd.DataFrame) -> str | None:
 
 def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     """One vote: facts, hemicycle, party breakdown with the threshold and verdict, linked stages, sources."""
-    vote = data.read("vote_detail", vote_id)
+    vote = cache.read("vote_detail", vote_id)
     if vote is None:
         st.warning(f"There is no vote {widgets.md_escape(vote_id)} in the database.")
         return
@@ -89,7 +89,7 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     outcome = _outcome(vote_id, per_vote)
     verdict = _verdict(outcome)
     st.markdown(f"**{widgets.md_escape(verdict)}**")
-    parties_on_vote = data.read("vote_parties", vote_id)
+    parties_on_vote = cache.read("vote_parties", vote_id)
     left, right = st.columns(2)
     with left:
         groups, seats, basis = queries.seat_groups(vote, parties_on_vote)
@@ -126,7 +126,7 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
 
 def _outcome(vote_id: str, per_vote: Filters) -> dict | None:
     try:
-        frame = data.metric("outcomes", per_vote)
+        frame = cache.metric("outcomes", per_vote)
     except ValueError:
         return None
     row = frame[frame["vote_id"] == vote_id]
@@ -168,7 +168,7 @@ def _short_verdict(outcome: dict | None) -> str:
 
 
 def _stages(matter: str, filter_parts: list[object]) -> None:
-    stages = data.read("matter_stages", matter)
+    stages = cache.read("matter_stages", matter)
     if len(stages) < 2:
         return
     st.subheader("Stages of this matter")
@@ -183,7 +183,7 @@ def _stages(matter: str, filter_parts: list[object]) -> None:
     title = f"Stages of {matter}"
     fig = charts.stage_comparison(stages, title)
     widgets.chart(fig, stages, "stages", title, [matter], "", key="vote_stages")
-    moves = data.read("stage_moves", matter)
+    moves = cache.read("stage_moves", matter)
     if not moves.empty:
         st.caption("Party positions at each stage (moved = the party's position changed between stages).")
         widgets.table(moves, key="vote_moves")

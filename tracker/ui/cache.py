@@ -11,6 +11,7 @@ import streamlit as st
 
 from tracker import config, metrics, queries, store
 from tracker.access import AttemptCounter
+from tracker.sample import build_sample_database
 
 
 @st.cache_resource(show_spinner=False)
@@ -32,8 +33,6 @@ def connection() -> duckdb.DuckDBPyConnection:
     path = config.database_path()
     with _BUILD_LOCK:
         if not path.exists():
-            from tracker.cli import build_sample_database
-
             with st.spinner("Building the database from the sample data (first start only)..."):
                 build_sample_database(path)
     return _connection(str(path))

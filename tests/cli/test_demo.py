@@ -8,7 +8,6 @@ import pytest
 
 from tracker import cli, store
 from tracker.demo import (
-    SYNTHETIC_ASSEMBLY,
     DemoRefused,
     DemoSpec,
     build_demo,
@@ -83,7 +82,7 @@ def test_synthetic_data_is_named_synthetic_in_the_store(fresh_db):
     assert "(synthetic)" in name and "SYNTHETIC" in note
     titles = [r[0] for r in fresh_db.execute("select title from votes order by vote_id limit 2").fetchall()]
     assert titles == ["Synthetic vote 1", "Synthetic vote 2"]
-    assert synthetic_assemblies(fresh_db) == [SYNTHETIC_ASSEMBLY]
+    assert synthetic_assemblies(fresh_db) == ["synthetic"]
     assert non_synthetic_votes(fresh_db) == 0
 
 

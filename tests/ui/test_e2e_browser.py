@@ -19,15 +19,16 @@ import pytest
 
 from tests.conftest import BUNDESTAG_CSV, FIXTURES, in_ci
 from tracker import config, store
-from tracker.cli import build_sample_database
 from tracker.ingest import import_files
+from tracker.sample import build_sample_database
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = config.PROJECT_DIR / "docs" / "screenshots"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
 PAGES = {"": "Overview", "votes": "Votes", "parties": "Parties", "trends": "Trends", "data": "Data"}
-MEMBER_CSV = FIXTURES / "ui_member_votes.csv"
+# 30 real roll calls committed with the tests (tests/data/bundestag_wp18/README.md), for a clone without ../shared.
+BUNDESTAG_ROLL_CALLS = FIXTURES / "bundestag_wp18" / "roll_calls.csv"
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
             "E2E1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
 
@@ -105,21 +106,19 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def member_server(tmp_path_factory):
-    """The dashboard on member-level votes: the Bundestag's 18th term when ../shared has it, else a small fixture."""
+    """The dashboard on member-level votes: the Bundestag's 18th term from ../shared, else 30 of its roll calls."""
+    import pandas as pd
+
     folder = tmp_path_factory.mktemp("e2e_members")
     db = folder / "tracker.duckdb"
-    if BUNDESTAG_CSV.is_file():
-        import pandas as pd
-
-        raw = pd.read_csv(BUNDESTAG_CSV, dtype=str, sep=None, engine="python")
-        native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
-                               "date": raw["date"], "title": raw["title"],
-                               "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
-                               "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
-        source = folder / "bundestag.csv"
-        native.to_csv(source, index=False)
-    else:
-        source = MEMBER_CSV
+    raw = pd.read_csv(BUNDESTAG_CSV if BUNDESTAG_CSV.is_file() else BUNDESTAG_ROLL_CALLS, dtype=str, sep=None,
+                      engine="python")
+    native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
+                           "date": raw["date"], "title": raw["title"],
+                           "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
+                           "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
+    source = folder / "bundestag.csv"
+    native.to_csv(source, index=False)
     con = store.connect(db)
     import_files(con, [source])
     con.close()

@@ -11,12 +11,12 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import in_ci
+from tests.conftest import FIXTURES, in_ci
 from tracker import config, figure_export, store
 from tracker.ingest import import_files
 
 APP = str(config.PROJECT_DIR / "app.py")
-MEMBER_CSV = Path(__file__).parent / "data" / "ui_member_votes.csv"
+MEMBER_CSV = FIXTURES / "ui_member_votes.csv"
 PAGES = ["overview", "votes", "parties", "trends", "members", "data"]
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
             "N1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
@@ -462,11 +462,25 @@ def test_pages_run_on_the_bundestag_roll_calls(bundestag_db_path, monkeypatch):
 
 def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member_db_path, monkeypatch):
     # Treat any range as too large to fit on a filter change: the page offers the all-votes fit behind a button.
-    from tracker.ui import data
+    from tracker.ui import cache
 
-    monkeypatch.setattr(data, "FIT_ON_FILTER_CELLS", 0)
+    monkeypatch.setattr(cache, "FIT_ON_FILTER_CELLS", 0)
     app = show(open_app(member_db_path, monkeypatch), "members")
     assert "fitted once per import" in texts(app)
     app.button(key="members_fit_map").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert Path(str(member_db_path) + ".ideal-points.parquet").exists()
+
+
+def test_no_page_module_imports_another_page():
+    # Shared choices live in tracker/ui/choices.py; a page importing a page would run its code and tie them together.
+    import ast
+
+    ui = config.PROJECT_DIR / "tracker" / "ui"
+    pages = {"overview", "votes", "parties", "trends", "members", "data_page"}
+    for name in pages:
+        tree = ast.parse((ui / f"{name}.py").read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                     and node.module for alias in node.names}
+        assert not {f"tracker.ui.{page}" for page in pages - {name}} & imported, name

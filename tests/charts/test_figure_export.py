@@ -31,7 +31,7 @@ def test_export_copy_carries_title_filters_and_source_and_leaves_the_chart_alone
     exported = figure_export.for_export(fig, "Party <b>cohesion</b>", "an-2015 · 2016-01-01 to 2016-12-31")
     assert "Party &lt;b&gt;cohesion&lt;/b&gt;" in exported.layout.title.text
     assert exported.layout.title.subtitle.text == "an-2015 · 2016-01-01 to 2016-12-31"
-    assert exported.layout.annotations[-1].text == figure_export.SOURCE_LINE
+    assert exported.layout.annotations[-1].text == "Source: parliamentary vote tracker"
     assert fig.layout.title.text is None and not fig.layout.annotations
 
 
@@ -54,7 +54,7 @@ def test_html_is_one_self_contained_page_with_plotly_inside():
     # plotly.js is embedded (several MB), not fetched from a CDN, so the file works offline.
     assert len(page) > 1_000_000 and "Plotly.newPlot" in page
     assert '<script src="http' not in page
-    assert figure_export.SOURCE_LINE in page
+    assert "Source: parliamentary vote tracker" in page
 
 
 def test_unknown_image_format_is_refused():
@@ -90,4 +90,4 @@ def test_png_and_svg_come_from_one_browser_kept_running(browser):
     assert second.startswith(b"\x89PNG")
     svg = figure_export.image_bytes(fig, "svg")
     text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
-    assert text.lstrip().startswith("<svg") and "Votes" in text and figure_export.SOURCE_LINE in text
+    assert text.lstrip().startswith("<svg") and "Votes" in text and "Source: parliamentary vote tracker" in text

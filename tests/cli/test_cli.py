@@ -163,3 +163,27 @@ def test_import_of_member_votes_keeps_the_member_tables_ready_for_the_dashboard(
 def test_import_of_vote_tallies_keeps_no_member_tables(capsys, db_path):
     code, _, _ = run(capsys, "--db", str(db_path), "import", *map(str, config.sample_files()))
     assert code == 0 and not list(db_path.parent.glob("*.member-matrix-*.npz"))
+
+
+def test_help_lists_every_command_without_loading_pandas_or_duckdb():
+    # The commands load pandas, duckdb and the importer when they run, so `--help` answers at once.
+    import subprocess
+    import sys
+
+    script = ("import sys; from tracker.cli import main; code = main(['--help']); "
+              "print(code, 'pandas' in sys.modules, 'duckdb' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=config.PROJECT_DIR,
+                          check=True)
+    assert "{import,batches,undo,export,init,demo,backup,restore}" in done.stdout
+    assert done.stdout.splitlines()[-1] == "0 False False"
+
+
+def test_demo_without_sizes_takes_the_generator_defaults(monkeypatch, db_path, capsys):
+    # 700 members, 2,000 votes, 8 parties, seed 1 when no size is given (the spec is stopped before generating).
+    from tracker import demo
+
+    seen = []
+    monkeypatch.setattr(demo, "build_demo", lambda con, spec, **_: seen.append(spec) or pytest.fail("stop"))
+    with pytest.raises(pytest.fail.Exception):
+        main(["--db", str(db_path), "demo"])
+    assert (seen[0].members, seen[0].votes, seen[0].parties, seen[0].seed) == (700, 2_000, 8, 1)

@@ -1,0 +1,49 @@
+"""`python -m tracker export`: a stored table or a metric to CSV, Parquet or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tracker.cli.common import EXIT_OK, EXIT_USAGE, with_connection
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """The `export` sub-command."""
+    p = commands.add_parser("export", help="write stored tables (or metrics) to a file")
+    p.add_argument("what", help="votes, party-tallies, member-votes, or a metric name")
+    p.add_argument("--format", choices=("csv", "parquet", "json"), default="csv")
+    p.add_argument("--out", type=Path, help="output file (default: standard output for csv and json)")
+    p.add_argument("--assembly")
+    p.add_argument("--from", dest="date_from")
+    p.add_argument("--to", dest="date_to")
+    p.add_argument("--party", action="append")
+    p.add_argument("--period", choices=("month", "quarter", "year"), default="year")
+    p.set_defaults(run=run_export)
+
+
+@with_connection
+def run_export(con, db_path: Path, args: argparse.Namespace) -> int:
+    """Run `export`: 0 when written, 2 for an unknown table or metric, a bad filter, or Parquet without --out."""
+    from tracker import export
+
+    try:
+        frame = export.table_or_metric(con, args.what, assembly=args.assembly, date_from=args.date_from,
+                                       date_to=args.date_to, parties=args.party, period=args.period)
+    except KeyError as unknown:
+        print(str(unknown.args[0]), file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as bad:
+        print(str(bad), file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "parquet" and args.out is None:
+        print("Parquet needs --out FILE.", file=sys.stderr)
+        return EXIT_USAGE
+    data = export.table_bytes(frame, args.format)
+    if args.out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        args.out.write_bytes(data)
+        print(f"Wrote {len(frame):,} row{'' if len(frame) == 1 else 's'} to {args.out}", file=sys.stderr)
+    return EXIT_OK

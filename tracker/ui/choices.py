@@ -1,0 +1,38 @@
+"""What the pages offer to choose from: assemblies, parties and references, and the party pages' sidebar filters."""
+
+from __future__ import annotations
+
+from tracker import charts
+from tracker.metrics import Filters
+from tracker.ui import cache, filters
+
+
+def assembly_choices() -> tuple[list[str], dict[str, str]]:
+    """Assembly ids and their display names."""
+    frame = cache.read("assemblies")
+    ids = frame["assembly"].astype(str).tolist()
+    return ids, dict(zip(ids, frame["name"].astype(str), strict=True))
+
+
+def reference_choices() -> list[str]:
+    """Parties and blocs (as bloc:NAME) that alignment can be measured against."""
+    return cache.read("parties")["party"].astype(str).tolist() + [f"bloc:{b}" for b in cache.read("blocs")]
+
+
+def reference_label(reference: str) -> str:
+    """'bloc:MUD' as 'MUD (bloc)'."""
+    return f"{reference[5:]} (bloc)" if reference.startswith("bloc:") else reference
+
+
+def party_filters() -> tuple[Filters, dict[str, str], dict[str, str]]:
+    """Assembly, dates, parties, period and reference from the sidebar (and URL); with names and colours."""
+    ids, names = assembly_choices()
+    base = filters.common(ids, names)
+    party_table = cache.read("parties")
+    chosen = filters.parties("Parties", party_table["party"].astype(str).tolist())
+    period = filters.period()
+    reference = filters.choice("Reference party or bloc", "reference", reference_choices(), "f_reference", "None",
+                               format_func=reference_label)
+    colours = charts.party_colours(party_table)
+    return (Filters(assembly=base.assembly, date_from=base.date_from, date_to=base.date_to, parties=chosen,
+                    period=period, reference=reference), names, colours)
