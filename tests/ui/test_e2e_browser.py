@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import BUNDESTAG_CSV, FIXTURES, in_ci
 from tracker import config, store
+from tracker.demo import DemoSpec, build_demo
 from tracker.ingest import import_files
 from tracker.sample import build_sample_database
 
@@ -27,8 +28,6 @@ SCREENSHOTS = config.PROJECT_DIR / "docs" / "screenshots"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
 PAGES = {"": "Overview", "votes": "Votes", "parties": "Parties", "trends": "Trends", "data": "Data"}
-# 30 real roll calls committed with the tests (tests/data/bundestag_wp18/README.md), for a clone without ../shared.
-BUNDESTAG_ROLL_CALLS = FIXTURES / "bundestag_wp18" / "roll_calls.csv"
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
             "E2E1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
 
@@ -106,21 +105,27 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def member_server(tmp_path_factory):
-    """The dashboard on member-level votes: the Bundestag's 18th term from ../shared, else 30 of its roll calls."""
-    import pandas as pd
+    """The dashboard on member-level votes: the Bundestag's 18th term from ../shared, else a small synthetic one.
 
+    ../shared may not be copied into the repository, so a clone without it uses the project's own generator
+    (60 members, 80 votes, 4 parties: enough to place every member on the map), labelled synthetic on screen.
+    """
     folder = tmp_path_factory.mktemp("e2e_members")
     db = folder / "tracker.duckdb"
-    raw = pd.read_csv(BUNDESTAG_CSV if BUNDESTAG_CSV.is_file() else BUNDESTAG_ROLL_CALLS, dtype=str, sep=None,
-                      engine="python")
-    native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
-                           "date": raw["date"], "title": raw["title"],
-                           "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
-                           "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
-    source = folder / "bundestag.csv"
-    native.to_csv(source, index=False)
     con = store.connect(db)
-    import_files(con, [source])
+    if BUNDESTAG_CSV.is_file():
+        import pandas as pd
+
+        raw = pd.read_csv(BUNDESTAG_CSV, dtype=str, keep_default_na=False)
+        native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
+                               "date": raw["date"], "title": raw["title"],
+                               "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
+                               "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
+        source = folder / "bundestag.csv"
+        native.to_csv(source, index=False)
+        import_files(con, [source])
+    else:
+        build_demo(con, DemoSpec(members=60, votes=80, parties=4, seed=7), directory=folder / "demo")
     con.close()
     yield from _serve(folder, db)
 
