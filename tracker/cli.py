@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tracker import backup, config, demo, store
-from tracker.ingest import ImportRejected, import_files
+from tracker.ingest import ImportRejected, ProfileError, ReadOptions, import_files, load_profile, profile_dir
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -95,18 +95,14 @@ def _import(con, args: argparse.Namespace) -> int:
     if missing:
         print(f"No such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    from tracker.ingest import mapping
-    from tracker.ingest.adapters import excel_sheet
-
     try:
-        chosen = [mapping.load_profile(path) for path in args.mapping]
-    except mapping.ProfileError as error:
+        chosen = [load_profile(path) for path in args.mapping]
+    except ProfileError as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
-    profiles = mapping.profile_dir(config.database_path(args.sub_db or args.db))
+    reading = ReadOptions(profile_dir(config.database_path(args.sub_db or args.db)), tuple(chosen), args.sheet)
     try:
-        with mapping.using_profiles(profiles, chosen), excel_sheet(args.sheet):
-            report = import_files(con, args.files, replace=args.replace, dry_run=args.dry_run)
+        report = import_files(con, args.files, replace=args.replace, dry_run=args.dry_run, reading=reading)
     except ImportRejected as rejected:
         print(str(rejected), file=sys.stderr)
         return EXIT_REJECTED

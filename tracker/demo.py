@@ -14,8 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from tracker import limits
-from tracker.ingest import ImportReport, import_files
+from tracker.ingest import ImportRejected, ImportReport, import_files, upload_limits
 
 # Synthetic data is marked three ways: the assembly id, the assembly's name and its note.
 SYNTHETIC_ASSEMBLY = "synthetic"
@@ -175,7 +174,7 @@ def write_demo_files(directory: str | Path, spec: DemoSpec, chunk_rows: int = 1_
     Member votes are split into parts of at most rows_per_file rows (default: what fits the upload size limit).
     """
     if rows_per_file is None:
-        rows_per_file = rows_per_file_within(limits.upload_limits().max_upload_bytes)
+        rows_per_file = rows_per_file_within(upload_limits().max_upload_bytes)
     spec.check()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -297,7 +296,6 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 def run_command(db_path: Path, args: argparse.Namespace) -> int:
     """Run `demo`: 0 when imported, 1 when refused or rejected, 2 for impossible sizes."""
     from tracker import store
-    from tracker.ingest import ImportRejected
 
     spec = DemoSpec(members=args.members, votes=args.votes, parties=args.parties, seed=args.seed)
     try:

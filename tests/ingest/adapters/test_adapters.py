@@ -14,7 +14,7 @@ from tracker import store
 from tracker.ingest import ImportRejected, Source, import_files
 from tracker.ingest.adapters import archive
 
-FIXTURES = Path(__file__).resolve().parent / "data"
+FIXTURES = Path(__file__).resolve().parents[2] / "data"
 VOTEVIEW = sorted((FIXTURES / "voteview").glob("*.csv"))
 HOWTHEYVOTE = sorted((FIXTURES / "howtheyvote").glob("*.csv"))
 BUNDESTAG = FIXTURES / "bundestag_small.csv"
