@@ -103,7 +103,7 @@ def _is_system_file(name: str) -> bool:
 
 def workbook_csv(source: Source, problems: list[Problem], sheet: str | None = None) -> Source | None:
     """One sheet of an .xlsx workbook (the chosen one, else the first) as UTF-8 CSV, rows as in the sheet."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: loaded only for workbooks
 
     wanted = sheet
     try:
