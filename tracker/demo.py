@@ -12,8 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from tracker import limits
-from tracker.ingest import ImportReport, import_files
+from tracker.ingest import ImportReport, import_files, upload_limits
 
 # Synthetic data is marked three ways: the assembly id, the assembly's name and its note.
 SYNTHETIC_ASSEMBLY = "synthetic"
@@ -173,7 +172,7 @@ def write_demo_files(directory: str | Path, spec: DemoSpec, chunk_rows: int = 1_
     Member votes are split into parts of at most rows_per_file rows (default: what fits the upload size limit).
     """
     if rows_per_file is None:
-        rows_per_file = rows_per_file_within(limits.upload_limits().max_upload_bytes)
+        rows_per_file = rows_per_file_within(upload_limits().max_upload_bytes)
     spec.check()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

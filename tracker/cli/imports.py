@@ -35,18 +35,16 @@ def run_import(con, db_path: Path, args: argparse.Namespace) -> int:
     if missing:
         print(f"No such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    from tracker.ingest import ImportRejected, import_files, mapping
-    from tracker.ingest.adapters import excel_sheet
+    from tracker.ingest import ImportRejected, ProfileError, ReadOptions, import_files, load_profile, profile_dir
 
     try:
-        chosen = [mapping.load_profile(path) for path in args.mapping]
-    except mapping.ProfileError as error:
+        chosen = [load_profile(path) for path in args.mapping]
+    except ProfileError as error:
         print(str(error), file=sys.stderr)
         return EXIT_USAGE
-    profiles = mapping.profile_dir(db_path)
+    reading = ReadOptions(profile_dir(db_path), tuple(chosen), args.sheet)
     try:
-        with mapping.using_profiles(profiles, chosen), excel_sheet(args.sheet):
-            report = import_files(con, args.files, replace=args.replace, dry_run=args.dry_run)
+        report = import_files(con, args.files, replace=args.replace, dry_run=args.dry_run, reading=reading)
     except ImportRejected as rejected:
         print(str(rejected), file=sys.stderr)
         return EXIT_REJECTED

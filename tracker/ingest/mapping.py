@@ -6,8 +6,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker.ingest import formats as F
+from tracker.ingest.inputs import Input, stream_input
 from tracker.ingest.problems import Problem
 from tracker.ingest.read import Source, TextLayout, read_chunks
 from tracker.model import Position, fold, party_position_from_label, position_from_label
@@ -36,6 +35,11 @@ ROLES_OF_KIND = {
 MEMBER_POSITIONS = tuple(p.value for p in Position)
 PARTY_POSITIONS = ("yes", "no", "abstain", "split", "absent")
 VOTE_ID_JOINER = "-"
+
+
+def label_meanings(kind: str) -> tuple[str, ...]:
+    """What a position label may be mapped to in a file of this kind."""
+    return MEMBER_POSITIONS if kind == F.MEMBER_VOTES else PARTY_POSITIONS
 
 
 class ProfileError(ValueError):
@@ -87,7 +91,7 @@ class Profile:
             for column in [chosen] if isinstance(chosen, str) else chosen:
                 if column and fold(column) not in known:
                     found.append(f"Column '{column}' (for {role}) is not in the header.")
-        allowed = MEMBER_POSITIONS if self.kind == F.MEMBER_VOTES else PARTY_POSITIONS
+        allowed = label_meanings(self.kind)
         for label, meaning in self.labels.items():
             if meaning not in allowed:
                 found.append(f"Label '{label}' is mapped to '{meaning}'; use one of {', '.join(allowed)}.")
@@ -166,46 +170,13 @@ def saved_profiles(directory: Path | None) -> list[Profile]:
     return found
 
 
-# --- which profiles an import uses ----------------------------------------------------------------------------------
+# --- which profiles fit a file -------------------------------------------------------------------------------------
 
-_DIRECTORY: ContextVar[Path | None] = ContextVar("mapping_dir", default=None)
-_CHOSEN: ContextVar[tuple[Profile, ...]] = ContextVar("mapping_chosen", default=())
-
-
-@contextmanager
-def using_profiles(directory: Path | None = None, chosen: Sequence[Profile] = ()) -> Iterator[None]:
-    """Imports inside the block reuse the profiles saved in `directory` and apply `chosen` (e.g. --mapping FILE)."""
-    tokens = (_DIRECTORY.set(directory), _CHOSEN.set(tuple(chosen)))
-    try:
-        yield
-    finally:
-        _DIRECTORY.reset(tokens[0])
-        _CHOSEN.reset(tokens[1])
-
-
-def active_profiles() -> list[Profile]:
-    """The chosen profiles first, then those saved beside the database (env TRACKER_DB or the default)."""
-    from tracker import config
-
-    directory = _DIRECTORY.get() or profile_dir(config.database_path())
-    return list(_CHOSEN.get()) + saved_profiles(directory)
-
-
-def chosen_profiles() -> list[Profile]:
-    """The profiles given for this import (--mapping FILE, or the one just made on the Data page)."""
-    return list(_CHOSEN.get())
-
-
-def chosen_sheet() -> str | None:
-    """The sheet a chosen profile reads from workbooks, if any."""
-    return next((p.sheet for p in _CHOSEN.get() if p.sheet), None)
-
-
-def matching_profiles(header: Sequence[str]) -> list[Profile]:
-    """The active profiles made for this header shape (a chosen profile first)."""
+def matching_profiles(header: Sequence[str], profiles: Sequence[Profile]) -> list[Profile]:
+    """The profiles made for this header shape, in the order given, each name once."""
     shape = signature(header)
     found: list[Profile] = []
-    for profile in active_profiles():
+    for profile in profiles:
         if profile.signature == shape and all(p.name != profile.name for p in found):
             found.append(profile)
     return found
@@ -217,10 +188,8 @@ def _roles_present(profile: Profile) -> list[str]:
     return [r for r in ROLES_OF_KIND[profile.kind] if profile.columns.get(r)]
 
 
-def mapped_input(profile: Profile, source: Source, layout: TextLayout, problems: list[Problem]):
+def mapped_input(profile: Profile, source: Source, layout: TextLayout, problems: list[Problem]) -> Input:
     """An importer input that reads the file through the profile: columns by role, ids joined, labels mapped."""
-    from tracker.ingest.adapters.tables import stream_input
-
     index = {fold(h): i for i, h in reversed(list(enumerate(layout.header)))}
     roles = _roles_present(profile)
     labels = {fold(k): v for k, v in profile.labels.items()}
@@ -321,21 +290,3 @@ def unfamiliar_labels(values: Sequence[str], kind: str, known: dict[str, str] | 
         if recognised is None:
             unfamiliar.append(value)
     return unfamiliar
-
-
-def needs_mapping(sources: Sequence[Source]) -> list[UnmappedFile]:
-    """The files of an upload whose format nothing recognises (no dataset, no saved profile, no native header)."""
-    from tracker.ingest.adapters import classify
-    from tracker.ingest.adapters.archive import unpack
-    from tracker.ingest.read import sniff
-
-    problems: list[Problem] = []
-    unmapped = []
-    for source in unpack(list(sources), problems):
-        try:
-            layout = sniff(source)
-        except Exception:  # unreadable files get their own problem from the importer
-            continue
-        if classify(source, layout) is None:
-            unmapped.append(describe_unmapped(source, layout))
-    return unmapped

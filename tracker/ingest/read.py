@@ -6,6 +6,7 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,8 +256,6 @@ def _pandas_chunks(source: Source, layout: TextLayout, names: list[str], chunk_r
 
 def _parser_problem(file_name: str, message: str, columns: int) -> Problem:
     """A pandas parser error, reworded for a person with a spreadsheet."""
-    import re
-
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if match:
         return _too_many_cells(file_name, int(match.group(2)), int(match.group(3)), columns)

@@ -12,11 +12,17 @@ import streamlit as st
 
 from tracker import access, metrics, queries, store
 from tracker.export import table_bytes
-from tracker.ingest import ImportRejected, Source, import_files
-from tracker.ingest.load import prepare_inputs
-from tracker.ingest.mapping import needs_mapping, profile_dir, using_profiles
-from tracker.ingest.problems import Problem
-from tracker.ingest.read import sniff
+from tracker.ingest import (
+    ImportRejected,
+    Problem,
+    ReadOptions,
+    Source,
+    import_files,
+    needs_mapping,
+    prepare_inputs,
+    profile_dir,
+    sniff,
+)
 from tracker.ui import cache, widgets
 
 PREVIEW_ROWS = 10
@@ -62,15 +68,14 @@ def render() -> None:
     may_write = _may_write(policy)
     if may_write:
         # Mapping profiles live beside this dashboard's database; every check and import of the upload uses them.
-        with using_profiles(profile_dir(Path(cache.database_path()))):
-            _upload(editor=policy.mode == access.PASSWORD)
+        _upload(editor=policy.mode == access.PASSWORD, reading=ReadOptions(profile_dir(Path(cache.database_path()))))
     _history(may_write, editor=policy.mode == access.PASSWORD)
     _downloads()
 
 
 # --- upload -------------------------------------------------------------------------------------------------------
 
-def _upload(editor: bool) -> None:
+def _upload(editor: bool, reading: ReadOptions) -> None:
     st.subheader("Upload vote files")
     st.caption("CSV files in one of the formats of docs/data-format.md: vote tallies, party positions, member votes, "
                "parties, assemblies. Several files are imported together as one batch.")
@@ -79,12 +84,12 @@ def _upload(editor: bool) -> None:
         return
     sources = [Source(f.name, data=f.getvalue()) for f in files]
     for source in sources:
-        _preview(source)
+        _preview(source, reading)
     replace = st.checkbox("Replace votes that changed", key="d_replace",
                           help="A vote already stored with different values is refused unless this is ticked; then "
                                "its stored rows are replaced by the upload's (undoing this upload brings them back).")
-    check = _dry_run(sources, replace)
-    if isinstance(check, list) and _ask_for_mapping(sources):
+    check = _dry_run(sources, replace, reading)
+    if isinstance(check, list) and _ask_for_mapping(sources, reading):
         return
     if isinstance(check, list):
         st.error(f"The upload cannot be imported: {len(check)} problem{'s' if len(check) != 1 else ''} found. "
@@ -99,7 +104,8 @@ def _upload(editor: bool) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
         try:
-            report = import_files(cache.connection(), sources, replace=replace, editor=editor, progress=progress)
+            report = import_files(cache.connection(), sources, replace=replace, editor=editor, progress=progress,
+                                  reading=reading)
         except ImportRejected as rejected:
             bar.empty()
             st.error("The upload was rejected; nothing was changed in the database.")
@@ -115,11 +121,11 @@ def _upload(editor: bool) -> None:
         st.text(report.text())
 
 
-def _ask_for_mapping(sources: list[Source]) -> bool:
+def _ask_for_mapping(sources: list[Source], reading: ReadOptions) -> bool:
     """For files in a shape nothing recognises, the form that saves a mapping profile; True when it is shown."""
     from tracker.ui.mapping import mapping_form
 
-    unmapped = needs_mapping(sources)
+    unmapped = needs_mapping(sources, reading)
     if not unmapped:
         return False
     st.warning("The importer does not recognise the shape of " + widgets.md_escape(
@@ -141,7 +147,7 @@ def problems_table(problems: list[Problem]) -> pd.DataFrame:
         {"row": "Int64"})
 
 
-def _preview(source: Source) -> None:
+def _preview(source: Source, reading: ReadOptions) -> None:
     with st.expander(f"{widgets.md_escape(source.name)}: first rows", expanded=True):
         try:
             layout = sniff(source)
@@ -154,7 +160,7 @@ def _preview(source: Source) -> None:
             st.text(f"The first rows could not be shown: {bad}")
             return
         problems: list[Problem] = []
-        inputs = prepare_inputs([source], problems)
+        inputs = prepare_inputs([source], problems, reading)
         kinds = ", ".join(i.label or i.fmt.kind for i in inputs) or "not recognised"
         st.text(f"Detected format: {kinds} · {layout.encoding.replace('-sig', '')}, "
                 f"{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}.get(layout.delimiter, layout.delimiter)}"
@@ -162,14 +168,15 @@ def _preview(source: Source) -> None:
         widgets.table(frame, key=f"d_preview_{source.sha256()[:12]}")
 
 
-def _dry_run(sources: list[Source], replace: bool) -> str | list[Problem]:
+def _dry_run(sources: list[Source], replace: bool, reading: ReadOptions) -> str | list[Problem]:
     """The validation report of a dry run (cached per upload, choice and database version), or the problems found."""
     key = (tuple(s.sha256() for s in sources), replace, cache.version())
     cached = st.session_state.get("d_checked")
     if cached and cached[0] == key:
         return cached[1]
     try:
-        result: str | list[Problem] = import_files(cache.connection(), sources, replace=replace, dry_run=True).text()
+        result: str | list[Problem] = import_files(cache.connection(), sources, replace=replace, dry_run=True,
+                                                   reading=reading).text()
     except ImportRejected as rejected:
         result = rejected.problems
     st.session_state["d_checked"] = (key, result)

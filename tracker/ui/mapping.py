@@ -7,27 +7,28 @@ from pathlib import Path
 
 import streamlit as st
 
-from tracker.ingest import formats as F
-from tracker.ingest.mapping import (
+from tracker.ingest import (
     KINDS,
-    MEMBER_POSITIONS,
+    MEMBER_VOTES,
     PARTY_POSITIONS,
     ROLES_OF_KIND,
+    VOTE_TALLIES,
     Profile,
     ProfileError,
+    Source,
     UnmappedFile,
+    label_meanings,
     needs_mapping,
     save_profile,
     unfamiliar_labels,
 )
-from tracker.ingest.read import Source
 from tracker.ui.widgets import md_escape
 
 NONE = "(none)"
 KIND_WORDS = {
-    F.MEMBER_VOTES: "how one member voted on one vote",
-    F.PARTY_POSITIONS: "how one party voted on one vote",
-    F.VOTE_TALLIES: "one vote with its totals",
+    MEMBER_VOTES: "how one member voted on one vote",
+    PARTY_POSITIONS: "how one party voted on one vote",
+    VOTE_TALLIES: "one vote with its totals",
 }
 QUESTIONS = {
     "vote_id": "Which column is the vote id? (choose several to join them with '-', e.g. sitting + number)",
@@ -84,7 +85,7 @@ def mapping_form(sources_needing_mapping: Sequence[Source | UnmappedFile], db_di
     unanswered: list[str] = []
     position_column = columns.get("position")
     if isinstance(position_column, str):
-        allowed = MEMBER_POSITIONS if kind == F.MEMBER_VOTES else PARTY_POSITIONS
+        allowed = label_meanings(kind)
         for i, label in enumerate(unfamiliar_labels(unmapped.values.get(position_column, []), kind)):
             meaning = st.selectbox(f"What does the position '{label}' mean?", allowed, index=None,
                                    format_func=lambda m: MEANINGS.get(m, m), placeholder="Choose a meaning",

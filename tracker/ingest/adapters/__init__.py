@@ -8,20 +8,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from tracker.ingest import formats as F
 from tracker.ingest import mapping
 from tracker.ingest.adapters import bundestag, howtheyvote, voteview
-from tracker.ingest.adapters.archive import excel_sheet, unpack
+from tracker.ingest.adapters.archive import unpack
 from tracker.ingest.adapters.tables import Part, header_key
+from tracker.ingest.inputs import Input
+from tracker.ingest.options import ReadOptions
 from tracker.ingest.problems import ImportRejected, Problem
 from tracker.ingest.read import Source, TextLayout, sniff
 
-if TYPE_CHECKING:
-    from tracker.ingest.load import Input
-
-__all__ = ["ADAPTERS", "Match", "classify", "excel_sheet", "recognise"]
+__all__ = ["ADAPTERS", "Match", "classify", "recognise", "unpack"]
 
 ADAPTERS: tuple[ModuleType, ...] = (voteview, howtheyvote, bundestag)
 NATIVE = "native"
@@ -62,12 +60,12 @@ def _adapter_matches(layout: TextLayout) -> list[Match]:
     return found
 
 
-def classify(source: Source, layout: TextLayout) -> Match | None:
+def classify(source: Source, layout: TextLayout, options: ReadOptions) -> Match | None:
     """What the file is, judged by its header; None when nothing knows it. `others` lists rival readings."""
     adapters = _adapter_matches(layout)
-    profiles = mapping.matching_profiles(layout.header)
+    profiles = mapping.matching_profiles(layout.header, options.active_profiles())
     shape = mapping.signature(layout.header)
-    explicit = [p for p in mapping.chosen_profiles() if p.signature == shape]
+    explicit = [p for p in options.profiles if p.signature == shape]
     if explicit:  # a profile given for this upload (--mapping FILE) is the user's answer
         return Match(MAPPED, "file", profile=explicit[0])
     readings = adapters + [Match(MAPPED, "file", profile=p) for p in profiles]
@@ -84,10 +82,10 @@ def classify(source: Source, layout: TextLayout) -> Match | None:
     return Match(NATIVE, fmt.kind)
 
 
-def recognise(sources: Sequence[Source], problems: list[Problem]) -> tuple[list[Input], list[Source]]:
+def recognise(sources: Sequence[Source], problems: list[Problem], options: ReadOptions
+              ) -> tuple[list[Input], list[Source]]:
     """Split the upload into inputs an adapter recognised and the files left for the native CSV path."""
-    with excel_sheet(_sheet()):
-        files = unpack(list(sources), problems)
+    files = unpack(list(sources), problems, options.workbook_sheet())
     if problems:
         return [], []
     parts: list[Part] = []
@@ -100,7 +98,7 @@ def recognise(sources: Sequence[Source], problems: list[Problem]) -> tuple[list[
         except ImportRejected:
             rest.append(source)  # the native path reports why it cannot be read
             continue
-        match = classify(source, layout)
+        match = classify(source, layout, options)
         if match is None:
             unknown.append((source, layout))
         elif match.others:
@@ -152,8 +150,3 @@ def _unknown_format(source: Source, layout: TextLayout) -> Problem:
                    "reused for files of the same shape), or import it with `--mapping FILE`; or rename the columns as "
                    "in docs/data-format.md.", row=1)
 
-
-def _sheet() -> str | None:
-    from tracker.ingest.adapters.archive import _SHEET
-
-    return _SHEET.get() or mapping.chosen_sheet()

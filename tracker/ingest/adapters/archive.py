@@ -6,9 +6,6 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import PurePosixPath
 
 from tracker.ingest.problems import Problem
@@ -19,20 +16,6 @@ MAX_RATIO, RATIO_FLOOR, MAX_TOTAL = 20, 200 * 2**20, 2**30
 # Files an export carries beside its tables (HowTheyVote's README.md, last_updated.txt, CSVW metadata): skipped.
 SKIPPED_SUFFIXES = (".md", ".txt", ".json")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")
-
-# The sheet to read from workbooks, chosen on the command line (--sheet) or by a mapping profile.
-_SHEET: ContextVar[str | None] = ContextVar("excel_sheet", default=None)
-
-
-@contextmanager
-def excel_sheet(name: str | None) -> Iterator[None]:
-    """Read this sheet of uploaded workbooks instead of the first one."""
-    token = _SHEET.set(name)
-    try:
-        yield
-    finally:
-        _SHEET.reset(token)
-
 
 def _head(source: Source, size: int = 8) -> bytes:
     with source.open() as stream:
@@ -48,8 +31,8 @@ def _is_workbook(archive: zipfile.ZipFile) -> bool:
     return "xl/workbook.xml" in names or "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
 
 
-def unpack(sources: list[Source], problems: list[Problem]) -> list[Source]:
-    """The upload as CSV text files: archives unpacked, workbooks converted; problems for anything else."""
+def unpack(sources: list[Source], problems: list[Problem], sheet: str | None = None) -> list[Source]:
+    """The upload as CSV text files: archives unpacked, workbooks converted (`sheet`, else the first)."""
     unpacked: list[Source] = []
     for source in sources:
         if not _is_zip(source):
@@ -58,18 +41,19 @@ def unpack(sources: list[Source], problems: list[Problem]) -> list[Source]:
         try:
             with zipfile.ZipFile(source.open()) as archive:
                 if _is_workbook(archive):
-                    converted = workbook_csv(source, problems)
+                    converted = workbook_csv(source, problems, sheet)
                     if converted is not None:
                         unpacked.append(converted)
                 else:
-                    unpacked += _zip_entries(source, archive, problems)
+                    unpacked += _zip_entries(source, archive, problems, sheet)
         except zipfile.BadZipFile as error:
             problems.append(Problem(source.name, f"The ZIP archive or workbook could not be opened ({error}).",
                                     "Download it again, or unpack it and upload the CSV files."))
     return unpacked
 
 
-def _zip_entries(source: Source, archive: zipfile.ZipFile, problems: list[Problem]) -> list[Source]:
+def _zip_entries(source: Source, archive: zipfile.ZipFile, problems: list[Problem], sheet: str | None
+                 ) -> list[Source]:
     """The CSV and Excel files inside a ZIP archive (one level; folders are flattened)."""
     entries = [e for e in archive.infolist() if not e.is_dir() and not _is_system_file(e.filename)]
     total = sum(e.file_size for e in entries)
@@ -101,7 +85,7 @@ def _zip_entries(source: Source, archive: zipfile.ZipFile, problems: list[Proble
             return []
         item = Source(name, data=data)
         if entry.filename.lower().endswith(".xlsx"):
-            converted = workbook_csv(item, problems)
+            converted = workbook_csv(item, problems, sheet)
             if converted is not None:
                 found.append(converted)
         else:
@@ -119,9 +103,9 @@ def _is_system_file(name: str) -> bool:
 
 def workbook_csv(source: Source, problems: list[Problem], sheet: str | None = None) -> Source | None:
     """One sheet of an .xlsx workbook (the chosen one, else the first) as UTF-8 CSV, rows as in the sheet."""
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # heavy: loaded only for workbooks
 
-    wanted = sheet or _SHEET.get()
+    wanted = sheet
     try:
         book = load_workbook(source.open(), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for broken files

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from tracker.ingest import formats as F
-from tracker.ingest.adapters.tables import Part, cell, frame_input
+from tracker.ingest.adapters.tables import Part, cell
+from tracker.ingest.inputs import Input, frame_input
 from tracker.ingest.problems import Problem, rows_text
 from tracker.model import fold
-
-if TYPE_CHECKING:
-    from tracker.ingest.load import Input
 
 DATASET = "Bundestag"
 

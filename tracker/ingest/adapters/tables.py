@@ -1,18 +1,13 @@
-"""Recognised files of a dataset, read by their header names, and turned into native-format importer inputs."""
+"""Recognised files of a dataset, read by their header names (the inputs they become: tracker.ingest.inputs)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from tracker.ingest import formats as F
-from tracker.ingest.read import CHUNK_ROWS, Source, TextLayout, read_chunks
-
-if TYPE_CHECKING:
-    from tracker.ingest.load import Input
+from tracker.ingest.read import Source, TextLayout, read_chunks
 
 
 def header_key(cell: str) -> str:
@@ -61,40 +56,3 @@ def cell(frame: pd.DataFrame, column: str) -> pd.Series:
     if column in frame:
         return frame[column]
     return pd.Series([""] * len(frame), index=frame.index, dtype=object)
-
-
-def native_chunk(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """A chunk shaped as the importer reads native files: c0..cN in the order of `columns`, plus `_row`."""
-    data = {"_row": frame["_row"].to_numpy()}
-    for i, column in enumerate(columns):
-        values = frame[column].astype(object)
-        data[f"c{i}"] = values.where(values.notna(), "").astype(str).to_numpy()
-    return pd.DataFrame(data)
-
-
-def frame_input(name: str, kind: str, frame: pd.DataFrame, columns: Sequence[str], label: str,
-                ignored: Sequence[str] = (), size: int = 0) -> Input:
-    """An importer input over a table already in memory."""
-    from tracker.ingest.load import Input
-
-    def chunks() -> Iterator[pd.DataFrame]:
-        for start in range(0, max(len(frame), 1), CHUNK_ROWS):
-            part = frame.iloc[start:start + CHUNK_ROWS]
-            if len(part):
-                yield native_chunk(part, columns)
-
-    return Input(name, F.FileFormat(kind, list(columns), list(ignored)), chunks, size or 1, label=label)
-
-
-def stream_input(name: str, kind: str, chunks: Callable[[], Iterator[pd.DataFrame]], columns: Sequence[str],
-                 label: str, ignored: Sequence[str] = (), size: int = 1, encoding: str = "utf-8",
-                 delimiter: str = ",") -> Input:
-    """An importer input whose chunks are produced while reading (for the big member-vote files)."""
-    from tracker.ingest.load import Input
-
-    def native() -> Iterator[pd.DataFrame]:
-        for frame in chunks():
-            yield native_chunk(frame, columns)
-
-    return Input(name, F.FileFormat(kind, list(columns), list(ignored)), native, size, encoding, delimiter,
-                 label=label)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from tracker.ingest import formats as F
-from tracker.ingest.adapters.tables import Part, cell, frame_input, stream_input
+from tracker.ingest.adapters.tables import Part, cell
+from tracker.ingest.inputs import Input, frame_input, stream_input
 from tracker.ingest.problems import Problem, rows_text
-
-if TYPE_CHECKING:
-    from tracker.ingest.load import Input
 
 DATASET = "VoteView"
 

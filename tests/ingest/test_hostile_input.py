@@ -81,19 +81,65 @@ def test_hostile_file_names_are_logged_literally(fresh_db, name):
     assert fresh_db.execute("select file_name from audit_log").fetchall() == [(name,)]
 
 
+# Two votes per hostile string, so that every member has enough votes for the ideal-point fit (20).
+ROLL_CALL_VOTES = [f"{text} {n}" for n in (1, 2) for text in HOSTILE]
+
+
+def hostile_roll_calls() -> Source:
+    """36 votes in an assembly with a hostile name, each cast by all 18 hostile members of 9 hostile parties.
+
+    Member i sits in party HOSTILE[i % 9] and votes no on vote j when (i + j) % 3 == 0, else yes: so every vote has
+    12 yes and 6 no, the two members of a party always vote alike, and two parties agree on every vote when their
+    indexes are equal mod 3, else on one vote in three (both vote yes when j is in neither party's residue class).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["vote_id", "assembly", "date", "title", "member_id", "member_name", "party", "position"])
+    for j, vote in enumerate(ROLL_CALL_VOTES):
+        date = f"2024-{1 + j // 28:02d}-{1 + j % 28:02d}"
+        for i, member in enumerate(HOSTILE):
+            writer.writerow([vote, HOSTILE[3], date, vote, member, member, HOSTILE[i % 9],
+                             "no" if (i + j) % 3 == 0 else "yes"])
+    return Source("hostile_roll_calls.csv", data=buffer.getvalue().encode())
+
+
 def test_metrics_filtered_by_hostile_party_and_assembly_names_run_as_plain_values(fresh_db):
-    import_files(fresh_db, [hostile_upload()])
+    import_files(fresh_db, [hostile_roll_calls()])
     before = store.snapshot(fresh_db)
+    chosen = tuple(HOSTILE[:8])  # party HOSTILE[8] and its members 8 and 17 are filtered out
+    results = {}
     ran = 0
     for name, metric in metrics.METRICS.items():
-        filters = metrics.Filters(assembly=HOSTILE[3], parties=tuple(HOSTILE[:8]))
+        filters = metrics.Filters(assembly=HOSTILE[3], parties=chosen)
         try:
-            metric(fresh_db, filters)
+            results[name] = metric(fresh_db, filters)
         except ValueError as refused:  # a metric may refuse too little data; it must not be an SQL error
             assert "syntax" not in str(refused).lower() and "parser" not in str(refused).lower(), name
         ran += 1
     assert ran == len(metrics.METRICS) and ran > 5
     assert store.snapshot(fresh_db) == before
+    # The hostile names come back as the same text, with the numbers worked out in hostile_roll_calls.
+    outcomes = results["outcomes"]
+    assert sorted(outcomes["vote_id"]) == sorted(ROLL_CALL_VOTES)
+    assert list(outcomes["title"]) == list(outcomes["vote_id"])
+    assert set(outcomes["yes"]) == {12} and set(outcomes["no"]) == {6} and outcomes["passed"].all()
+    cohesion = results["cohesion"]
+    assert set(cohesion["party"]) == set(chosen) and set(cohesion["vote_id"]) == set(ROLL_CALL_VOTES)
+    assert len(cohesion) == 36 * 8 and set(cohesion["rice"]) == {1.0}
+    alignment = results["alignment"]
+    assert set(alignment["party_a"]) == set(chosen) and set(alignment["party_b"]) == set(chosen)
+    for a, b, agreement in zip(alignment["party_a"], alignment["party_b"], alignment["agreement"], strict=True):
+        same_class = HOSTILE.index(a) % 3 == HOSTILE.index(b) % 3
+        assert agreement == pytest.approx(1.0 if same_class else 1 / 3), (a, b)
+    parties_of = {member: HOSTILE[i % 9] for i, member in enumerate(HOSTILE) if i % 9 != 8}
+    members = results["members"]
+    assert dict(zip(members["member_id"], members["party"], strict=True)) == parties_of
+    assert list(members["name"]) == list(members["member_id"])
+    assert set(members["votes_cast"]) == {36} and set(members["rebellions"]) == {0}
+    pairs = results["member-alignment"]
+    assert set(pairs["member_a"]) | set(pairs["member_b"]) == set(parties_of)
+    ideal = results["ideal-points"]
+    assert set(ideal["member_id"]) == set(parties_of) and list(ideal["name"]) == list(ideal["member_id"])
 
 
 def test_csv_export_neutralises_every_formula_cell_and_keeps_other_text(fresh_db):

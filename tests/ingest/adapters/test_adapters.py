@@ -11,20 +11,20 @@ from openpyxl import Workbook
 
 from tests.conftest import rows
 from tracker import store
-from tracker.ingest import ImportRejected, Source, import_files
+from tracker.ingest import ImportRejected, ReadOptions, Source, import_files
 from tracker.ingest.adapters import archive
 
-FIXTURES = Path(__file__).resolve().parent / "data"
+FIXTURES = Path(__file__).resolve().parents[2] / "data"
 VOTEVIEW = sorted((FIXTURES / "voteview").glob("*.csv"))
 HOWTHEYVOTE = sorted((FIXTURES / "howtheyvote").glob("*.csv"))
 BUNDESTAG = FIXTURES / "bundestag_small.csv"
 
 
-def rejected(con, files) -> str:
+def rejected(con, files, **options) -> str:
     """Import files that must be rejected; assert nothing stored changed and return the message."""
     before = store.snapshot(con)
     with pytest.raises(ImportRejected) as info:
-        import_files(con, files)
+        import_files(con, files, **options)
     assert store.snapshot(con) == before
     return str(info.value)
 
@@ -281,11 +281,9 @@ def test_excel_first_sheet_is_read_like_a_csv(fresh_db):
 
 def test_excel_chosen_sheet_is_read_and_a_missing_sheet_is_named(fresh_db):
     data = workbook({"Cover": [["about", "this"]], "Votes": [["vote_id", "date", "title"], ["X2", "2021-05-06", "B"]]})
-    with archive.excel_sheet("Votes"):
-        import_files(fresh_db, [Source("book.xlsx", data=data)])
+    import_files(fresh_db, [Source("book.xlsx", data=data)], reading=ReadOptions(sheet="Votes"))
     assert rows(fresh_db, "select vote_id from votes") == [("X2",)]
-    with archive.excel_sheet("Tallies"):
-        message = rejected(fresh_db, [Source("book.xlsx", data=data)])
+    message = rejected(fresh_db, [Source("book.xlsx", data=data)], reading=ReadOptions(sheet="Tallies"))
     assert "no sheet named 'Tallies' (sheets: Cover, Votes)" in message
 
 

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from tracker import limits, store
-from tracker.ingest import ImportRejected, Source, import_files
+from tracker import store
+from tracker.ingest import ImportRejected, Source, import_files, limits
 
 HEADER = "vote_id,date,title,member_id,party,position\n"
 

@@ -7,15 +7,12 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tracker.ingest.inputs import Input
 from tracker.ingest.problems import ImportRejected, Problem
-
-if TYPE_CHECKING:
-    from tracker.ingest.load import Input
-    from tracker.ingest.read import Source
+from tracker.ingest.read import Source
 
 # Safe defaults: the Bundestag's whole 18th term is 131,751 rows (5 MB); these leave room for decades of roll calls
 # while stopping a file that would tie up a 2-core server for minutes. Keep server.maxUploadSize equal to the MB.

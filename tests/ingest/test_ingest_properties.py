@@ -1,6 +1,6 @@
 """Property: whatever file arrives, the importer either imports it or rejects it changing nothing; it never crashes.
 
-Run more examples with HYPOTHESIS_EXAMPLES=5000 python -m pytest tests/test_ingest_properties.py.
+Run more examples with HYPOTHESIS_EXAMPLES=5000 python -m pytest tests/ingest/test_ingest_properties.py.
 """
 
 from __future__ import annotations

@@ -9,9 +9,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tracker import cli, store
-from tracker.ingest import ImportRejected, Source, import_files
+from tracker.ingest import (
+    ImportRejected,
+    Profile,
+    ProfileError,
+    ReadOptions,
+    Source,
+    import_files,
+    load_profile,
+    save_profile,
+    signature,
+)
 from tracker.ingest import formats as F
-from tracker.ingest.mapping import Profile, ProfileError, load_profile, save_profile, signature, using_profiles
 
 # A chamber's own export: the vote id is sitting + number, dates are DD/MM/YYYY, positions are in its own words.
 # By hand: vote 7-1 (2022-03-01): Ana dafür, Ben dagegen, Cleo weg -> yes 1, no 1, absent 1.
@@ -49,8 +58,7 @@ def test_profile_signature_ignores_case_accents_and_spacing_but_not_order():
 
 def test_saved_profile_is_reused_for_a_file_of_the_same_shape(fresh_db, tmp_path, write_csv):
     save_profile(chamber_profile(), tmp_path / "mappings")
-    with using_profiles(tmp_path / "mappings"):
-        report = import_files(fresh_db, [write_csv("landtag.csv", CHAMBER)])
+    report = import_files(fresh_db, [write_csv("landtag.csv", CHAMBER)], reading=ReadOptions(tmp_path / "mappings"))
     assert stored_tallies(fresh_db) == EXPECTED
     assert "read with mapping profile 'Landtag export'" in report.text()
     assert fresh_db.execute("select name from members order by name").fetchall() == [
@@ -59,16 +67,17 @@ def test_saved_profile_is_reused_for_a_file_of_the_same_shape(fresh_db, tmp_path
 
 def test_file_of_another_shape_is_not_read_with_the_profile(fresh_db, tmp_path, write_csv):
     save_profile(chamber_profile(), tmp_path / "mappings")
-    with using_profiles(tmp_path / "mappings"), pytest.raises(ImportRejected) as info:
-        import_files(fresh_db, [write_csv("other.csv", CHAMBER.replace("Wie", "Stimme abgegeben"))])
+    with pytest.raises(ImportRejected) as info:
+        import_files(fresh_db, [write_csv("other.csv", CHAMBER.replace("Wie", "Stimme abgegeben"))],
+                     reading=ReadOptions(tmp_path / "mappings"))
     assert "format of this file is not recognised" in str(info.value)
 
 
 def test_profile_with_an_unmapped_label_leaves_it_for_the_importer_to_report(fresh_db, tmp_path, write_csv):
     profile = chamber_profile()
     del profile.labels["weg"]
-    with using_profiles(tmp_path / "none", [profile]), pytest.raises(ImportRejected) as info:
-        import_files(fresh_db, [write_csv("landtag.csv", CHAMBER)])
+    with pytest.raises(ImportRejected) as info:
+        import_files(fresh_db, [write_csv("landtag.csv", CHAMBER)], reading=ReadOptions(tmp_path / "none", (profile,)))
     assert "Unknown position label 'weg' in row 4" in str(info.value)
 
 
@@ -122,7 +131,7 @@ def form_script(csv_path: str, db_dir: str) -> None:
 
     import streamlit as st
 
-    from tracker.ingest.read import Source
+    from tracker.ingest import Source
     from tracker.ui.mapping import mapping_form
 
     profile = mapping_form([Source.from_path(csv_path)], Path(db_dir))
@@ -186,6 +195,6 @@ def test_form_suggests_columns_our_aliases_know(tmp_path, write_csv):
 
 def test_uploaded_bytes_can_be_mapped_too(fresh_db, tmp_path):
     save_profile(chamber_profile(), tmp_path / "mappings")
-    with using_profiles(tmp_path / "mappings"):
-        import_files(fresh_db, [Source("upload.csv", data=CHAMBER.encode("utf-8"))])
+    import_files(fresh_db, [Source("upload.csv", data=CHAMBER.encode("utf-8"))],
+                 reading=ReadOptions(tmp_path / "mappings"))
     assert stored_tallies(fresh_db) == EXPECTED
