@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDESTAG_CSV, FIXTURES, in_ci
+from tests.conftest import BUNDESTAG_CSV, in_ci
 from tracker import config, store
 from tracker.demo import DemoSpec, build_demo
 from tracker.ingest import import_files
