@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tracker import backup, config, locking, store
+from tracker import backup, config, store
 from tracker.ingest import import_files
 
 ENV = {**os.environ, "PYTHONPATH": str(config.PROJECT_DIR)}
@@ -97,7 +97,7 @@ def test_backup_of_a_database_nobody_has_open_equals_it(sample_db, db_path, tmp_
 def test_backup_waits_for_a_running_import_and_gives_up_cleanly(sample_db, db_path, tmp_path):
     out = tmp_path / "busy.duckdb"
     sample_db.close()
-    with locking.hold(db_path):  # as an import in the dashboard would, for its whole transaction
+    with store.hold(db_path):  # as an import in the dashboard would, for its whole transaction
         done = cli(db_path, "backup", str(out), "--wait", "0.5")
     assert done.returncode == 1
     assert "busy with an import or undo" in done.stderr
