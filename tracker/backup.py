@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from tracker import locking
+from tracker import store
+from tracker.store import lock as locking  # run_command's name for it, until that moves to the cli
 
 # A backup must hold these tables to be restored over the live database.
 REQUIRED_TABLES = ("import_batches", "audit_log", "votes", "party_positions", "member_votes", "parties")
@@ -75,7 +76,7 @@ def _copy_files(db_path: Path, copy: Path, wait: float) -> None:
         # Writers (import, undo, schema) hold the lock for their whole transaction, so between them the file and
         # its WAL are a committed state. A checkpoint on close or on open happens outside the lock: the stat
         # comparison catches it, and the copy is taken again.
-        with locking.hold(db_path, timeout=wait):
+        with store.hold(db_path, timeout=wait):
             before = _stats(db_path, wal)
             try:
                 shutil.copyfile(db_path, copy)
@@ -128,8 +129,6 @@ def _check_database(path: Path, what: str, read_only: bool, checkpoint: bool = F
 
 def restore(db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str]) -> str:
     """Replace the database with a backup, keeping the current file as `<db>.before-restore`; says what it did."""
-    from tracker import store
-
     db_path, backup_file = Path(db_path), Path(backup_file)
     if not backup_file.is_file():
         raise BackupError(f"There is no backup file {backup_file}.")
@@ -141,8 +140,9 @@ def restore(db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str]
     try:
         shutil.copyfile(backup_file, staged)
         counts = _check_database(staged, f"The backup {backup_file}", read_only=False, checkpoint=True)
+        _renew_generation(staged)
         _fsync(staged)
-        with locking.hold(db_path, timeout=10):
+        with store.hold(db_path, timeout=10):
             if db_path.exists():
                 _close_cleanly(db_path)
                 kept.unlink(missing_ok=True)
@@ -151,6 +151,8 @@ def restore(db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str]
                     os.replace(wal_file(db_path), wal_file(kept))
             os.replace(staged, db_path)
             _fsync_directory(db_path.parent)
+            # The files kept beside the database answered the one just replaced.
+            store.Sidecar(db_path).clear()
     finally:
         staged.unlink(missing_ok=True)
         wal_file(staged).unlink(missing_ok=True)
@@ -164,6 +166,16 @@ def restore(db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str]
         con.close()
     rows = ", ".join(f"{n:,} {t}" for t, n in counts.items() if t in ("votes", "member_votes", "import_batches"))
     return f"Restored {db_path} from {backup_file} ({rows}){previous}."
+
+
+def _renew_generation(path: Path) -> None:
+    """Give the copy to restore a new generation, so no version of the replaced database (or its past) returns."""
+    con = duckdb.connect(str(path))
+    try:
+        store.renew_generation(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
 def _close_cleanly(db_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -297,17 +298,25 @@ def stored_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
 
 
 def database_snapshot(con: duckdb.DuckDBPyConnection) -> bytes:
-    """A consistent copy of the whole database as the bytes of a DuckDB file."""
+    """A consistent copy of the whole database as the bytes of a DuckDB file (safe from many threads at once)."""
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "tracker.duckdb"
+        # A name of its own per download: attached databases are shared by every cursor of the connection.
+        name = f"download_{uuid.uuid4().hex}"
         cursor = con.cursor()
         try:
             source = cursor.execute("select current_database()").fetchone()[0]
-            cursor.execute(f"attach '{target}' as snapshot")
+            cursor.execute(f"attach '{target}' as {name}")  # ATTACH takes no bound parameters; a path we made
             try:
-                cursor.execute(f'copy from database "{source}" to snapshot')
+                cursor.execute("begin transaction")  # every table as of one moment, never half an import
+                try:
+                    cursor.execute(f'copy from database "{source}" to {name}')
+                    cursor.execute("commit")
+                except BaseException:
+                    cursor.execute("rollback")
+                    raise
             finally:
-                cursor.execute("detach snapshot")
+                cursor.execute(f"detach {name}")
         finally:
             cursor.close()
         return target.read_bytes()

@@ -1,109 +1,15 @@
-"""The vote store: connections, schema, transactions, and the one place that writes."""
+"""Import batches: the one place that writes a batch into the store, lists batches and undoes one."""
 
 from __future__ import annotations
 
-import os
-import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from tracker import locking
-
-SCHEMA = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
-
-# DuckDB lets one process write at a time, with optimistic conflicts between transactions; imports and undos are
-# serialised per process so two uploads never race on the same rows (readers are never blocked).
-WRITE_LOCK = threading.RLock()
-
-DATA_TABLES = ("assemblies", "parties", "votes", "party_positions", "members", "member_votes")
-
-
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and, when new, create) the database file with its schema."""
-    path = Path(path)
-    if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
-    if not read_only:
-        create_schema(con)
-    return con
-
-
-def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the tables and views that do not exist yet (and store party_votes where it was still a view)."""
-    with locking.writing(con):  # a write: a backup copying the files meanwhile would catch it half-done
-        was_view = con.execute("select count(*) from duckdb_views() where view_name = 'party_votes'"
-                               " and schema_name = 'main' and not temporary").fetchone()[0]
-        if was_view:
-            con.execute("drop view party_votes")
-        con.execute(SCHEMA)
-        if was_view:
-            refresh_party_votes(con, "select vote_id from votes")
-
-
-@contextmanager
-def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A cursor inside one transaction: committed when the block ends, rolled back on any exception."""
-    # The cross-process lock (<db>.lock) is held for the whole transaction so a backup never copies half of it.
-    with locking.writing(con):
-        cursor = con.cursor()
-        cursor.execute("begin transaction")
-        try:
-            yield cursor
-            cursor.execute("commit")
-        except BaseException:
-            cursor.execute("rollback")
-            raise
-        finally:
-            cursor.close()
-
-
-_MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
-
-
-def import_memory_limit() -> str:
-    """DuckDB's memory cap while an import runs (env TRACKER_IMPORT_MEMORY, default 2500MB)."""
-    limit = os.environ.get("TRACKER_IMPORT_MEMORY", "2500MB").strip()
-    if not _MEMORY_SIZE.match(limit):
-        raise ValueError(f"TRACKER_IMPORT_MEMORY={limit!r} is not a size such as 2GB or 1500MB.")
-    return limit
-
-
-@contextmanager
-def capped_memory(con: duckdb.DuckDBPyConnection, limit: str | None = None) -> Iterator[None]:
-    """Cap DuckDB's memory for a block so a large import spills to disk instead of filling the server's RAM."""
-    limit = limit or import_memory_limit()
-    cursor = con.cursor()
-    cursor.execute(f"set memory_limit = '{limit}'")  # validated above: SET takes no bound parameters
-    try:
-        yield
-    finally:
-        # Back to DuckDB's default (80 % of RAM), which the store otherwise never changes.
-        cursor.execute("reset memory_limit")
-        cursor.close()
-
-
-def database_version(con: duckdb.DuckDBPyConnection) -> int:
-    """A number that changes with every import and undo, for keying caches."""
-    return int(con.cursor().execute("select count(*) from audit_log").fetchone()[0])
-
-
-def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when no vote is stored."""
-    return con.cursor().execute("select count(*) from votes").fetchone()[0] == 0
-
-
-def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows per data table."""
-    cursor = con.cursor()
-    return {t: int(cursor.execute(f"select count(*) from {t}").fetchone()[0]) for t in DATA_TABLES}
+from tracker.store.schema import rebuild_party_tallies, refresh_party_votes, transaction
+from tracker.store.sidecar import Sidecar
 
 
 def next_batch_id(cursor: duckdb.DuckDBPyConnection) -> int:
@@ -206,38 +112,8 @@ def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str
                         {"replaced": [r.vote_id for r in replacements]})
     cursor.execute("drop table batch_member_vote_ids")
     log(cursor, "import", batch_id, file_name, sha256, editor, summary)
-
-
-def refresh_party_votes(cursor: duckdb.DuckDBPyConnection, affected_votes_sql: str,
-                        parameters: dict | None = None) -> None:
-    """Store party_votes afresh, from party tallies and stated positions, for the votes the query selects."""
-    cursor.execute(f"create or replace temp table refreshed_votes as {affected_votes_sql}", parameters or {})
-    cursor.execute("delete from party_votes where vote_id in (select vote_id from refreshed_votes)")
-    cursor.execute("insert into party_votes by name select * from party_votes_live"
-                   " where vote_id in (select vote_id from refreshed_votes)")
-    cursor.execute("drop table refreshed_votes")
-
-
-def rebuild_party_tallies(cursor: duckdb.DuckDBPyConnection, affected_votes_sql: str,
-                          parameters: dict | None = None) -> None:
-    """Recount per-party tallies from member votes for the votes the query selects."""
-    cursor.execute(f"create or replace temp table affected_votes as {affected_votes_sql}", parameters or {})
-    cursor.execute("delete from party_tallies where vote_id in (select vote_id from affected_votes)")
-    cursor.execute(
-        """
-        insert into party_tallies
-        select vote_id, coalesce(party, '(no party)'),
-               count(*) filter (where position = 'yes'),
-               count(*) filter (where position = 'no'),
-               count(*) filter (where position = 'abstain'),
-               count(*) filter (where position = 'absent'),
-               count(*) filter (where position <> 'not_member')
-        from member_votes
-        where vote_id in (select vote_id from affected_votes)
-        group by all
-        """
-    )
-    cursor.execute("drop table affected_votes")
+    # The files kept beside the database answered the store without this batch.
+    Sidecar.of(cursor).clear()
 
 
 class UndoRefused(Exception):
@@ -246,7 +122,7 @@ class UndoRefused(Exception):
 
 def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, editor: bool = False) -> str:
     """Remove every row a batch added and put back the rows it replaced, in one transaction; says what changed."""
-    with WRITE_LOCK, transaction(con) as cursor:
+    with transaction(con) as cursor:
         batch = cursor.execute("select file_name, sha256 from import_batches where batch_id = $b",
                                {"b": batch_id}).fetchone()
         if batch is None:
@@ -313,6 +189,7 @@ def undo_batch(con: duckdb.DuckDBPyConnection, batch_id: int, editor: bool = Fal
         if put_back:
             detail += f"; put back {', '.join(put_back)} that it had replaced"
         log(cursor, "undo", batch_id, batch[0], batch[1], editor, detail)
+    Sidecar.of(con).clear()  # they answered the store with this batch
     return f"Undid batch {batch_id} ({batch[0]}): {detail}."
 
 
@@ -337,12 +214,3 @@ def _count(n: int, table: str) -> str:
     """'1 vote', '3 party positions': a count of a table's rows in words."""
     singular, plural = _NOUNS[table]
     return f"{n:,} {singular if n == 1 else plural}"
-
-
-def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    """Every stored table's rows, sorted: two snapshots are equal exactly when nothing stored changed."""
-    cursor = con.cursor()
-    tables = [r[0] for r in cursor.execute(
-        "select table_name from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and not temporary order by 1").fetchall()]
-    return {t: sorted(cursor.execute(f"select * from {t}").fetchall(), key=repr) for t in tables}

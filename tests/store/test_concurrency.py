@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tracker import backup, config, store
+from tracker import config, queries, store
 from tracker.ingest import ImportRejected, Source, import_files
 
 UPLOADS = 8
@@ -115,11 +115,13 @@ def test_parallel_uploads_readers_and_backups_equal_the_sequential_result(fresh_
             seen.append(cursor.execute(STATE_SQL).fetchone())
 
     def downloader():
-        # The dashboard's "download the database" runs in the same process as the uploads.
+        # The dashboard's "Download the whole database", on the connection the uploads share.
         start.wait()
         n = 0
         while not uploads_done.is_set():
-            in_process_backups.append(backup.backup(db_path, tmp_path / f"download_{n}.duckdb").path)
+            download = tmp_path / f"download_{n}.duckdb"
+            download.write_bytes(queries.database_snapshot(fresh_db))
+            in_process_backups.append(download)
             n += 1
 
     def supervise():
@@ -136,9 +138,9 @@ def test_parallel_uploads_readers_and_backups_equal_the_sequential_result(fresh_
     for votes, member_votes, tallies, batches, tallied in seen:
         assert (votes, member_votes, tallies, batches) in VALID_STATES
         assert tallied == member_votes  # the view agrees with the table within one reader's snapshot
-    # Each backup, taken between two uploads, holds only complete uploads.
+    # Each backup and download, taken between two uploads, holds only complete uploads.
     copies = sorted(backups_dir.glob("*.duckdb")) + in_process_backups
-    assert copies
+    assert copies and in_process_backups
     for copy in copies:
         con = duckdb.connect(str(copy), read_only=True)
         assert con.execute(STATE_SQL).fetchone()[:4] in VALID_STATES

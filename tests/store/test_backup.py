@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tracker import backup, config, locking, store
+from tracker import backup, config, metrics, store
 from tracker.ingest import import_files
 
 ENV = {**os.environ, "PYTHONPATH": str(config.PROJECT_DIR)}
@@ -97,7 +97,7 @@ def test_backup_of_a_database_nobody_has_open_equals_it(sample_db, db_path, tmp_
 def test_backup_waits_for_a_running_import_and_gives_up_cleanly(sample_db, db_path, tmp_path):
     out = tmp_path / "busy.duckdb"
     sample_db.close()
-    with locking.hold(db_path):  # as an import in the dashboard would, for its whole transaction
+    with store.hold(db_path):  # as an import in the dashboard would, for its whole transaction
         done = cli(db_path, "backup", str(out), "--wait", "0.5")
     assert done.returncode == 1
     assert "busy with an import or undo" in done.stderr
@@ -189,3 +189,51 @@ def test_an_import_holds_the_cross_process_lock_until_it_commits(fresh_db, db_pa
     done = cli(db_path, "backup", str(out))  # after the commit the lock is free again
     assert done.returncode == 0, done.stderr
     assert len(snapshot_of(out)["member_votes"]) == 2
+
+
+# Three members of Red on one vote, all yes: Red's position is yes and nobody rebels.
+THREE_MEMBERS = ("vote_id,date,title,member_id,member_name,party,position\n"
+                 "R1,2024-03-01,Roads,a,Ana,Red,yes\nR1,2024-03-01,Roads,b,Ben,Red,yes\n"
+                 "R1,2024-03-01,Roads,c,Cai,Red,yes\n")
+
+
+def test_after_restore_the_members_page_counts_the_restored_votes_not_the_kept_files(db_path, tmp_path, write_csv):
+    saved = tmp_path / "saved.duckdb"
+    assert cli(db_path, "import", str(write_csv("three.csv", THREE_MEMBERS))).returncode == 0
+    assert cli(db_path, "backup", str(saved)).returncode == 0
+    # Cai now votes no: Red is still yes (2 to 1), so Cai has 1 rebellion, and the import keeps that beside the db.
+    changed = write_csv("changed.csv", THREE_MEMBERS.replace("Cai,Red,yes", "Cai,Red,no"))
+    done = cli(db_path, "import", "--replace", str(changed))
+    assert done.returncode == 0, done.stderr
+    assert list(db_path.parent.glob("*.member-matrix-*.npz"))
+    done = cli(db_path, "restore", str(saved))
+    assert done.returncode == 0, done.stderr
+    con = store.connect(db_path)
+    try:
+        assert con.execute("select position from member_votes where member_id = 'c'").fetchone() == ("yes",)
+        matrix = metrics.member_vote_matrix(con, metrics.Filters(), keep=True)  # as the Members page asks
+        stats = metrics.member_stats(con, metrics.Filters(), matrix=matrix)
+        assert dict(zip(stats["member_id"], stats["rebellions"], strict=True)) == {"a": 0, "b": 0, "c": 0}
+        assert metrics.rebellions(con, metrics.Filters(), matrix=matrix).empty
+        assert metrics.rebellions(con, metrics.Filters()).empty  # the SQL path says the same
+    finally:
+        con.close()
+
+
+def test_restore_gives_a_version_never_seen_before_and_clears_the_kept_files(db_path, tmp_path, write_csv):
+    saved = tmp_path / "saved.duckdb"
+    assert cli(db_path, "import", str(write_csv("three.csv", THREE_MEMBERS))).returncode == 0
+    assert cli(db_path, "backup", str(saved)).returncode == 0
+    seen = []
+    for n in range(2):
+        changed = write_csv(f"changed_{n}.csv", THREE_MEMBERS.replace("Cai,Red,yes", f"Cai,Red,{('no', 'abstain')[n]}"))
+        assert cli(db_path, "import", "--replace", str(changed)).returncode == 0
+        with store.Store.open(db_path) as kept:
+            seen.append(kept.version)
+            kept.sidecar.write_bytes("note.bin", str(kept.version), b"answers this version only")
+        assert cli(db_path, "restore", str(saved)).returncode == 0
+        with store.Store.open(db_path) as restored:
+            assert restored.sidecar.files() == []
+            assert restored.version not in seen
+            seen.append(restored.version)
+    assert len(set(seen)) == 4

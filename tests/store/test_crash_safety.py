@@ -116,14 +116,29 @@ def test_import_killed_at_random_moments_leaves_all_or_nothing(sample_file, tmp_
 def test_restore_killed_at_random_moments_leaves_the_old_or_the_new_database(sample_file, tmp_path):
     empty = tmp_path / "empty.duckdb"
     store.connect(empty).close()
+    # One uncut run: it ends with the sample restored, and its length tells where to aim the kills (never asserted).
+    uncut = tmp_path / "uncut.duckdb"
+    shutil.copyfile(empty, uncut)
+    started = time.monotonic()
+    assert cli(uncut, "restore", str(sample_file)).wait(timeout=120) == 0
+    duration = time.monotonic() - started
+    assert counts(uncut)["votes"] == 45
     chance = random.Random(99)
-    for n in range(4):
+    killed_rounds = 0
+    for n in range(6):
         db = tmp_path / f"restore_{n}.duckdb"
         shutil.copyfile(empty, db)
         process = cli(db, "restore", str(sample_file))
-        time.sleep(chance.uniform(1.0, 2.5))
-        if process.poll() is None:
+        time.sleep(duration * chance.uniform(0.3, 1.0))
+        killed = process.poll() is None
+        if killed:
             process.send_signal(signal.SIGKILL)
-        process.wait(timeout=120)
+        code = process.wait(timeout=120)
+        # 0 after a kill: the restore ended between the poll and the signal.
+        assert code in ((-signal.SIGKILL, 0) if killed else (0,)), process.stderr.read().decode()
+        killed_rounds += code == -signal.SIGKILL
         found = counts(db)
         assert found["votes"] in (0, 45) and found["import_batches"] == found["votes"] // 45, found
+        if code == 0:
+            assert found["votes"] == 45, f"round {n}: a restore that ran to the end left {found}"
+    assert killed_rounds >= 1, "no kill landed while a restore was running"

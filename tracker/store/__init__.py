@@ -1,0 +1,38 @@
+"""The vote store: the Store that owns a database, its schema, transactions, batches and the write lock."""
+
+from tracker.store.batches import (
+    REPLACEABLE,
+    Replacement,
+    UndoRefused,
+    find_batch_by_sha256,
+    list_batches,
+    log,
+    next_batch_id,
+    undo_batch,
+    write_batch,
+)
+from tracker.store.core import ReadOnlyStore, Store, StoreClosed
+from tracker.store.lock import WRITE_LOCK, LockTimeout, database_file, hold, lock_file, writing
+from tracker.store.schema import (
+    DATA_TABLES,
+    META_TABLE,
+    SCHEMA,
+    capped_memory,
+    connect,
+    create_schema,
+    import_memory_limit,
+    rebuild_party_tallies,
+    refresh_party_votes,
+    renew_generation,
+    transaction,
+)
+from tracker.store.sidecar import Sidecar
+from tracker.store.state import Version, database_version, is_empty, snapshot, table_counts
+
+__all__ = [
+    "DATA_TABLES", "META_TABLE", "REPLACEABLE", "SCHEMA", "WRITE_LOCK", "LockTimeout", "ReadOnlyStore",
+    "Replacement", "Sidecar", "Store", "StoreClosed", "UndoRefused", "Version", "capped_memory", "connect",
+    "create_schema", "database_file", "database_version", "find_batch_by_sha256", "hold", "import_memory_limit",
+    "is_empty", "list_batches", "lock_file", "log", "next_batch_id", "rebuild_party_tallies", "refresh_party_votes",
+    "renew_generation", "snapshot", "table_counts", "transaction", "undo_batch", "write_batch", "writing",
+]
