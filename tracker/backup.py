@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 
 from tracker import store
-from tracker.store import lock as locking  # run_command's name for it, until that moves to the cli
 
 # A backup must hold these tables to be restored over the live database.
 REQUIRED_TABLES = ("import_batches", "audit_log", "votes", "party_positions", "member_votes", "parties")

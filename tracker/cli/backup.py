@@ -26,14 +26,14 @@ def run_backup_or_restore(db_path: Path, args: argparse.Namespace) -> int:
 
     Neither opens the store first: the database may be open in the dashboard.
     """
-    from tracker import backup, locking
+    from tracker import backup, store
 
     try:
         if args.command == "backup":
             print(backup.backup(db_path, args.out, wait=args.wait, force=args.force).text())
         else:
             print(backup.restore(db_path, args.file))
-    except (backup.BackupError, locking.LockTimeout) as refused:
+    except (backup.BackupError, store.LockTimeout) as refused:
         print(str(refused), file=sys.stderr)
         return EXIT_REJECTED
     return EXIT_OK
