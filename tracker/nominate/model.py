@@ -70,7 +70,7 @@ def update_votes(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarra
     feats = _member_features(x)
     n = votes.yes.shape[0]
     yes_new, no_new = votes.yes.copy(), votes.no.copy()
-    quad = [(0, 0, 3), (0, 1, 4), (1, 1, 5)]   # (k, l, column of x_k x_l)
+    quad = [(0, 0, 3), (0, 1, 4), (1, 1, 5)]   # (k, j, column of x_k x_j)
 
     def block(lo: int) -> None:
         hi = min(lo + BLOCK, n)
@@ -85,17 +85,19 @@ def update_votes(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarra
         a, b = votes.yes[lo:hi].astype(np.float64), votes.no[lo:hi].astype(np.float64)
         h = np.zeros((hi - lo, 4, 4))
         ww = np.asarray(weights, np.float64) ** 2
-        col = {(k, l): c for k, l, c in quad}
-        col.update({(l, k): c for k, l, c in quad})
+        col = {(k, j): c for k, j, c in quad}
+        col.update({(j, k): c for k, j, c in quad})
+
+        def centred(s: np.ndarray, p: np.ndarray, q: np.ndarray, k: int, j: int) -> np.ndarray:
+            """Σ weight (x_k − p_k)(x_j − q_j) from the feature sums s."""
+            return s[:, col[(k, j)]] - q[:, j] * s[:, 1 + k] - p[:, k] * s[:, 1 + j] + p[:, k] * q[:, j] * s[:, 0]
+
         for k in range(2):
-            for l in range(2):
-                c = ww[k] * ww[l] * beta ** 2
-                xx = col[(k, l)]
-                h[:, k, l] = c * (s_yy[:, xx] - a[:, l] * s_yy[:, 1 + k] - a[:, k] * s_yy[:, 1 + l] + a[:, k] * a[:, l] * s_yy[:, 0])
-                h[:, 2 + k, 2 + l] = c * (s_nn[:, xx] - b[:, l] * s_nn[:, 1 + k] - b[:, k] * s_nn[:, 1 + l] + b[:, k] * b[:, l] * s_nn[:, 0])
-                cross = -c * (s_yn[:, xx] - b[:, l] * s_yn[:, 1 + k] - a[:, k] * s_yn[:, 1 + l] + a[:, k] * b[:, l] * s_yn[:, 0])
-                h[:, k, 2 + l] = cross
-                h[:, 2 + l, k] = cross
+            for j in range(2):
+                c = ww[k] * ww[j] * beta ** 2
+                h[:, k, j] = c * centred(s_yy, a, a, k, j)
+                h[:, 2 + k, 2 + j] = c * centred(s_nn, b, b, k, j)
+                h[:, k, 2 + j] = h[:, 2 + j, k] = -c * centred(s_yn, a, b, k, j)
         g = np.empty((hi - lo, 4))
         for k in range(2):
             g[:, k] = beta * ww[k] * (r_y[:, 1 + k] - a[:, k] * r_y[:, 0])
@@ -126,7 +128,8 @@ def member_curvature(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.nd
 
     def block(lo: int) -> tuple[dict, dict]:
         acc = {k: np.zeros((m, 5)) for k in ("yy", "nn", "yn", "ry", "rn")}
-        acc2 = {k: np.zeros((m, 4)) for k in ("yy", "nn", "yn")}   # y_k y_l, n_k n_l, y_k n_l + n_k y_l; kl = 00 01 10 11
+        # y_k y_j, n_k n_j, y_k n_j + n_k y_j for kj = 00 01 10 11
+        acc2 = {k: np.zeros((m, 4)) for k in ("yy", "nn", "yn")}
         hi = min(lo + BLOCK, n)
         e_yes, e_no, weight, residual, _ = _cells(x, votes, y, observed, lo, hi, beta, w2)
         sub = Votes(votes.yes[lo:hi], votes.no[lo:hi])
@@ -161,12 +164,12 @@ def member_curvature(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.nd
     for k in range(2):
         score[:, k] = beta * ww[k] * (-xd[:, k] * ry[:, 0] + ry[:, 1 + k] + xd[:, k] * rn[:, 0] - rn[:, 3 + k])
     for k in range(2):
-        for l in range(2):
-            lin_l = yn[:, 1 + l] - nn[:, 3 + l] - yy[:, 1 + l] + yn[:, 3 + l]
+        for j in range(2):
+            lin_j = yn[:, 1 + j] - nn[:, 3 + j] - yy[:, 1 + j] + yn[:, 3 + j]
             lin_k = yn[:, 1 + k] - nn[:, 3 + k] - yy[:, 1 + k] + yn[:, 3 + k]
-            const = acc2["yy"][:, 2 * k + l] - acc2["yn"][:, 2 * k + l] + acc2["nn"][:, 2 * k + l]
-            info[:, k, l] = beta ** 2 * ww[k] * ww[l] * (xd[:, k] * xd[:, l] * dd + xd[:, k] * lin_l
-                                                          + xd[:, l] * lin_k + const)
+            const = acc2["yy"][:, 2 * k + j] - acc2["yn"][:, 2 * k + j] + acc2["nn"][:, 2 * k + j]
+            info[:, k, j] = beta ** 2 * ww[k] * ww[j] * (xd[:, k] * xd[:, j] * dd + xd[:, k] * lin_j
+                                                          + xd[:, j] * lin_k + const)
     return score, info
 
 
@@ -182,7 +185,7 @@ def update_members(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndar
 
 
 def start_votes(x: np.ndarray, y: np.ndarray, observed: np.ndarray, spacing: float = 0.5) -> Votes:
-    """Outcome points either side of a first cutting line: normal from the yes − no mean, midpoint between the groups."""
+    """Outcome points either side of a first cutting line: normal from yes − no, midpoint between the two groups."""
     x = x.astype(np.float32)
     sign = 2 * y - observed                       # +1 yes, −1 no, 0 not cast
     centre = x.mean(axis=0)
