@@ -141,7 +141,8 @@ def fit(matrix: np.ndarray, min_votes: int = MIN_VOTES, min_minority: float = MI
     if members.sum() < 3 or votes.sum() < 2:
         return None
     sub = matrix[np.ix_(members, votes)]
-    start = _standardise(spectral(sub))
+    # The refinement only needs a rough start: classical scaling of a sample of votes is enough and much cheaper.
+    start = _standardise(spectral(sub if iterations <= 0 else sub[:, model.warm_sample(sub.shape[1])]))
     used = np.zeros(matrix.shape[0], dtype=np.int64)
     used[members] = (sub != 0).sum(axis=1)
     full = np.full((matrix.shape[0], 2), np.nan)
@@ -157,9 +158,7 @@ def fit(matrix: np.ndarray, min_votes: int = MIN_VOTES, min_minority: float = MI
 
 def _fitted(matrix: np.ndarray, members: np.ndarray, votes: np.ndarray, sub: np.ndarray, start: np.ndarray,
             iterations: int, full: np.ndarray, used: np.ndarray) -> IdealPoints:
-    x, outcomes = model.fit_model(start, sub, iterations)
-    y = (sub == 1).astype(np.float32)
-    _, info = model.member_curvature(x, outcomes, y, (sub != 0).astype(np.float32))
+    x, outcomes, info = model.fit_model(start, sub, iterations)
     covariance = np.linalg.inv(info + 1e-9 * np.eye(2))
     centre, axes, scale = _similarity(x.astype(np.float64))
     move = lambda p: (p.astype(np.float64) - centre) @ axes.T * scale   # noqa: E731

@@ -21,7 +21,7 @@ VOTE_PRIOR_SD = 3.0         # a weak normal prior keeps outcome points of near-p
 DAMPING = 1e-3
 ITERATIONS = 12             # rounds of member step + vote step; the Senate's fit is stable from about 10
 WARM_VOTES = 2_500          # above this many votes, the rounds run on an evenly spaced sample first ...
-POLISH = 2                  # ... and then this many rounds on all votes
+POLISH = 1                  # ... and then this many rounds on all votes
 
 
 @dataclass
@@ -174,14 +174,14 @@ def member_curvature(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.nd
 
 
 def update_members(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, beta: float = BETA,
-                   weights: tuple[float, float] = WEIGHTS) -> np.ndarray:
-    """One Fisher-scoring step of every member given the votes, kept inside the unit circle."""
-    score, info = member_curvature(x, votes, y, observed, beta, weights)
-    info = info + (DAMPING * np.trace(info, axis1=1, axis2=2) + 1e-6)[:, None, None] * np.eye(2)
+                   weights: tuple[float, float] = WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
+    """One Fisher-scoring step of every member given the votes, kept inside the unit circle; and the information."""
+    score, information = member_curvature(x, votes, y, observed, beta, weights)
+    info = information + (DAMPING * np.trace(information, axis1=1, axis2=2) + 1e-6)[:, None, None] * np.eye(2)
     new = x.astype(np.float64) + np.linalg.solve(info, score[..., None])[..., 0]
     radius = np.sqrt((new ** 2).sum(axis=1))
     new /= np.maximum(radius, 1.0)[:, None]
-    return new.astype(x.dtype)
+    return new.astype(x.dtype), information
 
 
 def start_votes(x: np.ndarray, y: np.ndarray, observed: np.ndarray, spacing: float = 0.5) -> Votes:
@@ -200,31 +200,34 @@ def start_votes(x: np.ndarray, y: np.ndarray, observed: np.ndarray, spacing: flo
 
 
 def fit_model(x0: np.ndarray, matrix: np.ndarray, iterations: int = ITERATIONS, beta: float = BETA,
-              weights: tuple[float, float] = WEIGHTS, warm_votes: int = WARM_VOTES) -> tuple[np.ndarray, Votes]:
-    """Alternate vote and member steps; on many votes, warm up on an evenly spaced sample, then polish on all."""
+              weights: tuple[float, float] = WEIGHTS) -> tuple[np.ndarray, Votes, np.ndarray]:
+    """Alternate member and vote steps; on many votes, warm up on an evenly spaced sample, then polish on all.
+
+    Returns the points, the votes and each member's Fisher information (2 × 2) from the last member step.
+    """
     with one_blas_thread():
-        return _fit(x0, matrix, iterations, beta, weights, warm_votes)
+        y = (matrix == 1).astype(np.float32)
+        observed = (matrix != 0).astype(np.float32)
+        x = x0.astype(np.float32)
+        warm = warm_sample(matrix.shape[1])
+        if len(warm) < matrix.shape[1]:
+            x = _alternate(x, y[:, warm], observed[:, warm], iterations, beta, weights)[0]
+            iterations = POLISH
+        return _alternate(x, y, observed, iterations, beta, weights)
 
 
-def _fit(x0: np.ndarray, matrix: np.ndarray, iterations: int, beta: float, weights: tuple[float, float],
-         warm_votes: int) -> tuple[np.ndarray, Votes]:
-    y = (matrix == 1).astype(np.float32)
-    observed = (matrix != 0).astype(np.float32)
-    x = x0.astype(np.float32)
-    n = matrix.shape[1]
-    warm = np.unique(np.linspace(0, n - 1, warm_votes).round().astype(np.int64)) if n > warm_votes else None
-    if warm is not None:
-        x = _alternate(x, y[:, warm], observed[:, warm], iterations, beta, weights)[0]
-        iterations = POLISH
-    return _alternate(x, y, observed, iterations, beta, weights)
+def warm_sample(votes: int, size: int = WARM_VOTES) -> np.ndarray:
+    """Column indices of at most `size` evenly spaced votes."""
+    return np.unique(np.linspace(0, votes - 1, min(votes, size)).round().astype(np.int64))
 
 
 def _alternate(x: np.ndarray, y: np.ndarray, observed: np.ndarray, iterations: int, beta: float,
-               weights: tuple[float, float]) -> tuple[np.ndarray, Votes]:
+               weights: tuple[float, float]) -> tuple[np.ndarray, Votes, np.ndarray]:
     votes = start_votes(x, y, observed)
     for _ in range(2):
         votes = update_votes(x, votes, y, observed, beta, weights)
+    info = np.zeros((len(x), 2, 2))
     for _ in range(iterations):
-        x = update_members(x, votes, y, observed, beta, weights)
+        x, info = update_members(x, votes, y, observed, beta, weights)
         votes = update_votes(x, votes, y, observed, beta, weights)
-    return x, votes
+    return x, votes, info

@@ -47,14 +47,14 @@ def _errors_and_minority(cast_yes: np.ndarray, cast_no: np.ndarray, said_yes: np
     return errors, minority, int(cast_yes.sum() + cast_no.sum())
 
 
-def best_cut_errors(dim1: np.ndarray, cast_yes: np.ndarray, cast_no: np.ndarray) -> np.ndarray:
+def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     """Fewest errors of one cutting point per vote on dimension 1 (either polarity), as optimal classification."""
-    order = np.argsort(dim1, kind="stable")
-    yes_left = np.vstack([np.zeros((1, cast_yes.shape[1])), np.cumsum(cast_yes[order], axis=0)])
-    no_left = np.vstack([np.zeros((1, cast_no.shape[1])), np.cumsum(cast_no[order], axis=0)])
-    yes_right, no_right = yes_left[-1] - yes_left, no_left[-1] - no_left
-    yes_on_right = (yes_left + no_right).min(axis=0)
-    yes_on_left = (no_left + yes_right).min(axis=0)
+    # With members sorted by dim1 and D(k) = yes − no among the first k, a cut after k members with yes on the right
+    # errs on yes_left + no_right = no_total + D(k); with yes on the left on yes_total − D(k).
+    running = np.cumsum(matrix[np.argsort(dim1, kind="stable")], axis=0, dtype=np.int32)
+    yes_total, no_total = (matrix == 1).sum(axis=0), (matrix == -1).sum(axis=0)
+    yes_on_right = no_total + np.minimum(running.min(axis=0), 0)
+    yes_on_left = yes_total - np.maximum(running.max(axis=0), 0)
     return np.minimum(yes_on_right, yes_on_left)
 
 
@@ -62,7 +62,7 @@ def classify(points: np.ndarray, yes: np.ndarray, no: np.ndarray, matrix: np.nda
     """Correct classification and APRE = (minority votes − errors) / minority votes, summed over votes."""
     cast_yes, cast_no = matrix == 1, matrix == -1
     errors, minority, choices = _errors_and_minority(cast_yes, cast_no, predicted_yes(points, yes, no))
-    errors_1d = int(best_cut_errors(points[:, 0], cast_yes.astype(np.int32), cast_no.astype(np.int32)).sum())
+    errors_1d = int(best_cut_errors(points[:, 0], matrix).sum())
     share = max(choices, 1)
     return Classification(correct_1d=1 - errors_1d / share, apre_1d=(minority - errors_1d) / max(minority, 1),
                           correct_2d=1 - errors / share, apre_2d=(minority - errors) / max(minority, 1),
