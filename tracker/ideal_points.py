@@ -1,31 +1,58 @@
-"""Ideal points: a 2-D logistic item-response model fitted by alternating Newton steps from a spectral start.
+"""Ideal points: a W-NOMINATE-like 2-D model fitted by alternating vote and member steps from a spectral start.
 
 Pure numpy over a members × votes matrix of +1 (yes), −1 (no) and 0 (anything else); see docs/metrics.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
+
+from tracker.nominate import model
+from tracker.nominate.votes import Classification, CuttingLine, classify
+from tracker.nominate.votes import cutting_line as _cutting_line
 
 MIN_VOTES = 20          # members with fewer scaled votes are left out
 MIN_MINORITY = 0.025    # votes whose losing side is smaller than this share of yes + no are left out
-ITERATIONS = 30
-# At most this many votes are scaled (evenly spaced over the selected ones, so every period is represented): the fit
-# costs members × votes per iteration, and a few thousand contested votes already pin down two dimensions.
+ITERATIONS = model.ITERATIONS
+# At most this many votes are scaled (evenly spaced over the selected ones, so every period is represented);
+# None scales them all (700 members × 20,000 votes in a few seconds).
 MAX_VOTES = 4_000
-# Normal priors keep perfectly separating votes and members who always vote together finite.
-PRIOR_POINT_SD = 1.0
-PRIOR_VOTE_SD = 5.0
+Z90 = 1.6449            # a 90 % interval is the estimate ± 1.645 standard errors
+POINT_COLUMNS = ["dim1", "dim2", "dim1_se", "dim2_se", "dim1_low", "dim1_high", "dim2_low", "dim2_high", "votes"]
+VOTE_COLUMNS = ["vote", "yes_dim1", "yes_dim2", "no_dim1", "no_dim2", "midpoint_dim1", "midpoint_dim2",
+                "normal_dim1", "normal_dim2"]
 
 
 @dataclass(frozen=True)
 class IdealPoints:
-    """Fitted points (NaN for members left out) and the number of scaled votes each member cast."""
+    """Fitted points (NaN for members left out), the scaled votes each member cast, and what the fit says about them.
+
+    covariance: members × 2 × 2 from the curvature of each member's likelihood given the votes (NaN when unknown);
+    yes, no: each matrix column's outcome points (NaN for votes not scaled); orientation: what fixed the axes' signs.
+    """
 
     points: np.ndarray
     votes_used: np.ndarray
+    covariance: np.ndarray | None = None
+    yes: np.ndarray | None = None
+    no: np.ndarray | None = None
+    classification: Classification | None = None
+    orientation: str = ""
+
+    @property
+    def standard_errors(self) -> np.ndarray:
+        """Members × 2 standard errors of dim1 and dim2 (NaN when unknown)."""
+        if self.covariance is None:
+            return np.full_like(self.points, np.nan)
+        return np.sqrt(np.maximum(np.diagonal(self.covariance, axis1=1, axis2=2), 0))
+
+    def intervals(self, z: float = Z90) -> tuple[np.ndarray, np.ndarray]:
+        """Low and high ends (members × 2) of each coordinate's interval, 90 % by default."""
+        spread = z * self.standard_errors
+        return self.points - spread, self.points + spread
 
 
 def select(matrix: np.ndarray, min_votes: int = MIN_VOTES,
@@ -59,50 +86,6 @@ def spectral(matrix: np.ndarray) -> np.ndarray:
     return vectors[:, top] * np.sqrt(np.maximum(values[top], 1e-12))
 
 
-def _standardise(points: np.ndarray) -> np.ndarray:
-    """Centre, rotate to principal axes (dim1 = the most spread) and scale into the unit circle."""
-    centred = points - points.mean(axis=0)
-    _, _, axes = np.linalg.svd(centred, full_matrices=False)
-    rotated = centred @ axes.T
-    radius = np.sqrt((rotated ** 2).sum(axis=1)).max()
-    return rotated / radius if radius > 0 else rotated
-
-
-def refine(matrix: np.ndarray, start: np.ndarray, iterations: int = ITERATIONS) -> np.ndarray:
-    """Maximise the posterior of P(yes) = logistic(a_vote + b_vote · x_member) by alternating 2×2 / 3×3 Newton steps."""
-    y = (matrix == 1).astype(np.float32)
-    observed = (matrix != 0).astype(np.float32)
-    scale = start.std(axis=0)
-    x = (start - start.mean(axis=0)) / np.where(scale > 0, scale, 1)
-    x = x.astype(np.float32)
-    n_votes = matrix.shape[1]
-    params = np.zeros((n_votes, 3), dtype=np.float32)   # a, b1, b2 per vote
-    vote_prior = np.diag([1.0, 1.0, 1.0]).astype(np.float32) / PRIOR_VOTE_SD ** 2
-    point_prior = np.eye(2, dtype=np.float32) / PRIOR_POINT_SD ** 2
-    for _ in range(iterations):
-        # Votes given members: one Newton step of a penalised logistic regression per vote.
-        design = np.column_stack([np.ones(len(x), dtype=np.float32), x])
-        p = _probability(design @ params.T)
-        residual, weight = (y - p) * observed, p * (1 - p) * observed
-        gradient = residual.T @ design - params @ vote_prior
-        pairs = np.einsum("mi,mj->mij", design, design).reshape(len(x), 9)
-        hessian = (weight.T @ pairs).reshape(n_votes, 3, 3) + vote_prior
-        params = params + np.linalg.solve(hessian, gradient[..., None])[..., 0]
-        # Members given votes: one Newton step per member.
-        p = _probability(params[:, 0] + x @ params[:, 1:].T)
-        residual, weight = (y - p) * observed, p * (1 - p) * observed
-        slopes = params[:, 1:]
-        gradient = residual @ slopes - x @ point_prior
-        pairs = np.einsum("vi,vj->vij", slopes, slopes).reshape(n_votes, 4)
-        hessian = (weight @ pairs).reshape(len(x), 2, 2) + point_prior
-        x = x + np.linalg.solve(hessian, gradient[..., None])[..., 0]
-    return x.astype(np.float64)
-
-
-def _probability(linear: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(linear, -30, 30)))
-
-
 def sample_votes(votes: np.ndarray, max_votes: int) -> np.ndarray:
     """At most max_votes of the selected votes, evenly spaced in column order."""
     chosen = np.flatnonzero(votes)
@@ -113,23 +96,108 @@ def sample_votes(votes: np.ndarray, max_votes: int) -> np.ndarray:
     return kept
 
 
+def _similarity(points: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Centre, rotation to principal axes (dim1 = the most spread) and scale that bring points into the unit circle."""
+    centre = points.mean(axis=0)
+    _, _, axes = np.linalg.svd(points - centre, full_matrices=False)
+    radius = np.sqrt((((points - centre) @ axes.T) ** 2).sum(axis=1)).max()
+    return centre, axes, 1.0 / radius if radius > 0 else 1.0
+
+
+def _standardise(points: np.ndarray) -> np.ndarray:
+    """Centre, rotate to principal axes (dim1 = the most spread) and scale into the unit circle."""
+    centre, axes, scale = _similarity(points)
+    return (points - centre) @ axes.T * scale
+
+
+def _flip(fit: IdealPoints, signs: np.ndarray, orientation: str) -> IdealPoints:
+    flip = np.diag(signs.astype(float))
+    covariance = None if fit.covariance is None else flip @ fit.covariance @ flip
+    return replace(fit, points=fit.points * signs, covariance=covariance,
+                   yes=None if fit.yes is None else fit.yes * signs, no=None if fit.no is None else fit.no * signs,
+                   orientation=orientation)
+
+
+def orient(fit: IdealPoints, right: np.ndarray, label: str = "the chosen members") -> IdealPoints:
+    """Flip the axes so the mean of the `right` members is positive on both; orientation says what fixed each sign."""
+    chosen = right & ~np.isnan(fit.points[:, 0])
+    if not chosen.any():
+        return replace(fit, orientation="dimension 1 and 2: signs as fitted (none of the chosen members was scaled)")
+    means = fit.points[chosen].mean(axis=0)
+    signs = np.where(means < 0, -1.0, 1.0)
+    flipped = means * signs
+    return _flip(fit, signs, f"dimension 1: {label} to the right (mean {flipped[0]:+.2f}); "
+                             f"dimension 2: {label} up (mean {flipped[1]:+.2f})")
+
+
 def fit(matrix: np.ndarray, min_votes: int = MIN_VOTES, min_minority: float = MIN_MINORITY,
         right: np.ndarray | None = None, iterations: int = ITERATIONS,
-        max_votes: int = MAX_VOTES) -> IdealPoints | None:
+        max_votes: int | None = MAX_VOTES, right_label: str = "the chosen members") -> IdealPoints | None:
     """Ideal points for each member (rows); `right` marks members whose mean dim1 (and dim2) is made positive."""
     members, votes = select(matrix, min_votes, min_minority)
-    votes = sample_votes(votes, max_votes)
+    if max_votes is not None:
+        votes = sample_votes(votes, max_votes)
     members &= (matrix[:, votes] != 0).sum(axis=1) >= min_votes
     if members.sum() < 3 or votes.sum() < 2:
         return None
     sub = matrix[np.ix_(members, votes)]
-    start = spectral(sub)
-    points = _standardise(refine(sub, start, iterations) if iterations > 0 else start)
-    if right is not None and right[members].any():
-        signs = np.sign(points[right[members]].mean(axis=0))
-        points = points * np.where(signs == 0, 1, signs)
-    full = np.full((matrix.shape[0], 2), np.nan)
-    full[members] = points
+    # The refinement only needs a rough start: classical scaling of a sample of votes is enough and much cheaper.
+    start = _standardise(spectral(sub if iterations <= 0 else sub[:, model.warm_sample(sub.shape[1])]))
     used = np.zeros(matrix.shape[0], dtype=np.int64)
     used[members] = (sub != 0).sum(axis=1)
-    return IdealPoints(full, used)
+    full = np.full((matrix.shape[0], 2), np.nan)
+    if iterations <= 0:
+        full[members] = start
+        result = IdealPoints(full, used)
+    else:
+        result = _fitted(matrix, members, votes, sub, start, iterations, full, used)
+    if right is not None and right[members].any():
+        result = orient(result, right, right_label)
+    return result
+
+
+def _fitted(matrix: np.ndarray, members: np.ndarray, votes: np.ndarray, sub: np.ndarray, start: np.ndarray,
+            iterations: int, full: np.ndarray, used: np.ndarray) -> IdealPoints:
+    x, outcomes, info = model.fit_model(start, sub, iterations)
+    covariance = np.linalg.inv(info + 1e-9 * np.eye(2))
+    centre, axes, scale = _similarity(x.astype(np.float64))
+    move = lambda p: (p.astype(np.float64) - centre) @ axes.T * scale   # noqa: E731
+    points, yes, no = move(x), move(outcomes.yes), move(outcomes.no)
+    full[members] = points
+    full_covariance = np.full((matrix.shape[0], 2, 2), np.nan)
+    full_covariance[members] = scale ** 2 * axes @ covariance @ axes.T
+    yes_all, no_all = np.full((matrix.shape[1], 2), np.nan), np.full((matrix.shape[1], 2), np.nan)
+    yes_all[votes], no_all[votes] = yes, no
+    return IdealPoints(full, used, full_covariance, yes_all, no_all, classify(points, yes, no, sub),
+                       "dimension 1 and 2: signs as fitted")
+
+
+def point_table(fit: IdealPoints) -> pd.DataFrame:
+    """One row per matrix row: dim1, dim2, their standard errors and 90 % intervals, and the votes used."""
+    low, high = fit.intervals()
+    se = fit.standard_errors
+    return pd.DataFrame({"dim1": fit.points[:, 0], "dim2": fit.points[:, 1], "dim1_se": se[:, 0],
+                         "dim2_se": se[:, 1], "dim1_low": low[:, 0], "dim1_high": high[:, 0],
+                         "dim2_low": low[:, 1], "dim2_high": high[:, 1], "votes": fit.votes_used})
+
+
+def vote_table(fit: IdealPoints) -> pd.DataFrame:
+    """One row per scaled vote (matrix column `vote`): its yes and no outcome points, the cutting line's midpoint and
+    the unit normal pointing to the yes side."""
+    if fit.yes is None or fit.no is None:
+        return pd.DataFrame(columns=VOTE_COLUMNS)
+    scaled = np.flatnonzero(~np.isnan(fit.yes[:, 0]))
+    yes, no = fit.yes[scaled], fit.no[scaled]
+    midpoint = (yes + no) / 2
+    normal = (yes - no) / np.maximum(np.linalg.norm(yes - no, axis=1, keepdims=True), 1e-12)
+    return pd.DataFrame(np.column_stack([scaled, yes, no, midpoint, normal]), columns=VOTE_COLUMNS
+                        ).astype({"vote": np.int64})
+
+
+def cutting_line(fit: IdealPoints, matrix: np.ndarray, vote: int) -> CuttingLine | None:
+    """For matrix column `vote`: its cutting line's ends inside the unit circle and the rows predicted wrongly."""
+    if fit.yes is None or fit.no is None or np.isnan(fit.yes[vote, 0]):
+        return None
+    scaled = ~np.isnan(fit.points[:, 0])
+    line = _cutting_line(np.nan_to_num(fit.points[scaled]), fit.yes[vote], fit.no[vote], matrix[scaled, vote])
+    return replace(line, wrong=np.flatnonzero(scaled)[line.wrong])

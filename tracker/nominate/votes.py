@@ -1,0 +1,84 @@
+"""What the fitted votes say: classification (correct share and APRE) and each vote's cutting line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Share of scaled yes/no votes the model puts on the right side, and APRE, for dimension 1 alone and both."""
+
+    correct_1d: float
+    apre_1d: float
+    correct_2d: float
+    apre_2d: float
+    votes: int
+    choices: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        """Plain numbers for a table or JSON."""
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class CuttingLine:
+    """Where a vote's predicted yes and no meet: the chord inside the unit circle and the members on its wrong side."""
+
+    start: np.ndarray | None     # (dim1, dim2) of the chord's ends, None when the line misses the circle
+    end: np.ndarray | None
+    midpoint: np.ndarray         # between the yes and the no outcome points
+    normal: np.ndarray           # unit vector pointing to the yes side
+    wrong: np.ndarray            # row indices of members whose vote is on the other side of the line
+
+
+def predicted_yes(points: np.ndarray, yes: np.ndarray, no: np.ndarray) -> np.ndarray:
+    """Members × votes: True where a member is nearer the yes outcome than the no outcome (P(yes) > ½)."""
+    normal = yes - no
+    offset = (normal * (yes + no) / 2).sum(axis=1)
+    return points @ normal.T > offset
+
+
+def _errors_and_minority(cast_yes: np.ndarray, cast_no: np.ndarray, said_yes: np.ndarray) -> tuple[int, int, int]:
+    errors = int((cast_yes & ~said_yes).sum() + (cast_no & said_yes).sum())
+    minority = int(np.minimum(cast_yes.sum(axis=0), cast_no.sum(axis=0)).sum())
+    return errors, minority, int(cast_yes.sum() + cast_no.sum())
+
+
+def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Fewest errors of one cutting point per vote on dimension 1 (either polarity), as optimal classification."""
+    # With members sorted by dim1 and D(k) = yes − no among the first k, a cut after k members with yes on the right
+    # errs on yes_left + no_right = no_total + D(k); with yes on the left on yes_total − D(k).
+    running = np.cumsum(matrix[np.argsort(dim1, kind="stable")], axis=0, dtype=np.int32)
+    yes_total, no_total = (matrix == 1).sum(axis=0), (matrix == -1).sum(axis=0)
+    yes_on_right = no_total + np.minimum(running.min(axis=0), 0)
+    yes_on_left = yes_total - np.maximum(running.max(axis=0), 0)
+    return np.minimum(yes_on_right, yes_on_left)
+
+
+def classify(points: np.ndarray, yes: np.ndarray, no: np.ndarray, matrix: np.ndarray) -> Classification:
+    """Correct classification and APRE = (minority votes − errors) / minority votes, summed over votes."""
+    cast_yes, cast_no = matrix == 1, matrix == -1
+    errors, minority, choices = _errors_and_minority(cast_yes, cast_no, predicted_yes(points, yes, no))
+    errors_1d = int(best_cut_errors(points[:, 0], matrix).sum())
+    share = max(choices, 1)
+    return Classification(correct_1d=1 - errors_1d / share, apre_1d=(minority - errors_1d) / max(minority, 1),
+                          correct_2d=1 - errors / share, apre_2d=(minority - errors) / max(minority, 1),
+                          votes=matrix.shape[1], choices=choices)
+
+
+def cutting_line(points: np.ndarray, yes: np.ndarray, no: np.ndarray, cast: np.ndarray) -> CuttingLine:
+    """The line equidistant from one vote's yes and no points, clipped to the unit circle, and who it misclassifies."""
+    normal = (yes - no) / max(float(np.linalg.norm(yes - no)), 1e-12)
+    midpoint = (yes + no) / 2
+    foot = normal * float(normal @ midpoint)        # the line's point nearest the centre
+    half = 1 - float(foot @ foot)
+    along = np.array([-normal[1], normal[0]])
+    start = end = None
+    if half > 0:
+        start, end = foot - np.sqrt(half) * along, foot + np.sqrt(half) * along
+    said_yes = (points - midpoint) @ normal > 0
+    wrong = np.flatnonzero(((cast == 1) & ~said_yes) | ((cast == -1) & said_yes))
+    return CuttingLine(start, end, midpoint, normal, wrong)
