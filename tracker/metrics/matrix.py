@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from tracker.metrics import kept
+import tracker.metrics.kept as kept
 from tracker.metrics.filters import ALL_VOTES, FILTERED_VOTES, Filters, parameters, query
 
 # Cell codes of MemberVoteMatrix.positions (0 = no row) and .party_positions (0 = no position).

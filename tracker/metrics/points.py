@@ -9,8 +9,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+import tracker.metrics.kept as kept
 from tracker import ideal_points as ideal
-from tracker.metrics import kept
 from tracker.metrics.filters import Filters
 from tracker.metrics.matrix import MemberVoteMatrix, latest_party, required_matrix
 
