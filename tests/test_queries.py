@@ -37,11 +37,28 @@ def test_party_position_filter_finds_the_votes_where_the_party_took_it(sample_db
 
 
 def test_official_result_filter_uses_the_result_as_given(sample_db):
+    # The sample's 45 results: V15 "not voted (no quorum)" failed; the other 44 say approved, elected or proclaimed
+    # (words in brackets do not count: V04 "approved (decree disapproved)", V10 "approved (extension rejected)").
     failed = queries.search_votes(sample_db, queries.VoteSearch(result="failed"))
-    assert (failed["official"] == "failed").all()
+    assert failed["vote_id"].tolist() == ["V15"] and failed["official"].tolist() == ["failed"]
+    passed = queries.search_votes(sample_db, queries.VoteSearch(result="passed"))
+    assert len(passed) == 44 and {"V02", "V04", "V10", "V35a", "V35b", "V46"} <= set(passed["vote_id"])
+    assert "V15" not in set(passed["vote_id"]) and set(passed["official"]) == {"passed"}
+    assert queries.search_votes(sample_db, queries.VoteSearch(result="unclear")).empty
     every = len(queries.search_votes(sample_db, queries.VoteSearch()))
-    split = sum(len(queries.search_votes(sample_db, queries.VoteSearch(result=r))) for r in queries.OFFICIAL_RESULTS)
+    split = sum(len(queries.search_votes(sample_db, queries.VoteSearch(result=r)))
+                for r in ("passed", "failed", "unclear"))
     assert every == split == 45
+
+
+def test_official_results_in_words_we_cannot_read_are_unclear(fresh_db, write_csv):
+    import_files(fresh_db, [write_csv("votes.csv", "vote_id,date,title,yes,no,result\n"
+                                      "a,2020-01-01,A,10,2,adopted\nb,2020-01-02,B,2,10,rejected\n"
+                                      "c,2020-01-03,C,5,5,postponed\nd,2020-01-04,D,6,5,\n")])
+    found = queries.search_votes(fresh_db, queries.VoteSearch()).sort_values("vote_id")
+    assert found["official"].tolist() == ["passed", "failed", "unclear", "unclear"]
+    unclear = queries.search_votes(fresh_db, queries.VoteSearch(result="unclear"))
+    assert sorted(unclear["vote_id"]) == ["c", "d"]
 
 
 def test_unknown_filter_values_are_refused_with_the_choices(sample_db):

@@ -29,6 +29,43 @@ class PartyPosition(StrEnum):
     SPLIT = "split"
 
 
+PARTY_POSITIONS = tuple(p.value for p in PartyPosition)   # ("yes", "no", "abstain", "split")
+CAST_POSITIONS = ("yes", "no", "abstain")                  # the positions that count as a vote cast
+PERIODS = ("month", "quarter", "year")                     # the periods trends are grouped by
+
+
+def party_position(yes: int | None, no: int | None, abstain: int | None) -> str | None:
+    """A party's position: the most common of yes / no / abstain, a tie for most is split; None when nobody voted."""
+    counts = {"yes": yes or 0, "no": no or 0, "abstain": abstain or 0}
+    top = max(counts.values())
+    if top == 0:
+        return None
+    leaders = [k for k, v in counts.items() if v == top]
+    return leaders[0] if len(leaders) == 1 else PartyPosition.SPLIT.value
+
+
+def party_position_sql(yes: str, no: str, abstain: str) -> str:
+    """The tie rule of party_position as a SQL expression over three non-null count expressions."""
+    # schema.sql is static DDL that store.py runs verbatim, so its party_votes_live view holds this text as generated
+    # here (over coalesce(yes, 0) ...); tests/metrics/test_tie_rule.py fails when the two differ. Generating the view
+    # at schema creation would need store.py, which the Store step rewrites: it can substitute this text then.
+    return (f"case when {yes} > greatest({no}, {abstain}) then 'yes' "
+            f"when {no} > greatest({yes}, {abstain}) then 'no' "
+            f"when {abstain} > greatest({yes}, {no}) then 'abstain' else 'split' end")
+
+
+# The synthetic-data rule: an assembly whose name or note says "synthetic" holds generated, not real, votes.
+SYNTHETIC_WORD = "synthetic"
+
+
+def synthetic_assembly_sql(name: str = "name", note: str = "note") -> str:
+    """A SQL condition true for an assembly whose name or note says it is synthetic (bind $synthetic_pattern)."""
+    return f"(coalesce({name}, '') ilike $synthetic_pattern or coalesce({note}, '') ilike $synthetic_pattern)"
+
+
+SYNTHETIC_PATTERN = f"%{SYNTHETIC_WORD}%"
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and collapse spaces, underscores and hyphens, for matching labels."""
     decomposed = unicodedata.normalize("NFKD", text.strip().lower())

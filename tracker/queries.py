@@ -12,12 +12,11 @@ import duckdb
 import pandas as pd
 
 from tracker import store
-from tracker.model import official_passed
+from tracker.model import PARTY_POSITIONS, SYNTHETIC_PATTERN, official_passed, synthetic_assembly_sql
 
 STORED_TABLES = ("votes", "party_positions", "member_votes", "members", "parties", "assemblies", "party_tallies",
                  "import_batches", "audit_log")
 OFFICIAL_RESULTS = ("passed", "failed", "unclear")
-PARTY_POSITIONS = ("yes", "no", "abstain", "split")
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
@@ -51,9 +50,9 @@ def assemblies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def synthetic_assemblies(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Names of assemblies whose name or note says the data is synthetic."""
-    frame = _frame(con, """
+    frame = _frame(con, f"""
         select coalesce(name, assembly) as name from assemblies
-        where coalesce(name, '') ilike '%synthetic%' or coalesce(note, '') ilike '%synthetic%' order by 1""")
+        where {synthetic_assembly_sql("name", "note")} order by 1""", {"synthetic_pattern": SYNTHETIC_PATTERN})
     return frame["name"].astype(str).tolist()
 
 

@@ -117,7 +117,8 @@ create table if not exists party_tallies (
 );
 
 -- The effective per-party record of a vote: counts from member votes where they exist, else as stated.
--- Position: from counts when anyone voted (most common of yes/no/abstain, a tie is split), else as stated.
+-- Position: from counts when anyone voted, else as stated. The tie rule (most common of yes/no/abstain, a tie
+-- for most is split) is tracker.model.party_position_sql's text; tests/metrics/test_tie_rule.py keeps them equal.
 -- Computed here; stored in party_votes (below) for the votes each import or undo touches.
 create or replace view party_votes_live as
 with merged as (

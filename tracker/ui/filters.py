@@ -8,9 +8,9 @@ from datetime import date
 import streamlit as st
 
 from tracker import metrics
+from tracker.model import PERIODS
 
 EARLIEST, LATEST = date(1800, 1, 1), date(2100, 12, 31)
-PERIODS = ("month", "quarter", "year")
 
 
 def _init(key: str, param: str, parse: Callable[[str | None], object]) -> None:

@@ -242,7 +242,8 @@ def test_cohesion_summary_averages_known_indices_per_party(chamber):
     assert summary.loc["A", "votes"] == 4 and math.isclose(summary.loc["A", "mean_rice"], 1 / 3)
     # C: V1 and V2 Rice 1, V3 unknown (absent), V4 1 → 3 of 4 votes covered.
     assert (summary.loc["C", "votes"], summary.loc["C", "rice_votes"], summary.loc["C", "mean_rice"]) == (4, 3, 1.0)
-    assert list(summary.columns) == metrics.COHESION_SUMMARY_COLUMNS[1:]
+    assert list(summary.columns) == ["votes", "mean_rice", "rice_votes", "mean_agreement_index",
+                                     "agreement_votes"]
 
 
 def test_position_grid_of_the_latest_votes(chamber):
@@ -261,5 +262,5 @@ def test_position_grid_has_one_row_per_party_and_vote(chamber):
 def test_too_few_members_for_ideal_points_gives_an_empty_frame(chamber):
     # Seven members with four votes each: all fall below the 20-vote minimum.
     frame = metrics.ideal_points(chamber, Filters())
-    assert frame.empty and list(frame.columns) == metrics.IDEAL_POINT_COLUMNS
+    assert frame.empty and list(frame.columns) == ["member_id", "name", "party", "dim1", "dim2", "votes"]
     assert metrics.party_centroids(frame).empty

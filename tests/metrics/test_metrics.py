@@ -245,17 +245,31 @@ def test_unknown_period_is_refused(stated_db):
         metrics.cohesion_trend(stated_db, Filters(period="week; drop table votes"))
 
 
-@pytest.mark.parametrize("name", sorted(metrics.METRICS))
+METRIC_NAMES = ["alignment", "alignment-trend", "cohesion", "cohesion-trend", "ideal-points", "member-alignment",
+                "members", "outcomes", "pivotal"]
+
+
+def test_the_registry_lists_every_metric():
+    assert sorted(metrics.METRICS) == METRIC_NAMES
+
+
+@pytest.mark.parametrize("name", METRIC_NAMES)
 def test_every_metric_returns_its_columns_on_an_empty_store(fresh_db, name):
     expected = {
-        "outcomes": metrics.OUTCOME_COLUMNS, "cohesion": metrics.COHESION_COLUMNS,
+        "outcomes": ["vote_id", "date", "title", "rule", "yes", "no", "abstain", "absent", "threshold", "passed",
+                     "margin", "official_result", "agrees_with_official", "votes_to_flip", "seats", "tally_source",
+                     "stage", "matter", "official_passed", "outcome", "outcome_source"],
+        "cohesion": ["vote_id", "date", "party", "yes", "no", "abstain", "absent", "position", "rice",
+                     "agreement_index", "source"],
         "cohesion-trend": ["period", "party", "votes", "mean_rice", "mean_agreement_index", "rice_votes",
                            "agreement_votes"],
         "alignment": ["party_a", "party_b", "votes_compared", "agreement"],
         "alignment-trend": ["period", "party_a", "party_b", "votes_compared", "agreement"],
         "pivotal": ["vote_id", "party", "pivotal", "party_yes", "party_no"],
-        "members": metrics.MEMBER_COLUMNS, "member-alignment": ["member_a", "member_b", "votes_compared", "agreement"],
-        "ideal-points": metrics.IDEAL_POINT_COLUMNS,
+        "members": ["member_id", "name", "party", "votes_in_office", "votes_cast", "participation",
+                    "votes_with_party", "loyalty", "rebellions"],
+        "member-alignment": ["member_a", "member_b", "votes_compared", "agreement"],
+        "ideal-points": ["member_id", "name", "party", "dim1", "dim2", "votes"],
     }[name]
     frame = metrics.METRICS[name](fresh_db, Filters())
     assert frame.empty and list(frame.columns) == expected

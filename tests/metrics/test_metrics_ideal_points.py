@@ -137,4 +137,4 @@ def test_points_in_range_shows_fitted_members_with_their_party_in_the_range():
     stats = pd.DataFrame({"member_id": ["b", "c"], "name": ["B", "C"], "party": ["Z", "Y"]})
     shown = metrics.points_in_range(fit, stats)
     assert shown["member_id"].tolist() == ["b", "c"] and shown["party"].tolist() == ["Z", "Y"]
-    assert list(shown.columns) == metrics.IDEAL_POINT_COLUMNS
+    assert list(shown.columns) == ["member_id", "name", "party", "dim1", "dim2", "votes"]

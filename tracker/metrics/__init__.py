@@ -1,0 +1,78 @@
+"""The numbers journalists publish: outcomes, cohesion, alignment, pivotal parties, members, ideal points.
+
+Every metric is defined in docs/metrics.md. One module per concern; this package re-exports the public names, so
+`from tracker import metrics; metrics.outcomes(con, filters)` works everywhere, and METRICS is the registry the CLI,
+the exports and the benchmarks list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+import pandas as pd
+
+from tracker.metrics.filters import Filters
+from tracker.metrics.kept import FIT_FILE_SUFFIX, MATRIX_FILE_SUFFIX
+from tracker.metrics.kept import key as kept_key
+from tracker.metrics.majority import flips, thresholds, vote_passed, vote_threshold, votes_to_flip
+from tracker.metrics.matrix import (
+    MAX_MATRIX_CELLS,
+    NO_PARTY,
+    POSITION_CODES,
+    MemberVoteMatrix,
+    keep_member_vote_matrix,
+    load_matrix,
+    member_vote_matrix,
+)
+from tracker.metrics.members import MEMBER_COLUMNS, member_alignment, member_stats, rebellions
+from tracker.metrics.parties import (
+    COHESION_COLUMNS,
+    COHESION_SUMMARY_COLUMNS,
+    REFERENCE_COLUMNS,
+    agreement_index,
+    alignment_trend,
+    alignment_with_reference,
+    cohesion,
+    cohesion_summary,
+    cohesion_trend,
+    party_alignment,
+    party_position_grid,
+    rice_index,
+)
+from tracker.metrics.points import (
+    IDEAL_POINT_COLUMNS,
+    fit_and_store_ideal_points,
+    ideal_points,
+    party_centroids,
+    points_in_range,
+    stored_ideal_points,
+)
+from tracker.metrics.results import OUTCOME_COLUMNS, outcomes, pivotal_parties
+from tracker.model import PERIODS, party_position
+
+# The names tests/test_cli.py opens the kept matrix by (to be renamed with the Store step).
+_fit_key, _load_matrix = kept_key, load_matrix
+
+METRICS: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], pd.DataFrame]] = {
+    "outcomes": outcomes,
+    "cohesion": cohesion,
+    "cohesion-trend": cohesion_trend,
+    "alignment": party_alignment,
+    "alignment-trend": alignment_trend,
+    "pivotal": pivotal_parties,
+    "members": member_stats,
+    "member-alignment": member_alignment,
+    "ideal-points": ideal_points,
+}
+
+__all__ = [
+    "COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "FIT_FILE_SUFFIX", "IDEAL_POINT_COLUMNS", "MATRIX_FILE_SUFFIX",
+    "MAX_MATRIX_CELLS", "MEMBER_COLUMNS", "METRICS", "NO_PARTY", "OUTCOME_COLUMNS", "PERIODS", "POSITION_CODES",
+    "REFERENCE_COLUMNS", "Filters", "MemberVoteMatrix", "agreement_index", "alignment_trend",
+    "alignment_with_reference", "cohesion", "cohesion_summary", "cohesion_trend", "fit_and_store_ideal_points",
+    "flips", "ideal_points", "keep_member_vote_matrix", "load_matrix", "member_alignment", "member_stats",
+    "member_vote_matrix", "outcomes", "party_alignment", "party_centroids", "party_position", "party_position_grid",
+    "pivotal_parties", "points_in_range", "rebellions", "rice_index", "stored_ideal_points", "thresholds",
+    "vote_passed", "vote_threshold", "votes_to_flip",
+]

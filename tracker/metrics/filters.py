@@ -1,0 +1,73 @@
+"""Which votes and parties a metric covers: the Filters, and the filtered-votes CTE every metric query starts from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from tracker.model import PERIODS
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which votes and parties a metric covers."""
+
+    assembly: str | None = None
+    date_from: str | date | None = None     # inclusive
+    date_to: str | date | None = None       # inclusive
+    parties: tuple[str, ...] = ()           # empty = all parties
+    period: str = "year"                    # month | quarter | year (for trends)
+    reference: str | None = None            # a party label or "bloc:NAME" for alignment with a reference
+
+
+ALL_VOTES = Filters()
+
+
+# The votes a metric covers; every query joins it as `fv`.
+FILTERED_VOTES = """
+fv as (
+    select vote_id, date, title, assembly from votes
+    where ($assembly::varchar is null or assembly = $assembly)
+      and ($date_from::date is null or date >= $date_from)
+      and ($date_to::date is null or date <= $date_to)
+)"""
+
+
+def party_in(column: str) -> str:
+    """A condition keeping rows whose party is in the filter (all when the filter is empty)."""
+    return f"(len($parties::varchar[]) = 0 or list_contains($parties::varchar[], {column}))"
+
+
+def _as_date(value: str | date | None, name: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{name} '{value}' is not a date: write it as YYYY-MM-DD, e.g. 2016-01-05.") from None
+
+
+def parameters(filters: Filters) -> dict[str, object]:
+    """The filter's values as bound parameters; a clear error for a bad date or an unknown period."""
+    if filters.period not in PERIODS:
+        raise ValueError(f"Unknown period '{filters.period}': use one of {', '.join(PERIODS)}.")
+    return {"assembly": filters.assembly or None, "date_from": _as_date(filters.date_from, "The start date"),
+            "date_to": _as_date(filters.date_to, "The end date"), "parties": list(filters.parties),
+            "period": filters.period}
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, filters: Filters, **extra: object) -> pd.DataFrame:
+    """Run a query after the filtered-votes CTE `fv` (more CTEs start with a comma), binding the parameters it uses."""
+    sql = f"with {FILTERED_VOTES}\n{sql}"
+    values = {**parameters(filters), **extra}
+    used = {name: value for name, value in values.items() if f"${name}" in sql}
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, used).df()
+    finally:
+        cursor.close()
