@@ -7,12 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from tracker.ingest import ImportReport, import_files, upload_limits
+from tracker.store import Store
 
 # Synthetic data is marked three ways: the assembly id, the assembly's name and its note.
 SYNTHETIC_ASSEMBLY = "synthetic"
@@ -250,31 +250,31 @@ def _coded(indexes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(indexes), pa.array(values))
 
 
-def non_synthetic_votes(con: duckdb.DuckDBPyConnection) -> int:
+def non_synthetic_votes(db: Store) -> int:
     """How many stored votes do not belong to a synthetic assembly."""
-    return int(con.cursor().execute(
+    return int(db.cursor().execute(
         "select count(*) from votes where assembly is null or assembly not in"
         " (select assembly from assemblies where assembly = $synthetic and name like '%(synthetic)%')",
         {"synthetic": SYNTHETIC_ASSEMBLY}).fetchone()[0])
 
 
-def synthetic_assemblies(con: duckdb.DuckDBPyConnection) -> list[str]:
+def synthetic_assemblies(db: Store) -> list[str]:
     """The stored assemblies that hold synthetic data, for pages to label as such."""
-    rows = con.cursor().execute("select assembly from assemblies where assembly = $synthetic"
+    rows = db.cursor().execute("select assembly from assemblies where assembly = $synthetic"
                                 " or name like '%(synthetic)%' order by 1", {"synthetic": SYNTHETIC_ASSEMBLY})
     return [r[0] for r in rows.fetchall()]
 
 
-def build_demo(con: duckdb.DuckDBPyConnection, spec: DemoSpec, directory: str | Path | None = None,
+def build_demo(db: Store, spec: DemoSpec, directory: str | Path | None = None,
                force: bool = False, rows_per_file: int | None = None) -> ImportReport:
     """Generate a synthetic parliament and import it through the real importer (refused beside real votes)."""
     spec.check()
-    real = non_synthetic_votes(con)
+    real = non_synthetic_votes(db)
     if real and not force:
         raise DemoRefused(f"This database already holds {real:,} real (non-synthetic) votes; synthetic data would be "
                           "mixed with them. Use a separate database (--db demo.duckdb), or --force to mix them "
                           "anyway.")
     if directory is not None:
-        return import_files(con, write_demo_files(directory, spec, rows_per_file=rows_per_file).paths)
+        return import_files(db, write_demo_files(directory, spec, rows_per_file=rows_per_file).paths)
     with tempfile.TemporaryDirectory(prefix="tracker-demo-") as temporary:
-        return import_files(con, write_demo_files(temporary, spec, rows_per_file=rows_per_file).paths)
+        return import_files(db, write_demo_files(temporary, spec, rows_per_file=rows_per_file).paths)

@@ -7,8 +7,9 @@ import json
 import re
 from collections.abc import Sequence
 
-import duckdb
 import pandas as pd
+
+from tracker.store import Store
 
 TABLES = {
     "votes": "select * from vote_tallies order by date, vote_id",
@@ -22,16 +23,16 @@ TABLES = {
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 
 
-def table_or_metric(con: duckdb.DuckDBPyConnection, what: str, assembly: str | None = None,
+def table_or_metric(db: Store, what: str, assembly: str | None = None,
                     date_from: str | None = None, date_to: str | None = None,
                     parties: Sequence[str] | None = None, period: str = "year") -> pd.DataFrame:
     """A stored table by name, or a metric from tracker.metrics; KeyError names the choices."""
     if what in TABLES:
-        return con.cursor().execute(TABLES[what]).df()
+        return db.cursor().execute(TABLES[what]).df()
     from tracker import metrics
 
     if what in metrics.METRICS:
-        return metrics.METRICS[what](con, metrics.Filters(assembly=assembly, date_from=date_from, date_to=date_to,
+        return metrics.METRICS[what](db, metrics.Filters(assembly=assembly, date_from=date_from, date_to=date_to,
                                                           parties=tuple(parties or ()), period=period))
     choices = ", ".join([*TABLES, *metrics.METRICS])
     raise KeyError(f"Unknown export '{what}'. Choose one of: {choices}.")

@@ -8,27 +8,27 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from tracker import store
 from tracker.model import PARTY_POSITIONS, SYNTHETIC_PATTERN, official_passed, synthetic_assembly_sql
+from tracker.store import Store
 
 STORED_TABLES = ("votes", "party_positions", "member_votes", "members", "parties", "assemblies", "party_tallies",
                  "import_batches", "audit_log")
 OFFICIAL_RESULTS = ("passed", "failed", "unclear")
 
 
-def _frame(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> pd.DataFrame:
-    cursor = con.cursor()
+def _frame(db: Store, sql: str, parameters: dict | None = None) -> pd.DataFrame:
+    cursor = db.cursor()
     try:
         return cursor.execute(sql, parameters or {}).df()
     finally:
         cursor.close()
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> tuple | None:
-    cursor = con.cursor()
+def _one(db: Store, sql: str, parameters: dict | None = None) -> tuple | None:
+    cursor = db.cursor()
     try:
         return cursor.execute(sql, parameters or {}).fetchone()
     finally:
@@ -37,9 +37,9 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = Non
 
 # --- choices for filters ------------------------------------------------------------------------------------------
 
-def assemblies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def assemblies(db: Store) -> pd.DataFrame:
     """Assemblies with their names, seats and notes; assemblies named only in votes are listed too."""
-    return _frame(con, """
+    return _frame(db, """
         select a.assembly, coalesce(a.name, a.assembly) as name, a.seats, a.note
         from assemblies a
         union all
@@ -48,17 +48,17 @@ def assemblies(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         order by 1""")
 
 
-def synthetic_assemblies(con: duckdb.DuckDBPyConnection) -> list[str]:
+def synthetic_assemblies(db: Store) -> list[str]:
     """Names of assemblies whose name or note says the data is synthetic."""
-    frame = _frame(con, f"""
+    frame = _frame(db, f"""
         select coalesce(name, assembly) as name from assemblies
         where {synthetic_assembly_sql("name", "note")} order by 1""", {"synthetic_pattern": SYNTHETIC_PATTERN})
     return frame["name"].astype(str).tolist()
 
 
-def parties(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def parties(db: Store) -> pd.DataFrame:
     """Every party label that is stored or appears in a vote, with its name, bloc, colour and seats."""
-    return _frame(con, """
+    return _frame(db, """
         select p.party, coalesce(p.name, p.party) as name, p.bloc, p.colour, p.seats from parties p
         union all
         select distinct v.party, v.party, null, null, null from party_votes v
@@ -66,27 +66,27 @@ def parties(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         order by 1""")
 
 
-def blocs(con: duckdb.DuckDBPyConnection) -> list[str]:
+def blocs(db: Store) -> list[str]:
     """Bloc names given to parties."""
-    frame = _frame(con, "select distinct bloc from parties where bloc is not null and bloc <> '' order by 1")
+    frame = _frame(db, "select distinct bloc from parties where bloc is not null and bloc <> '' order by 1")
     return frame["bloc"].astype(str).tolist()
 
 
-def stages(con: duckdb.DuckDBPyConnection) -> list[str]:
+def stages(db: Store) -> list[str]:
     """Stage names used by votes."""
-    frame = _frame(con, "select distinct stage from votes where stage is not null and stage <> '' order by 1")
+    frame = _frame(db, "select distinct stage from votes where stage is not null and stage <> '' order by 1")
     return frame["stage"].astype(str).tolist()
 
 
-def date_bounds(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+def date_bounds(db: Store) -> tuple[date | None, date | None]:
     """The first and last vote date stored."""
-    row = _one(con, "select min(date), max(date) from votes")
+    row = _one(db, "select min(date), max(date) from votes")
     return (row[0], row[1]) if row else (None, None)
 
 
-def has_member_votes(con: duckdb.DuckDBPyConnection) -> bool:
+def has_member_votes(db: Store) -> bool:
     """True when any member-level vote is stored."""
-    return _one(con, "select count(*) from (select 1 from member_votes limit 1)")[0] > 0
+    return _one(db, "select count(*) from (select 1 from member_votes limit 1)")[0] > 0
 
 
 # --- the vote list ------------------------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ def official_result_class(result: object) -> str:
     return "unclear" if verdict is None else ("passed" if verdict else "failed")
 
 
-def search_votes(con: duckdb.DuckDBPyConnection, search: VoteSearch) -> pd.DataFrame:
+def search_votes(db: Store, search: VoteSearch) -> pd.DataFrame:
     """Votes matching the search, newest first, with their effective tallies and the official result's class."""
     if search.result is not None and search.result not in OFFICIAL_RESULTS:
         raise ValueError(f"Unknown result filter '{search.result}': use one of {', '.join(OFFICIAL_RESULTS)}.")
@@ -119,7 +119,7 @@ def search_votes(con: duckdb.DuckDBPyConnection, search: VoteSearch) -> pd.DataF
         raise ValueError(f"Unknown party position '{search.party_position}': use one of "
                          f"{', '.join(PARTY_POSITIONS)}.")
     text = search.text.strip().lower()
-    frame = _frame(con, """
+    frame = _frame(db, """
         select t.vote_id, t.date, t.title, t.stage, t.assembly, t.yes, t.no, t.abstain, t.absent, t.majority,
                t.result, t.tally_source, t.matter, t.source_url
         from vote_tallies t
@@ -144,9 +144,9 @@ def search_votes(con: duckdb.DuckDBPyConnection, search: VoteSearch) -> pd.DataF
 
 # --- one vote -----------------------------------------------------------------------------------------------------
 
-def vote_detail(con: duckdb.DuckDBPyConnection, vote_id: str) -> dict | None:
+def vote_detail(db: Store, vote_id: str) -> dict | None:
     """One vote's stored fields and effective tallies, or None when there is no such vote."""
-    frame = _frame(con, """
+    frame = _frame(db, """
         select t.*, coalesce(a.name, t.assembly) as assembly_name
         from vote_tallies t left join assemblies a using (assembly) where t.vote_id = $id""", {"id": vote_id})
     if frame.empty:
@@ -162,9 +162,9 @@ def is_missing(value: object) -> bool:
         return False
 
 
-def vote_parties(con: duckdb.DuckDBPyConnection, vote_id: str) -> pd.DataFrame:
+def vote_parties(db: Store, vote_id: str) -> pd.DataFrame:
     """Each party's effective counts and position on one vote, with its seats and how the record is known."""
-    frame = _frame(con, """
+    frame = _frame(db, """
         select p.party, p.yes, p.no, p.abstain, p.absent, p.members, p.position, p.position_label, p.source,
                s.seats as party_seats, s.bloc
         from party_votes p left join parties s using (party)
@@ -214,9 +214,9 @@ def seat_groups(vote: dict, parties_on_vote: pd.DataFrame) -> tuple[pd.DataFrame
     return groups, (int(seats) if seats is not None else None), basis
 
 
-def matter_stages(con: duckdb.DuckDBPyConnection, matter: str) -> pd.DataFrame:
+def matter_stages(db: Store, matter: str) -> pd.DataFrame:
     """The votes on one matter (its stages), oldest first, with their effective tallies."""
-    frame = _frame(con, """
+    frame = _frame(db, """
         select vote_id, date, stage, title, yes, no, abstain, absent, result from vote_tallies
         where matter = $matter order by date, vote_id""", {"matter": matter})
     for column in ("yes", "no", "abstain", "absent"):
@@ -224,9 +224,9 @@ def matter_stages(con: duckdb.DuckDBPyConnection, matter: str) -> pd.DataFrame:
     return frame
 
 
-def stage_moves(con: duckdb.DuckDBPyConnection, matter: str) -> pd.DataFrame:
+def stage_moves(db: Store, matter: str) -> pd.DataFrame:
     """Each party's position at each stage of a matter (columns in stage order) and whether it moved."""
-    frame = _frame(con, """
+    frame = _frame(db, """
         select v.vote_id, v.date, p.party, p.position
         from party_votes p join votes v using (vote_id)
         where v.matter = $matter order by v.date, v.vote_id, p.party""", {"matter": matter})
@@ -289,20 +289,20 @@ def outcomes_by_period(outcomes: pd.DataFrame, period: str) -> pd.DataFrame:
 
 # --- downloads ----------------------------------------------------------------------------------------------------
 
-def stored_table(con: duckdb.DuckDBPyConnection, table: str) -> pd.DataFrame:
+def stored_table(db: Store, table: str) -> pd.DataFrame:
     """A stored table by name (from STORED_TABLES only)."""
     if table not in STORED_TABLES:
         raise ValueError(f"Unknown table '{table}': use one of {', '.join(STORED_TABLES)}.")
-    return _frame(con, f"select * from {table}")
+    return _frame(db, f"select * from {table}")
 
 
-def database_snapshot(con: duckdb.DuckDBPyConnection) -> bytes:
+def database_snapshot(db: Store) -> bytes:
     """A consistent copy of the whole database as the bytes of a DuckDB file (safe from many threads at once)."""
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "tracker.duckdb"
         # A name of its own per download: attached databases are shared by every cursor of the connection.
         name = f"download_{uuid.uuid4().hex}"
-        cursor = con.cursor()
+        cursor = db.cursor()
         try:
             source = cursor.execute("select current_database()").fetchone()[0]
             cursor.execute(f"attach '{target}' as {name}")  # ATTACH takes no bound parameters; a path we made
@@ -321,6 +321,6 @@ def database_snapshot(con: duckdb.DuckDBPyConnection) -> bytes:
         return target.read_bytes()
 
 
-def database_version(con: duckdb.DuckDBPyConnection) -> int:
+def database_version(db: Store) -> int:
     """The store's version (changes on every import and undo), for keying caches."""
-    return store.database_version(con)
+    return store.database_version(db)

@@ -13,8 +13,8 @@ def build_sample_database(db_path: Path, force: bool = False) -> ImportReport:
     if force:
         for suffix in ("", ".wal"):
             Path(str(db_path) + suffix).unlink(missing_ok=True)
-    con = store.connect(db_path)
+    db = store.connect(db_path)
     try:
-        return import_files(con, config.sample_files())
+        return import_files(db, config.sample_files())
     finally:
-        con.close()
+        db.close()

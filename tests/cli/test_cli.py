@@ -154,7 +154,7 @@ def test_import_of_member_votes_keeps_the_member_tables_ready_for_the_dashboard(
     try:
         from tracker import metrics
 
-        loaded = metrics._load_matrix(kept[0], metrics._fit_key(con, None), None)
+        loaded = metrics.load_matrix(con, None)
         assert loaded is not None and loaded.positions.shape == (2, 1)
     finally:
         con.close()

@@ -13,8 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tracker import backup, config, metrics, store
+from tracker import config, metrics, store
 from tracker.ingest import import_files
+from tracker.store import backup
 
 ENV = {**os.environ, "PYTHONPATH": str(config.PROJECT_DIR)}
 

@@ -84,7 +84,7 @@ def test_parallel_uploads_readers_and_backups_equal_the_sequential_result(fresh_
     stop = tmp_path / "stop"
     backer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import pathlib
-        from tracker import backup
+        from tracker.store import backup
         print("ready", flush=True)
         n = 0
         while not pathlib.Path({str(stop)!r}).exists():

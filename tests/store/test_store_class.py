@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tracker import backup, store
+from tracker import store
 from tracker.ingest import import_files
+from tracker.store import backup
 
 TWO_VOTES = "vote_id,date,title,yes,no\nV1,2024-01-01,Budget,50,40\nV2,2024-01-02,Roads,30,60\n"
 

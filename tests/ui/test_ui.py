@@ -469,7 +469,7 @@ def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member
     assert "fitted once per import" in texts(app)
     app.button(key="members_fit_map").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert Path(str(member_db_path) + ".ideal-points.parquet").exists()
+    assert list(member_db_path.parent.glob(member_db_path.name + ".sidecar.ideal-points-*.parquet"))
 
 
 def test_no_page_module_imports_another_page():

@@ -26,7 +26,8 @@ def run_backup_or_restore(db_path: Path, args: argparse.Namespace) -> int:
 
     Neither opens the store first: the database may be open in the dashboard.
     """
-    from tracker import backup, store
+    from tracker import store
+    from tracker.store import backup
 
     try:
         if args.command == "backup":

@@ -13,16 +13,16 @@ Command = Callable[[Path, argparse.Namespace], int]
 
 
 def with_connection(command: Callable[..., int]) -> Command:
-    """A command run as command(con, db_path, args) on a connection opened for it and closed afterwards."""
+    """A command run as command(db, db_path, args) on a connection opened for it and closed afterwards."""
 
     @functools.wraps(command)
     def run(db_path: Path, args: argparse.Namespace) -> int:
         from tracker import store  # pandas and duckdb: not needed for --help
 
-        con = store.connect(db_path)
+        db = store.connect(db_path)
         try:
-            return command(con, db_path, args)
+            return command(db, db_path, args)
         finally:
-            con.close()
+            db.close()
 
     return run

@@ -35,14 +35,14 @@ def run_demo(db_path: Path, args: argparse.Namespace) -> int:
     from tracker.demo import DemoRefused, build_demo
     from tracker.ingest import ImportRejected
 
-    con = store.connect(db_path)
+    db = store.connect(db_path)
     try:
-        report = build_demo(con, spec, directory=args.csv_dir, force=args.force)
+        report = build_demo(db, spec, directory=args.csv_dir, force=args.force)
     except (DemoRefused, ImportRejected) as refused:
         print(str(refused), file=sys.stderr)
         return EXIT_REJECTED
     finally:
-        con.close()
+        db.close()
     print(f"Synthetic parliament in {db_path}: {spec.members:,} members, {spec.votes:,} votes, "
           f"{spec.parties} parties, seed {spec.seed}.\n{report.text()}")
     return EXIT_OK

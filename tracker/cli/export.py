@@ -24,12 +24,12 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 @with_connection
-def run_export(con, db_path: Path, args: argparse.Namespace) -> int:
+def run_export(db, db_path: Path, args: argparse.Namespace) -> int:
     """Run `export`: 0 when written, 2 for an unknown table or metric, a bad filter, or Parquet without --out."""
     from tracker import export
 
     try:
-        frame = export.table_or_metric(con, args.what, assembly=args.assembly, date_from=args.date_from,
+        frame = export.table_or_metric(db, args.what, assembly=args.assembly, date_from=args.date_from,
                                        date_to=args.date_to, parties=args.party, period=args.period)
     except KeyError as unknown:
         print(str(unknown.args[0]), file=sys.stderr)

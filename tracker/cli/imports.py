@@ -29,12 +29,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 @with_connection
-def run_import(con, db_path: Path, args: argparse.Namespace) -> int:
+def run_import(db, db_path: Path, args: argparse.Namespace) -> int:
     """Run `import`: 0 when checked (and loaded), 1 when the input is rejected, 2 for a missing file or profile."""
     missing = [str(f) for f in args.files if not f.is_file()]
     if missing:
         print(f"No such file: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
+    from tracker import metrics  # before the import: after its commit the process only keeps the member tables
     from tracker.ingest import ImportRejected, ProfileError, ReadOptions, import_files, load_profile, profile_dir
 
     try:
@@ -44,25 +45,23 @@ def run_import(con, db_path: Path, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     reading = ReadOptions(profile_dir(db_path), tuple(chosen), args.sheet)
     try:
-        report = import_files(con, args.files, replace=args.replace, dry_run=args.dry_run, reading=reading)
+        report = import_files(db, args.files, replace=args.replace, dry_run=args.dry_run, reading=reading)
     except ImportRejected as rejected:
         print(str(rejected), file=sys.stderr)
         return EXIT_REJECTED
     print(report.text())
     if report.batch_id is not None and report.added.get("member votes"):
-        from tracker import metrics
-
         # Ready the Members page's member vote codes now, while the import's cost is expected anyway.
-        metrics.keep_member_vote_matrix(con)
+        metrics.keep_member_vote_matrix(db)
     return EXIT_OK
 
 
 @with_connection
-def run_batches(con, db_path: Path, args: argparse.Namespace) -> int:
+def run_batches(db, db_path: Path, args: argparse.Namespace) -> int:
     """Run `batches`: print the import batches, newest last."""
     from tracker import store
 
-    frame = store.list_batches(con)
+    frame = store.list_batches(db)
     if frame.empty:
         print("No import batches yet.")
     else:
@@ -71,12 +70,12 @@ def run_batches(con, db_path: Path, args: argparse.Namespace) -> int:
 
 
 @with_connection
-def run_undo(con, db_path: Path, args: argparse.Namespace) -> int:
+def run_undo(db, db_path: Path, args: argparse.Namespace) -> int:
     """Run `undo`: 0 when the batch is removed, 1 when the store refuses (the reason on standard error)."""
     from tracker import store
 
     try:
-        print(store.undo_batch(con, args.batch))
+        print(store.undo_batch(db, args.batch))
     except store.UndoRefused as refused:
         print(str(refused), file=sys.stderr)
         return EXIT_REJECTED

@@ -6,8 +6,6 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
-
 from tracker import store
 from tracker.ingest import checks, compare, limits, staging
 from tracker.ingest.options import ReadOptions
@@ -16,13 +14,14 @@ from tracker.ingest.problems import ImportRejected, Problem
 from tracker.ingest.read import Source
 from tracker.ingest.report import FileSummary, ImportReport
 from tracker.ingest.staging import Progress
+from tracker.store import Store
 
 
 class _DryRunDone(Exception):
     """Raised to roll back a dry run after its report is ready."""
 
 
-def import_files(con: duckdb.DuckDBPyConnection, files: Sequence[Source | str | Path], replace: bool = False,
+def import_files(db: Store, files: Sequence[Source | str | Path], replace: bool = False,
                  dry_run: bool = False, editor: bool = False, progress: Progress | None = None,
                  reading: ReadOptions | None = None) -> ImportReport:
     """Validate the files and store them as one batch; raise ImportRejected, changing nothing, on any problem."""
@@ -38,7 +37,7 @@ def import_files(con: duckdb.DuckDBPyConnection, files: Sequence[Source | str | 
     _refuse_on(problems)
     inputs = limits.limit_rows(inputs, upload_limits)
     try:
-        with store.WRITE_LOCK, store.capped_memory(con), store.transaction(con) as cursor:
+        with store.WRITE_LOCK, store.capped_memory(db), store.transaction(db) as cursor:
             # With --replace the same bytes are compared again: they may restore values a later batch replaced.
             previous = None if replace else store.find_batch_by_sha256(cursor, sha256)
             if previous is not None:

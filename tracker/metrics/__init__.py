@@ -1,7 +1,7 @@
 """The numbers journalists publish: outcomes, cohesion, alignment, pivotal parties, members, ideal points.
 
 Every metric is defined in docs/metrics.md. One module per concern; this package re-exports the public names, so
-`from tracker import metrics; metrics.outcomes(con, filters)` works everywhere, and METRICS is the registry the CLI,
+`from tracker import metrics; metrics.outcomes(db, filters)` works everywhere, and METRICS is the registry the CLI,
 the exports and the benchmarks list.
 """
 
@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import duckdb
 import pandas as pd
 
 from tracker.metrics.filters import Filters
-from tracker.metrics.kept import FIT_FILE_SUFFIX, MATRIX_FILE_SUFFIX
-from tracker.metrics.kept import key as kept_key
 from tracker.metrics.majority import flips, thresholds, vote_passed, vote_threshold, votes_to_flip
 from tracker.metrics.matrix import (
     MAX_MATRIX_CELLS,
@@ -50,11 +47,9 @@ from tracker.metrics.points import (
 )
 from tracker.metrics.results import OUTCOME_COLUMNS, outcomes, pivotal_parties
 from tracker.model import PERIODS, party_position
+from tracker.store import Store
 
-# The names tests/test_cli.py opens the kept matrix by (to be renamed with the Store step).
-_fit_key, _load_matrix = kept_key, load_matrix
-
-METRICS: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], pd.DataFrame]] = {
+METRICS: dict[str, Callable[[Store, Filters], pd.DataFrame]] = {
     "outcomes": outcomes,
     "cohesion": cohesion,
     "cohesion-trend": cohesion_trend,
@@ -67,7 +62,7 @@ METRICS: dict[str, Callable[[duckdb.DuckDBPyConnection, Filters], pd.DataFrame]]
 }
 
 __all__ = [
-    "COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "FIT_FILE_SUFFIX", "IDEAL_POINT_COLUMNS", "MATRIX_FILE_SUFFIX",
+    "COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "IDEAL_POINT_COLUMNS",
     "MAX_MATRIX_CELLS", "MEMBER_COLUMNS", "METRICS", "NO_PARTY", "OUTCOME_COLUMNS", "PERIODS", "POSITION_CODES",
     "REFERENCE_COLUMNS", "Filters", "MemberVoteMatrix", "agreement_index", "alignment_trend",
     "alignment_with_reference", "cohesion", "cohesion_summary", "cohesion_trend", "fit_and_store_ideal_points",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from tracker.model import PERIODS
+from tracker.store import Store
 
 
 @dataclass(frozen=True)
@@ -61,12 +61,12 @@ def parameters(filters: Filters) -> dict[str, object]:
             "period": filters.period}
 
 
-def query(con: duckdb.DuckDBPyConnection, sql: str, filters: Filters, **extra: object) -> pd.DataFrame:
+def query(db: Store, sql: str, filters: Filters, **extra: object) -> pd.DataFrame:
     """Run a query after the filtered-votes CTE `fv` (more CTEs start with a comma), binding the parameters it uses."""
     sql = f"with {FILTERED_VOTES}\n{sql}"
     values = {**parameters(filters), **extra}
     used = {name: value for name, value in values.items() if f"${name}" in sql}
-    cursor = con.cursor()
+    cursor = db.cursor()
     try:
         return cursor.execute(sql, used).df()
     finally:

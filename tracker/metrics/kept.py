@@ -1,92 +1,54 @@
-"""Files kept beside the database: the member-vote codes (.npz) and the all-votes ideal-point fit (.parquet).
+"""What metrics keep beside the database, through the store's sidecar: member-vote codes and all-votes fits.
 
-Both are caches keyed by the database version, so they answer only the data they were built from; the one place
-that knows their paths, keys and atomic writes (a later step moves this behind the store's sidecar files).
+Both are caches keyed by the database version (and the assembly), so they answer only the data they were built
+from; the store clears them on every import, undo and restore.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from tracker import store
 
-FIT_FILE_SUFFIX = ".ideal-points.parquet"
-MATRIX_FILE_SUFFIX = ".member-matrix"
+
+def _name(what: str, assembly: str | None, extension: str) -> str:
+    return f"{what}-{hashlib.sha256((assembly or '').encode()).hexdigest()[:12]}{extension}"
 
 
-def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    row = con.cursor().execute("select path from duckdb_databases() where database_name = current_database()"
-                               ).fetchone()
-    return Path(row[0]) if row and row[0] else None
-
-
-def path_for(con: duckdb.DuckDBPyConnection, what: str, assembly: str | None = None) -> Path | None:
-    """Where the `fit` (all assemblies, one file) or an assembly's `matrix` is kept; None for an in-memory database."""
-    database = _database_file(con)
-    if database is None:
-        return None
-    if what == "fit":
-        return database.with_name(database.name + FIT_FILE_SUFFIX)
-    if what == "matrix":
-        tag = hashlib.sha256((assembly or "").encode()).hexdigest()[:12]
-        return database.with_name(database.name + f"{MATRIX_FILE_SUFFIX}-{tag}.npz")
-    raise ValueError(f"Unknown kept file '{what}': use fit or matrix.")
-
-
-def key(con: duckdb.DuckDBPyConnection, assembly: str | None) -> str:
+def key(db: store.Store, assembly: str | None) -> str:
     """The database version, its vote and member vote counts, and the assembly: a kept file answers only this key."""
-    counts = con.cursor().execute("select (select count(*) from votes), (select count(*) from member_votes)"
-                                  ).fetchone()
-    return f"{store.database_version(con)}:{counts[0]}:{counts[1]}:{assembly or ''}"
+    counts = db.one("select (select count(*) from votes), (select count(*) from member_votes)")
+    return f"{db.version}:{counts[0]}:{counts[1]}:{assembly or ''}"
 
 
-def save_arrays(path: Path, key: str, arrays: dict[str, np.ndarray]) -> None:
-    """Write arrays (no pickled objects) with their key atomically; a cache, so a failure only costs speed."""
-    temporary = path.with_name(path.name + ".tmp.npz")
+def save_arrays(db: store.Store, assembly: str | None, arrays: dict[str, np.ndarray]) -> None:
+    """Keep an assembly's code arrays (no pickled objects); a cache, so a failure only costs speed."""
     try:
-        np.savez(temporary, key=np.array(key), **arrays)
-        os.replace(temporary, path)
+        db.sidecar.save(_name("member-matrix", assembly, ".npz"), key(db, assembly),
+                         lambda path: np.savez(path, **arrays))
     except OSError:
-        temporary.unlink(missing_ok=True)
+        pass
 
 
-def load_arrays(path: Path, key: str) -> dict[str, np.ndarray] | None:
-    """The kept arrays when the file exists and answers this key, else None."""
-    if not path.exists():
-        return None
-    try:
+def load_arrays(db: store.Store, assembly: str | None) -> dict[str, np.ndarray] | None:
+    """The kept arrays of an assembly when they answer this database version, else None."""
+
+    def read(path) -> dict[str, np.ndarray]:
         with np.load(path, allow_pickle=False) as kept:
-            if str(kept["key"]) != key:
-                return None
-            return {name: kept[name] for name in kept.files if name != "key"}
-    except (OSError, ValueError, KeyError):
-        return None
+            return {name: kept[name] for name in kept.files}
+
+    return db.sidecar.load(_name("member-matrix", assembly, ".npz"), key(db, assembly), read)
 
 
-def load_fit(path: Path, key: str) -> pd.DataFrame | None:
-    """The kept fit rows for this key, or None when there are none."""
-    if not path.exists():
-        return None
-    stored = pd.read_parquet(path)
-    fit = stored[stored["key"] == key]
-    return None if fit.empty else fit.drop(columns="key").reset_index(drop=True)
+def save_fit(db: store.Store, assembly: str | None, points: pd.DataFrame) -> None:
+    """Keep an assembly's all-votes fit for this database version."""
+    db.sidecar.save(_name("ideal-points", assembly, ".parquet"), key(db, assembly),
+                     lambda path: points.to_parquet(path, index=False))
 
 
-def save_fit(path: Path, key: str, points: pd.DataFrame) -> None:
-    """Keep a fit under its key beside the fits of other assemblies of the same version (older versions dropped)."""
-    kept = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["key", *points.columns])
-    # Fits of other versions are stale; other assemblies' fits of this version stay.
-    current = key.rsplit(":", 1)[0] + ":"
-    kept = kept[kept["key"].str.startswith(current) & (kept["key"] != key)]
-    fresh = points.assign(key=key)
-    frames = [f for f in (kept, fresh) if not f.empty]
-    out = pd.concat(frames, ignore_index=True) if frames else fresh
-    temporary = path.with_name(path.name + ".tmp")
-    out.astype({"key": str}).to_parquet(temporary, index=False)
-    os.replace(temporary, path)   # readers see the old file or the new one, never half of one
+def load_fit(db: store.Store, assembly: str | None) -> pd.DataFrame | None:
+    """The kept fit of an assembly for this database version, or None when there is none."""
+    return db.sidecar.load(_name("ideal-points", assembly, ".parquet"), key(db, assembly), pd.read_parquet)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 import tracker.metrics.kept as kept
 from tracker.metrics.filters import ALL_VOTES, FILTERED_VOTES, Filters, parameters, query
+from tracker.store import Store
 
 # Cell codes of MemberVoteMatrix.positions (0 = no row) and .party_positions (0 = no position).
 POSITION_CODES = {"yes": 1, "no": 2, "abstain": 3, "absent": 4, "not_member": 5, "split": 6}
@@ -61,7 +60,7 @@ class MemberVoteMatrix:
         return np.concatenate([[False], np.isin(self.party_labels.astype(str), list(filters.parties))])
 
 
-def member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters = ALL_VOTES,
+def member_vote_matrix(db: Store, filters: Filters = ALL_VOTES,
                        max_cells: int = MAX_MATRIX_CELLS, keep: bool = False) -> MemberVoteMatrix | None:
     """The member votes on the filter's votes (assembly and dates; parties are applied later) as code matrices.
 
@@ -69,27 +68,25 @@ def member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters = ALL_VO
     With keep, the codes are kept in a file beside the database until the next import or undo, so a new process
     (a restarted dashboard) loads them instead of reading every member vote again.
     """
-    whole_range = not (filters.date_from or filters.date_to)
-    path = kept.path_for(con, "matrix", filters.assembly) if keep and whole_range else None
-    key = kept.key(con, filters.assembly) if path else ""
-    if path is not None:
-        loaded = load_matrix(path, key, filters.assembly)
+    keep = keep and not (filters.date_from or filters.date_to)
+    if keep:
+        loaded = load_matrix(db, filters.assembly)
         if loaded is not None:
             return loaded
-    matrix = _build_member_vote_matrix(con, filters, max_cells)
-    if path is not None and matrix is not None:
-        kept.save_arrays(path, key, _arrays(matrix))
+    matrix = _build_member_vote_matrix(db, filters, max_cells)
+    if keep and matrix is not None:
+        kept.save_arrays(db, filters.assembly, _arrays(matrix))
     return matrix
 
 
-def keep_member_vote_matrix(con: duckdb.DuckDBPyConnection) -> bool:
+def keep_member_vote_matrix(db: Store) -> bool:
     """After an import: build the member vote codes of all assemblies and keep them, so the Members page opens fast.
 
     False (nothing kept) when there are no member votes or the matrix would be too large to build.
     """
-    if con.cursor().execute("select count(*) from member_votes").fetchone()[0] == 0:
+    if db.cursor().execute("select count(*) from member_votes").fetchone()[0] == 0:
         return False
-    return member_vote_matrix(con, Filters(), keep=True) is not None
+    return member_vote_matrix(db, Filters(), keep=True) is not None
 
 
 def _arrays(matrix: MemberVoteMatrix) -> dict[str, np.ndarray]:
@@ -106,9 +103,9 @@ def _arrays(matrix: MemberVoteMatrix) -> dict[str, np.ndarray]:
             "party_positions": matrix.party_positions}
 
 
-def load_matrix(path: Path, key: str, assembly: str | None) -> MemberVoteMatrix | None:
-    """The kept codes when they answer this database version and assembly, else None."""
-    arrays = kept.load_arrays(path, key)
+def load_matrix(db: Store, assembly: str | None) -> MemberVoteMatrix | None:
+    """The kept codes of an assembly when they answer this database version, else None."""
+    arrays = kept.load_arrays(db, assembly)
     if arrays is None:
         return None
     try:
@@ -125,18 +122,18 @@ def load_matrix(path: Path, key: str, assembly: str | None) -> MemberVoteMatrix 
         return None
 
 
-def _build_member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters,
+def _build_member_vote_matrix(db: Store, filters: Filters,
                               max_cells: int) -> MemberVoteMatrix | None:
     """Read the member votes from the database into code matrices."""
-    votes = query(con, "select vote_id, date, title from fv order by date nulls last, vote_id", filters)
-    members = query(con, """
+    votes = query(db, "select vote_id, date, title from fv order by date nulls last, vote_id", filters)
+    members = query(db, """
         select d.member_id, m.name from (select distinct member_id from member_votes) d
         left join members m using (member_id) order by d.member_id""", filters)
     if len(votes) * len(members) > max_cells:
         return None
-    labels = query(con, "select distinct party from party_votes order by party", filters)["party"]
+    labels = query(db, "select distinct party from party_votes order by party", filters)["party"]
     label_list = [str(x) for x in labels.tolist()]
-    cells = con.cursor().execute(f"""
+    cells = db.cursor().execute(f"""
         with {FILTERED_VOTES}
         , vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v from fv)
         , mi as (select member_id, (row_number() over (order by member_id) - 1)::integer as m
@@ -157,7 +154,7 @@ def _build_member_vote_matrix(con: duckdb.DuckDBPyConnection, filters: Filters,
     parties[m, v] = np.asarray(cells["p"])
     if np.count_nonzero(positions) != len(m):
         return None   # a member with two rows on one vote: only the SQL path counts both
-    stated = query(con, """
+    stated = query(db, """
         , vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v from fv)
         select vi.v, p.party, p.position from party_votes p join vi using (vote_id)
         where p.position is not null""", filters)
@@ -202,9 +199,9 @@ def latest_party(matrix: MemberVoteMatrix, party: np.ndarray, mask: np.ndarray) 
     return np.concatenate([[None], matrix.party_labels]).astype(object)[codes]
 
 
-def required_matrix(con: duckdb.DuckDBPyConnection, filters: Filters) -> MemberVoteMatrix:
+def required_matrix(db: Store, filters: Filters) -> MemberVoteMatrix:
     everyone = Filters(filters.assembly, filters.date_from, filters.date_to, (), filters.period, filters.reference)
-    matrix = member_vote_matrix(con, everyone)
+    matrix = member_vote_matrix(db, everyone)
     if matrix is None:
         raise ValueError("Too many members × votes (or a member recorded twice on one vote) for this metric: "
                          "narrow the date range or choose one assembly.")

@@ -6,12 +6,12 @@ which the Members page uses; both give the same rows.
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from tracker.metrics.filters import Filters, party_in, query
 from tracker.metrics.matrix import POSITION_NAMES, MemberVoteMatrix, latest_party, required_matrix
+from tracker.store import Store
 
 # Member votes in the filter, with the party's effective position at that vote; not_member rows are not in office.
 _MEMBER_ROWS = f"""
@@ -25,12 +25,12 @@ MEMBER_COLUMNS = ["member_id", "name", "party", "votes_in_office", "votes_cast",
                   "votes_with_party", "loyalty", "rebellions"]
 
 
-def member_stats(con: duckdb.DuckDBPyConnection, filters: Filters,
+def member_stats(db: Store, filters: Filters,
                  matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Per member: votes in office, votes cast, participation, loyalty to their party and rebellions."""
     if matrix is not None:
         return _member_stats_dense(matrix, filters)
-    frame = query(con, f"""
+    frame = query(db, f"""
         {_MEMBER_ROWS}
         , counted as (
             select member_id, arg_max(party, date) as party, count(*) as votes_in_office,
@@ -49,14 +49,14 @@ def member_stats(con: duckdb.DuckDBPyConnection, filters: Filters,
     return frame[MEMBER_COLUMNS]
 
 
-def rebellions(con: duckdb.DuckDBPyConnection, filters: Filters, latest: int | None = None,
+def rebellions(db: Store, filters: Filters, latest: int | None = None,
                matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Votes cast against the party's (non-split) position: all, oldest first; or the `latest` N, newest first."""
     if matrix is not None:
         return _rebellions_dense(matrix, filters, latest)
     order = "r.date, r.vote_id, r.party, r.member_id" if latest is None else \
         "r.date desc nulls last, r.vote_id desc, r.party, r.member_id limit $latest"
-    return query(con, f"""
+    return query(db, f"""
         {_MEMBER_ROWS}
         select r.vote_id, r.date, r.title, r.member_id, m.name, r.party, r.position, r.party_position
         from rows r left join members m using (member_id)
@@ -119,10 +119,10 @@ def _rebellions_dense(matrix: MemberVoteMatrix, filters: Filters, latest: int | 
     return frame.drop(columns="column")
 
 
-def member_alignment(con: duckdb.DuckDBPyConnection, filters: Filters,
+def member_alignment(db: Store, filters: Filters,
                      matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Share of votes both members cast (yes/no/abstain) on which they voted the same; both orders, no self pairs."""
-    matrix = matrix or required_matrix(con, filters)
+    matrix = matrix or required_matrix(db, filters)
     columns = ["member_a", "member_b", "votes_compared", "agreement"]
     window = matrix.window(filters)
     position = matrix.positions[:, window]

@@ -6,11 +6,11 @@ party and vote, kept as the readable definition and tested to agree with the SQL
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from tracker.metrics.filters import Filters, party_in, query
 from tracker.model import party_position_sql
+from tracker.store import Store
 
 
 def rice_index(yes: int | None, no: int | None) -> float | None:
@@ -42,9 +42,9 @@ COHESION_COLUMNS = ["vote_id", "date", "party", "yes", "no", "abstain", "absent"
                     "agreement_index", "source"]
 
 
-def cohesion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def cohesion(db: Store, filters: Filters) -> pd.DataFrame:
     """Per party and vote: counts, position, Rice index and Agreement Index."""
-    frame = query(con, f"""
+    frame = query(db, f"""
         select p.vote_id, fv.date, p.party, p.yes, p.no, p.abstain, p.absent, p.position, {_INDICES}, p.source
         from party_votes p join fv using (vote_id)
         where {party_in('p.party')}
@@ -55,9 +55,9 @@ def cohesion(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 COHESION_SUMMARY_COLUMNS = ["party", "votes", "mean_rice", "rice_votes", "mean_agreement_index", "agreement_votes"]
 
 
-def cohesion_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def cohesion_summary(db: Store, filters: Filters) -> pd.DataFrame:
     """Mean Rice and Agreement Index per party over the votes where each is known, with those vote counts."""
-    return query(con, f"""
+    return query(db, f"""
         , rows as (
             select p.party, {_INDICES}
             from party_votes p join fv using (vote_id)
@@ -67,9 +67,9 @@ def cohesion_summary(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
         from rows group by party order by party""", filters)[COHESION_SUMMARY_COLUMNS]
 
 
-def cohesion_trend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def cohesion_trend(db: Store, filters: Filters) -> pd.DataFrame:
     """Mean Rice and Agreement Index per party and period, with the number of votes each mean covers."""
-    return query(con, f"""
+    return query(db, f"""
         , rows as (
             select date_trunc($period, fv.date)::date as period, p.party, {_INDICES}
             from party_votes p join fv using (vote_id)
@@ -90,9 +90,9 @@ _POSITIONS = f"""
     where p.position in ('yes', 'no', 'abstain') and {party_in('p.party')})"""
 
 
-def party_alignment(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def party_alignment(db: Store, filters: Filters) -> pd.DataFrame:
     """Share of votes on which two parties took the same (non-split) position; both orders, a–a included."""
-    return query(con, f"""
+    return query(db, f"""
         {_POSITIONS}
         select a.party as party_a, b.party as party_b, count(*) as votes_compared,
                avg((a.position = b.position)::integer)::double as agreement
@@ -100,9 +100,9 @@ def party_alignment(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
         group by all order by party_a, party_b""", filters)
 
 
-def alignment_trend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def alignment_trend(db: Store, filters: Filters) -> pd.DataFrame:
     """Party alignment per period."""
-    return query(con, f"""
+    return query(db, f"""
         {_POSITIONS}
         select date_trunc($period, a.date)::date as period, a.party as party_a, b.party as party_b,
                count(*) as votes_compared, avg((a.position = b.position)::integer)::double as agreement
@@ -114,12 +114,12 @@ def alignment_trend(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
 REFERENCE_COLUMNS = ["period", "party", "votes_compared", "agreement"]
 
 
-def alignment_with_reference(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def alignment_with_reference(db: Store, filters: Filters) -> pd.DataFrame:
     """Per period, how often each party took the reference party's (or bloc's) position."""
     reference = (filters.reference or "").strip()
     if not reference:
         return pd.DataFrame(columns=REFERENCE_COLUMNS)
-    cursor = con.cursor()
+    cursor = db.cursor()
     if reference.startswith("bloc:"):
         bloc = reference[len("bloc:"):].strip()
         known = [r[0] for r in cursor.execute("select distinct bloc from parties where bloc is not null"
@@ -149,7 +149,7 @@ def alignment_with_reference(con: duckdb.DuckDBPyConnection, filters: Filters) -
         extra = {"reference": reference}
         excluded = reference
     cursor.close()
-    frame = query(con, f"""
+    frame = query(db, f"""
         {_POSITIONS}
         {reference_sql}
         select date_trunc($period, p.date)::date as period, p.party, count(*) as votes_compared,
@@ -162,10 +162,10 @@ def alignment_with_reference(con: duckdb.DuckDBPyConnection, filters: Filters) -
     return frame[REFERENCE_COLUMNS]
 
 
-def party_position_grid(con: duckdb.DuckDBPyConnection, filters: Filters, latest: int | None = None) -> pd.DataFrame:
+def party_position_grid(db: Store, filters: Filters, latest: int | None = None) -> pd.DataFrame:
     """Each party's effective position on each vote (or the `latest` N votes in range), long form, oldest first."""
     shown = "fv" if latest is None else "(select * from fv order by date desc nulls last, vote_id desc limit $latest)"
-    return query(con, f"""
+    return query(db, f"""
         select p.vote_id, fv.date, fv.title, p.party, p.position
         from party_votes p join {shown} fv using (vote_id)
         where {party_in('p.party')}

@@ -5,7 +5,6 @@ The estimator itself is tracker.ideal_points; this module chooses the votes, the
 
 from __future__ import annotations
 
-import duckdb
 import numpy as np
 import pandas as pd
 
@@ -13,15 +12,16 @@ import tracker.metrics.kept as kept
 from tracker import ideal_points as ideal
 from tracker.metrics.filters import Filters
 from tracker.metrics.matrix import MemberVoteMatrix, latest_party, required_matrix
+from tracker.store import Store
 
 IDEAL_POINT_COLUMNS = ["member_id", "name", "party", "dim1", "dim2", "votes"]
 
 
-def ideal_points(con: duckdb.DuckDBPyConnection, filters: Filters, right_party: str | None = None,
+def ideal_points(db: Store, filters: Filters, right_party: str | None = None,
                  min_votes: int = ideal.MIN_VOTES, min_minority: float = ideal.MIN_MINORITY,
                  matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """2-D ideal points of members from their yes/no votes; fitted on all parties, then filtered to the chosen ones."""
-    matrix = matrix or required_matrix(con, filters)
+    matrix = matrix or required_matrix(db, filters)
     window = matrix.window(filters)
     position = matrix.positions[:, window]
     yes_no = np.where(position == 1, 1, np.where(position == 2, -1, 0)).astype(np.int8)
@@ -51,19 +51,16 @@ def ideal_points(con: duckdb.DuckDBPyConnection, filters: Filters, right_party: 
 # parliament's map is fitted once per import instead of on every filter change.
 
 
-def stored_ideal_points(con: duckdb.DuckDBPyConnection, assembly: str | None) -> pd.DataFrame | None:
+def stored_ideal_points(db: Store, assembly: str | None) -> pd.DataFrame | None:
     """The stored all-votes fit for this database version and assembly, or None when there is none."""
-    path = kept.path_for(con, "fit")
-    return None if path is None else kept.load_fit(path, kept.key(con, assembly))
+    return kept.load_fit(db, assembly)
 
 
-def fit_and_store_ideal_points(con: duckdb.DuckDBPyConnection, assembly: str | None,
+def fit_and_store_ideal_points(db: Store, assembly: str | None,
                                matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Fit ideal points on all votes of the assembly and keep them beside the database for this version."""
-    points = ideal_points(con, Filters(assembly=assembly), matrix=matrix)
-    path = kept.path_for(con, "fit")
-    if path is not None:
-        kept.save_fit(path, kept.key(con, assembly), points)
+    points = ideal_points(db, Filters(assembly=assembly), matrix=matrix)
+    kept.save_fit(db, assembly, points)
     return points
 
 

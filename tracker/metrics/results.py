@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 
 from tracker.metrics.filters import Filters, party_in, query
 from tracker.metrics.majority import apply_rules, flips, thresholds
 from tracker.model import MajorityRule, official_passed
+from tracker.store import Store
 
 OUTCOME_COLUMNS = ["vote_id", "date", "title", "rule", "yes", "no", "abstain", "absent", "threshold", "passed",
                    "margin", "official_result", "agrees_with_official", "votes_to_flip", "seats", "tally_source",
                    "stage", "matter", "official_passed", "outcome", "outcome_source"]
 
 
-def outcomes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def outcomes(db: Store, filters: Filters) -> pd.DataFrame:
     """Each vote's result recomputed from its tallies under its majority rule, against the official result."""
-    frame = query(con, """
+    frame = query(db, """
         select t.vote_id, t.date, t.title, t.majority as rule, t.yes, t.no, t.abstain, t.absent, t.seats,
                t.result as official_result, t.tally_source, t.stage, t.matter
         from vote_tallies t join fv using (vote_id)
@@ -46,9 +46,9 @@ def outcomes(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     return frame[OUTCOME_COLUMNS]
 
 
-def pivotal_parties(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def pivotal_parties(db: Store, filters: Filters) -> pd.DataFrame:
     """Per party and vote: would the computed result flip if the party's yes and no votes swapped."""
-    frame = query(con, f"""
+    frame = query(db, f"""
         select p.vote_id, p.party, t.majority, t.yes, t.no, t.abstain, t.seats,
                p.yes as party_yes, p.no as party_no
         from party_votes p join fv using (vote_id) join vote_tallies t using (vote_id)

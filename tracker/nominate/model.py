@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
 from tracker.nominate.blas import one_blas_thread
 
@@ -46,7 +45,7 @@ def _cells(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, lo:
     e_yes, e_no = kernels
     p = np.subtract(e_yes, e_no)
     p *= beta
-    expit(p, out=p)
+    _logistic(p)
     p_cast = p * observed[:, lo:hi]
     residual = np.subtract(y[:, lo:hi], p_cast)       # y is 0 wherever the member did not vote yes or no
     p_cast *= p
@@ -231,3 +230,12 @@ def _alternate(x: np.ndarray, y: np.ndarray, observed: np.ndarray, iterations: i
         x, info = update_members(x, votes, y, observed, beta, weights)
         votes = update_votes(x, votes, y, observed, beta, weights)
     return x, votes, info
+
+
+def _logistic(values: np.ndarray) -> np.ndarray:
+    """The logistic function in place, as ½ (1 + tanh(x/2)): stable for any x and without scipy."""
+    values *= 0.5
+    np.tanh(values, out=values)
+    values += 1
+    values *= 0.5
+    return values

@@ -11,14 +11,13 @@ from tracker.store.batches import (
     undo_batch,
     write_batch,
 )
-from tracker.store.core import ReadOnlyStore, Store, StoreClosed
+from tracker.store.core import ReadOnlyStore, Store, StoreClosed, connect
 from tracker.store.lock import WRITE_LOCK, LockTimeout, database_file, hold, lock_file, writing
 from tracker.store.schema import (
     DATA_TABLES,
     META_TABLE,
     SCHEMA,
     capped_memory,
-    connect,
     create_schema,
     import_memory_limit,
     rebuild_party_tallies,

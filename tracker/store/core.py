@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from tracker.store.lock import database_file, hold
-from tracker.store.schema import connect, transaction
+from tracker.store.schema import open_connection, transaction
 from tracker.store.sidecar import Sidecar
 from tracker.store.state import Version, database_version
 
@@ -41,7 +41,7 @@ class Store:
             self.path = Path(path) if path is not None else None
             if read_only and self.path is None:
                 raise ValueError("An in-memory database cannot be opened read-only: it would have no tables.")
-            self._connection, self._owned = connect(self.path or ":memory:", read_only=read_only), True
+            self._connection, self._owned = open_connection(self.path or ":memory:", read_only=read_only), True
         self.read_only = read_only
         self.sidecar = Sidecar(self.path)
         self._closed = False
@@ -76,6 +76,10 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor of its own, for code that needs relations or Arrow; close it when done."""
         return self.connection.cursor()
+
+    def execute(self, sql: str, parameters: dict | list | None = None) -> duckdb.DuckDBPyConnection:
+        """Run one statement on a cursor of its own and return that cursor for fetching (like a connection's)."""
+        return self.cursor().execute(sql, parameters)
 
     def read(self, sql: str, **params: object) -> pd.DataFrame:
         """The rows of a query with named parameters ($name) as a DataFrame."""
@@ -117,3 +121,8 @@ class Store:
         self._closed = True
         if self._owned:
             self._connection.close()
+
+
+def connect(path: str | os.PathLike[str] | None = None, read_only: bool = False) -> Store:
+    """The Store of a database file (created with its schema when new and writable); None for an in-memory one."""
+    return Store(path, read_only=read_only)

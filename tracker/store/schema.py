@@ -22,8 +22,8 @@ _META = f"create table if not exists {META_TABLE} (key varchar primary key, valu
 DATA_TABLES = ("assemblies", "parties", "votes", "party_positions", "members", "member_votes")
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and, when new, create) the database file with its schema; ':memory:' for an in-memory one."""
+def open_connection(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and, when new, create) the database file with its schema; ':memory:' for an in-memory one (Store only)."""
     if str(path) != ":memory:" and not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -15,8 +14,8 @@ from tracker.sample import build_sample_database
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    """One connection per database file per process; every query uses its own cursor."""
+def _store(path: str) -> store.Store:
+    """One Store per database file per process; every query uses a cursor of its own."""
     return store.connect(path)
 
 
@@ -28,19 +27,19 @@ def database_path() -> str:
     return str(config.database_path())
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """The process's connection; on first use of a missing file, it is built from the sample data."""
+def database() -> store.Store:
+    """The process's Store; on first use of a missing file, it is built from the sample data."""
     path = config.database_path()
     with _BUILD_LOCK:
         if not path.exists():
             with st.spinner("Building the database from the sample data (first start only)..."):
                 build_sample_database(path)
-    return _connection(str(path))
+    return _store(str(path))
 
 
-def version() -> int:
+def version() -> store.Version:
     """The database's current version: changes with every import and undo."""
-    return store.database_version(connection())
+    return database().version
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,7 +60,7 @@ METRIC_FUNCTIONS = {"outcomes", "cohesion", "cohesion_summary", "cohesion_trend"
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _metric(db: str, version: int, name: str, key: tuple) -> pd.DataFrame:
-    return getattr(metrics, name)(connection(), metrics.Filters(*key))
+    return getattr(metrics, name)(database(), metrics.Filters(*key))
 
 
 def metric(name: str, filters: metrics.Filters) -> pd.DataFrame:
@@ -74,7 +73,7 @@ def metric(name: str, filters: metrics.Filters) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _member_matrix(db: str, version: int, assembly: str | None) -> metrics.MemberVoteMatrix | None:
     # cache_resource, not cache_data: the matrices (tens of MB) are read-only and shared instead of copied per rerun.
-    return metrics.member_vote_matrix(connection(), metrics.Filters(assembly=assembly), keep=True)
+    return metrics.member_vote_matrix(database(), metrics.Filters(assembly=assembly), keep=True)
 
 
 def member_matrix(assembly: str | None) -> metrics.MemberVoteMatrix | None:
@@ -88,7 +87,7 @@ GRID_VOTES_SHOWN = 200   # a votes × parties grid wider than this is not readab
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _latest_position_grid(db: str, version: int, key: tuple) -> pd.DataFrame:
-    return metrics.party_position_grid(connection(), metrics.Filters(*key), latest=GRID_VOTES_SHOWN)
+    return metrics.party_position_grid(database(), metrics.Filters(*key), latest=GRID_VOTES_SHOWN)
 
 
 def latest_position_grid(filters: metrics.Filters) -> pd.DataFrame:
@@ -100,8 +99,8 @@ def latest_position_grid(filters: metrics.Filters) -> pd.DataFrame:
 def _member_tables(db: str, version: int, key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     filters = metrics.Filters(*key)
     matrix = member_matrix(filters.assembly)
-    return (metrics.member_stats(connection(), filters, matrix=matrix),
-            metrics.rebellions(connection(), filters, latest=REBELLIONS_SHOWN, matrix=matrix))
+    return (metrics.member_stats(database(), filters, matrix=matrix),
+            metrics.rebellions(database(), filters, latest=REBELLIONS_SHOWN, matrix=matrix))
 
 
 def member_tables(filters: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -119,13 +118,13 @@ EMPTY_CENTROIDS = pd.DataFrame(columns=["party", "dim1", "dim2", "members"])
 @st.cache_data(show_spinner=False, max_entries=64)
 def _ideal_points(db: str, version: int, key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     filters = metrics.Filters(*key)
-    points = metrics.ideal_points(connection(), filters, matrix=member_matrix(filters.assembly))
+    points = metrics.ideal_points(database(), filters, matrix=member_matrix(filters.assembly))
     return points, metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _stored_fit(db: str, version: int, assembly: str | None) -> pd.DataFrame | None:
-    return metrics.stored_ideal_points(connection(), assembly)
+    return metrics.stored_ideal_points(database(), assembly)
 
 
 def ideal_points(filters: metrics.Filters, stats: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str] | None:
@@ -146,13 +145,13 @@ def ideal_points(filters: metrics.Filters, stats: pd.DataFrame) -> tuple[pd.Data
 
 def fit_map(assembly: str | None) -> None:
     """Fit the map on all votes of the assembly and keep it beside the database (for this version)."""
-    metrics.fit_and_store_ideal_points(connection(), assembly or None, matrix=member_matrix(assembly))
+    metrics.fit_and_store_ideal_points(database(), assembly or None, matrix=member_matrix(assembly))
     _stored_fit.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _read(db: str, version: int, name: str, args: tuple) -> object:
-    return getattr(queries, name)(connection(), *args)
+    return getattr(queries, name)(database(), *args)
 
 
 _READERS = {"assemblies", "synthetic_assemblies", "parties", "blocs", "stages", "date_bounds", "has_member_votes",
@@ -168,7 +167,7 @@ def read(name: str, *args: object):
 
 def is_empty() -> bool:
     """True when no vote is stored."""
-    return store.is_empty(connection())
+    return store.is_empty(database())
 
 
 def clear_caches() -> None:

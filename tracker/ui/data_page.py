@@ -104,7 +104,7 @@ def _upload(editor: bool, reading: ReadOptions) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
         try:
-            report = import_files(cache.connection(), sources, replace=replace, editor=editor, progress=progress,
+            report = import_files(cache.database(), sources, replace=replace, editor=editor, progress=progress,
                                   reading=reading)
         except ImportRejected as rejected:
             bar.empty()
@@ -113,7 +113,7 @@ def _upload(editor: bool, reading: ReadOptions) -> None:
             return
         if report.batch_id is not None and report.added.get("member votes"):
             bar.progress(1.0, text="Preparing the member tables")
-            metrics.keep_member_vote_matrix(cache.connection())
+            metrics.keep_member_vote_matrix(cache.database())
         bar.progress(1.0, text="Done")
         cache.clear_caches()
         st.session_state.pop("d_checked", None)
@@ -175,7 +175,7 @@ def _dry_run(sources: list[Source], replace: bool, reading: ReadOptions) -> str 
     if cached and cached[0] == key:
         return cached[1]
     try:
-        result: str | list[Problem] = import_files(cache.connection(), sources, replace=replace, dry_run=True,
+        result: str | list[Problem] = import_files(cache.database(), sources, replace=replace, dry_run=True,
                                                    reading=reading).text()
     except ImportRejected as rejected:
         result = rejected.problems
@@ -187,7 +187,7 @@ def _dry_run(sources: list[Source], replace: bool, reading: ReadOptions) -> str 
 
 def _history(may_write: bool, editor: bool) -> None:
     st.subheader("Import history")
-    batches = store.list_batches(cache.connection())
+    batches = store.list_batches(cache.database())
     if batches.empty:
         st.info("Nothing has been imported yet.")
         return
@@ -203,7 +203,7 @@ def _history(may_write: bool, editor: bool) -> None:
         confirm = st.checkbox("Yes, remove every row this batch added", key="d_undo_confirm")
     if st.button("Undo batch", key="d_undo", disabled=not confirm):
         try:
-            message = store.undo_batch(cache.connection(), int(chosen), editor=editor)
+            message = store.undo_batch(cache.database(), int(chosen), editor=editor)
         except store.UndoRefused as refused:
             st.error(widgets.md_escape(refused))
             return
@@ -215,12 +215,12 @@ def _history(may_write: bool, editor: bool) -> None:
 # --- downloads ----------------------------------------------------------------------------------------------------
 
 def _table_download(table: str, file_format: str) -> bytes:
-    return table_bytes(queries.stored_table(cache.connection(), table), file_format)
+    return table_bytes(queries.stored_table(cache.database(), table), file_format)
 
 
 def _downloads() -> None:
     st.subheader("Download the data")
-    counts = store.table_counts(cache.connection())
+    counts = store.table_counts(cache.database())
     left, middle, right = st.columns([2, 1, 2])
     with left:
         table = st.selectbox("Table", queries.STORED_TABLES, key="d_table",
@@ -233,5 +233,5 @@ def _downloads() -> None:
                            file_name=f"{table}.{file_format}",
                            mime="text/csv" if file_format == "csv" else "application/vnd.apache.parquet")
         st.download_button("Download the whole database (DuckDB file)", key="d_database_download",
-                           on_click="ignore", data=functools.partial(queries.database_snapshot, cache.connection()),
+                           on_click="ignore", data=functools.partial(queries.database_snapshot, cache.database()),
                            file_name="tracker.duckdb", mime="application/octet-stream")
