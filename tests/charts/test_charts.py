@@ -16,8 +16,8 @@ def test_party_colour_from_data_is_used_and_missing_or_bad_colours_get_a_stable_
     colours = charts.party_colours(parties)
     assert colours["A"] == "#112233"
     assert colours["D"] == "#abcdef"
-    # "B" hashes to the sixth palette colour (sha256 of the label), the same on every machine.
-    assert colours["B"] == charts.palette_colour("B") == "#8C564B"
+    # "B" hashes to the 19th palette colour (sha256 of the label), the same on every machine.
+    assert colours["B"] == charts.palette_colour("B") == charts.PARTY_PALETTE[18] == "#6699CC"
     assert colours["C"] == charts.palette_colour("C")
 
 
