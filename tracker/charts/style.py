@@ -89,10 +89,20 @@ def party_colours(parties: pd.DataFrame) -> dict[str, str]:
         start = PARTY_PALETTE.index(palette_colour(label))
         free = [PARTY_PALETTE[(start + i) % len(PARTY_PALETTE)] for i in range(len(PARTY_PALETTE))]
         taken = list(colours.values())
-        colour = next((c for c in free if not any(alike(c, t) for t in taken)),
-                      next((c for c in free if c.upper() not in {t.upper() for t in taken}), free[0]))
-        colours[label] = colour
+        colours[label] = next((c for c in free if not any(alike(c, t) for t in taken)), None) or _extra(taken)
     return colours
+
+
+def _extra(taken: list[str]) -> str:
+    """A colour beyond the palette (more parties than it holds): hues a golden angle apart, none taken."""
+    import colorsys
+
+    for i in range(1, 400):
+        r, g, b = colorsys.hsv_to_rgb((i * 0.618034) % 1, 0.45 + 0.3 * (i % 2), 0.55 + 0.3 * (i % 3) / 2)
+        colour = f"#{int(r * 255):02X}{int(g * 255):02X}{int(b * 255):02X}"
+        if not any(alike(colour, t) for t in taken):
+            return colour
+    return next(f"#{i:06X}" for i in range(1, 0xFFFFFF, 0x010203) if f"#{i:06X}" not in {t.upper() for t in taken})
 
 
 def colour_of(party: str, colours: Mapping[str, str]) -> str:
