@@ -128,8 +128,8 @@ def _legend_entries(fig: go.Figure) -> list[str]:
     return [str(t.name or "") for t in shown] if len(shown) >= 2 or any(t.showlegend for t in shown) else []
 
 
-def legend_rows(fig: go.Figure) -> int:
-    """How many rows the horizontal legend takes at the narrowest chart width (0 without a legend)."""
+def legend_rows(fig: go.Figure, width: float = LEGEND_WIDTH) -> int:
+    """How many rows the horizontal legend takes at a chart width (the narrowest by default; 0 without a legend)."""
     entries = _legend_entries(fig)
     if not entries:
         return 0
@@ -137,10 +137,10 @@ def legend_rows(fig: go.Figure) -> int:
     widths = [len(title) * 8 + 10] if title else []
     widths += [len(name) * 7.5 + 50 for name in entries]
     rows, used = 1, 0.0
-    for width in widths:
-        if used and used + width > LEGEND_WIDTH:
+    for entry in widths:
+        if used and used + entry > width:
             rows, used = rows + 1, 0.0
-        used += width
+        used += entry
     return rows
 
 
