@@ -1,4 +1,4 @@
-"""The parliament chart: seats on concentric arcs (parliamentarch's geometry), grouped by party, each seat's position."""
+"""The parliament chart: seats on arcs (parliamentarch's geometry), grouped by party, each seat's position."""
 
 from __future__ import annotations
 
@@ -10,7 +10,13 @@ import plotly.graph_objects as go
 from parliamentarch import get_nrows_from_nseats, get_row_thickness, get_seats_centers
 
 from tracker.charts.style import (
-    POSITION_COLOURS, POSITION_NAMES, POSITION_ORDER, base_layout, colour_of, empty_figure, plain,
+    POSITION_COLOURS,
+    POSITION_NAMES,
+    POSITION_ORDER,
+    base_layout,
+    colour_of,
+    empty_figure,
+    plain,
 )
 
 INNER_RADIUS = 0.4
@@ -29,27 +35,25 @@ def hemicycle_layout(seats: int) -> pd.DataFrame:
     frame = pd.DataFrame([(x / outer, y / outer, a) for x, y, a in points], columns=["x", "y", "angle"])
     radius = (frame["x"] ** 2 + frame["y"] ** 2) ** 0.5
     frame["row"] = radius.round(6).rank(method="dense").astype(int) - 1
-    # parliamentarch measures angles from the right; ours run from pi at the left to 0 at the right.
-    frame["angle"] = math.pi - frame["angle"]
+    # Angles as parliamentarch gives them: pi at the left end, 0 at the right.
     frame = frame.sort_values(["angle", "row"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return frame[["x", "y", "row", "angle"]]
 
 
 def seating_order(parties: pd.DataFrame) -> dict[str, tuple]:
-    """Party -> sort key for the arc: seat_order where given, else by bloc (in order of first seat_order), then label."""
-    keys: dict[str, tuple] = {}
+    """Party -> sort key for the arc: seat_order where given, else by bloc (ranked by its first seat_order)."""
     if parties.empty:
-        return keys
-    frame = parties.copy()
-    order = pd.to_numeric(frame.get("seat_order"), errors="coerce") if "seat_order" in frame else None
-    frame["_order"] = order if order is not None else float("nan")
-    bloc_rank = frame.groupby(frame.get("bloc", pd.Series(dtype=object)).fillna(""))["_order"].min()
-    for row in frame.itertuples(index=False):
-        bloc = getattr(row, "bloc", None) or ""
-        own = row._order if not pd.isna(row._order) else math.inf
-        first = bloc_rank.get(bloc, math.inf)
-        keys[str(row.party)] = (0 if own < math.inf else 1, own, math.inf if pd.isna(first) else first, bloc,
-                                str(row.party))
+        return {}
+    frame = pd.DataFrame({"party": parties["party"].astype(str),
+                          "bloc": parties["bloc"].fillna("") if "bloc" in parties else "",
+                          "order": pd.to_numeric(parties["seat_order"], errors="coerce")
+                          if "seat_order" in parties else float("nan")})
+    bloc_rank = frame.groupby("bloc")["order"].min()
+    keys: dict[str, tuple] = {}
+    for party, bloc, order in frame.itertuples(index=False):
+        own = math.inf if pd.isna(order) else float(order)
+        first = bloc_rank.get(bloc, math.nan)
+        keys[party] = (0 if own < math.inf else 1, own, math.inf if pd.isna(first) else float(first), bloc, party)
     return keys
 
 
@@ -115,15 +119,11 @@ def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position", co
             marker=dict(size=size, color=POSITION_COLOURS[position], line=dict(width=0.5, color="#444444")),
             customdata=part[["party", "position"]].to_numpy(), hovertext=hover, hoverinfo="text"))
     _party_bands(fig, seats, colours or {}, names or {}, size)
-    if threshold is not None and not pd.isna(threshold) and 0 < int(threshold) <= total:
-        # The line after the threshold-th seat from the left: as many seats left of it as are needed.
-        angle = (seats["angle"].iloc[int(threshold) - 1] + seats["angle"].iloc[min(int(threshold), total - 1)]) / 2
-        fig.add_shape(type="line", x0=INNER_RADIUS * 0.8 * math.cos(angle), y0=INNER_RADIUS * 0.8 * math.sin(angle),
-                      x1=1.12 * math.cos(angle), y1=1.12 * math.sin(angle), line=dict(color="#000000", width=2,
-                                                                                      dash="dash"))
-        fig.add_annotation(text=f"needed: {int(threshold)}", x=1.12 * math.cos(angle), y=1.12 * math.sin(angle),
-                           showarrow=False, yanchor="bottom", font=dict(size=12))
-    fig.add_annotation(text=f"{total} seats", x=0, y=0.05, showarrow=False, font=dict(size=18))
+    # Seats run by party, not yes first, so the threshold is said under the seat count rather than drawn as a line.
+    needed = (f"<br><span style='font-size:13px'>{int(threshold)} yes needed</span>"
+              if threshold is not None and not pd.isna(threshold) else "")
+    fig.add_annotation(text=f"{total} seats{needed}", x=0, y=0.02, yanchor="bottom", showarrow=False,
+                       font=dict(size=18))
     fig.update_layout(legend_title_text=f"Seats by {what}:")
     fig.update_xaxes(visible=False, range=[-1.15, 1.15])
     fig.update_yaxes(visible=False, range=[-0.05, 1.22], scaleanchor="x", scaleratio=1)

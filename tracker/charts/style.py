@@ -24,9 +24,9 @@ POSITION_NAMES = {"yes": "Yes", "no": "No", "abstain": "Abstain", "absent": "Abs
 # Left to right in the hemicycle and in stacked bars.
 POSITION_ORDER = ("yes", "abstain", "split", "no", "absent", "unknown")
 
-# Parties without a colour in the data: Paul Tol's colour-blind-safe schemes (muted, vibrant, light; see
-# https://personal.sron.nl/~pault/) and its dark and high-contrast ones, 21 colours no two of them alike, no greys (grey means absent or unknown here). A party gets
-# one by a hash of its label, moving on while the colour is taken or too alike to one already given (distance below).
+# Parties without a colour in the data: from Paul Tol's colour-blind-safe schemes (muted, vibrant, dark and
+# high-contrast; https://personal.sron.nl/~pault/), 21 colours no two of them alike, no greys (grey means absent or
+# unknown here). A party gets one by a hash of its label, moving on while it is taken or alike one given.
 PARTY_PALETTE = (
     "#332288", "#117733", "#44AA99", "#88CCEE", "#DDCC77", "#CC6677", "#882255", "#999933", "#0077BB", "#EE7733",
     "#EE3377", "#CC3311", "#33BBEE", "#009988", "#FFAABB", "#BBCC33", "#004488", "#666633", "#6699CC", "#997700",
@@ -78,7 +78,7 @@ def party_colours(parties: pd.DataFrame) -> dict[str, str]:
     """
     colours: dict[str, str] = {}
     missing: list[str] = []
-    rows = sorted(((str(r.party), _given_colour(getattr(r, "colour", None))) for r in parties.itertuples(index=False)))
+    rows = sorted((str(r.party), _given_colour(getattr(r, "colour", None))) for r in parties.itertuples(index=False))
     for label, given in rows:
         chosen = given or CONVENTIONAL_COLOURS.get(label, "")
         if chosen and not any(c.upper() == chosen.upper() for c in colours.values()):
@@ -129,19 +129,21 @@ def _legend_entries(fig: go.Figure) -> list[str]:
 
 
 def legend_rows(fig: go.Figure, width: float = LEGEND_WIDTH) -> int:
-    """How many rows the horizontal legend takes at a chart width (the narrowest by default; 0 without a legend)."""
+    """How many rows the horizontal legend takes at a chart width (the narrowest by default; 0 without a legend).
+
+    Plotly puts entries in one row when they fit, else in a grid of equal columns as wide as the widest entry,
+    beside the legend's title.
+    """
     entries = _legend_entries(fig)
     if not entries:
         return 0
     title = str(fig.layout.legend.title.text or "")
-    widths = [len(title) * 8 + 10] if title else []
-    widths += [len(name) * 7.5 + 50 for name in entries]
-    rows, used = 1, 0.0
-    for entry in widths:
-        if used and used + entry > width:
-            rows, used = rows + 1, 0.0
-        used += entry
-    return rows
+    title_width = len(title) * 8 + 10 if title else 0
+    widths = [len(name) * 7.5 + 50 for name in entries]
+    if title_width + sum(widths) <= width:
+        return 1
+    columns = max(1, int((width - title_width) // max(widths)))
+    return -(-len(entries) // columns)
 
 
 def base_layout(fig: go.Figure, title: str, height: int = 450, subtitle: str = "", top_band: int = 0) -> go.Figure:

@@ -41,7 +41,7 @@ def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshol
     if frame.empty:
         return empty_figure("No counts are known for this vote.", title)
     stated = frame["basis"] == "stated position (seats)"
-    labels = [plain(p if n == p or not n else f"{n} ({p})") + (" · stated, seats" if s else "")
+    labels = [plain(p if n == p or not n else f"{n} ({p})") + (" · stated" if s else "")
               for p, n, s in zip(frame["party"], frame["name"], stated, strict=True)]
     fig = go.Figure()
     for count in COUNTS:
