@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import plotly.graph_objects as go
 
 from tracker import figure_export
-from tracker.charts.style import FONT, LEGEND_ROW, legend_rows
+from tracker.charts.style import AXIS_TITLE_BAND, FONT, LEGEND_ROW, TICKS_BAND, legend_rows
 
 CREDIT = "Chart: parliamentary vote tracker"
 # name -> (width, height or None for the chart's own, scale): og:image cards, a square for feeds, print at 2000 px.
@@ -82,9 +82,10 @@ def publishable(fig: go.Figure, caption: Caption, preset: str = "social") -> go.
     footer = 12 + 16 * len(notes) + (6 if notes else 0) + 16 * len(source) + 12
     chart_top = int(out.layout.margin.t or 0)
     chart_bottom = int(out.layout.margin.b or 0)
-    old_legend = LEGEND_ROW * legend_rows(fig)
     legend = LEGEND_ROW * legend_rows(fig, inner)
-    axis_band = max(chart_bottom - old_legend, 8)
+    axis_band = 8
+    if out.layout.xaxis.visible is not False:
+        axis_band += TICKS_BAND + (AXIS_TITLE_BAND if out.layout.xaxis.title.text else 0)
     natural = int(out.layout.height or figure_export.EXPORT_HEIGHT) - chart_top - chart_bottom
     if height is None:
         height = top + max(natural, 300) + axis_band + legend + footer
