@@ -14,6 +14,7 @@ from tracker import figure_export
 from tracker.charts.style import AXIS_TITLE_BAND, FONT, LEGEND_ROW, TICKS_BAND, legend_rows
 
 CREDIT = "Chart: parliamentary vote tracker"
+GENERIC_SOURCE = f"Source: the vote records stored in the tracker (their sources are on each vote's page) · {CREDIT}"
 # name -> (width, height or None for the chart's own, scale): og:image cards, a square for feeds, print at 2000 px.
 PRESETS = {"social": (1200, 630, 1), "square": (1080, 1080, 1), "print": (1000, None, 2)}
 PRESET_LABELS = {"social": "Social card 1200×630", "square": "Square 1080×1080", "print": "Print, 2000 px wide"}
