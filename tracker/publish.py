@@ -83,7 +83,8 @@ def publishable(fig: go.Figure, caption: Caption, preset: str = "social") -> go.
     footer = 12 + 16 * len(notes) + (6 if notes else 0) + 16 * len(source) + 12
     chart_top = int(out.layout.margin.t or 0)
     chart_bottom = int(out.layout.margin.b or 0)
-    legend = LEGEND_ROW * legend_rows(fig, inner)
+    entry_width, rows = _legend_grid(out, inner)
+    legend = LEGEND_ROW * rows
     axis_band = 8
     if out.layout.xaxis.visible is not False:
         axis_band += TICKS_BAND + (AXIS_TITLE_BAND if out.layout.xaxis.title.text else 0)
@@ -100,7 +101,8 @@ def publishable(fig: go.Figure, caption: Caption, preset: str = "social") -> go.
     out.update_layout(title=None, width=width, height=height, font=FONT, autosize=False,
                       margin=dict(t=top, b=bottom, l=MARGIN + left, r=max(MARGIN, int(out.layout.margin.r or 0))),
                       legend=dict(orientation="h", yref="container", yanchor="bottom", y=footer / height,
-                                  x=MARGIN / width, xref="container", xanchor="left"))
+                                  x=MARGIN / width, xref="container", xanchor="left", entrywidth=entry_width,
+                                  entrywidthmode="pixels"))
     y = 16
     for lines, size, colour, weight in ((headline, HEADLINE, "#111111", "bold"), (subtitle, SUBTITLE, "#333333", None)):
         for line in lines:
@@ -115,6 +117,18 @@ def publishable(fig: go.Figure, caption: Caption, preset: str = "social") -> go.
         _text(out, line, y, SOURCE, "#555555", height, width)
         y += 16
     return out
+
+
+def _legend_grid(fig: go.Figure, width: float) -> tuple[int, int]:
+    """The legend's column width (its widest entry, generously measured) and its rows in `width` pixels."""
+    if not legend_rows(fig, width):
+        return 0, 0
+    names = [str(t.name or "") for t in fig.data if t.showlegend is not False and t.type != "heatmap"]
+    title = str(fig.layout.legend.title.text or "")
+    title_width = len(title) * 8 + 16 if title else 0
+    entry = int(max(len(n) for n in names) * 7.6 + 44)
+    columns = max(1, int((width - title_width) // entry))
+    return entry, -(-len(names) // columns)
 
 
 def _labels(values: object) -> list[str]:
