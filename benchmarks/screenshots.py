@@ -16,7 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tracker import charts, config, figure_export, publish, queries, store, vote_story  # noqa: E402
+from tracker import charts, config, figure_export, queries, store, vote_story  # noqa: E402
+from tracker.charts import publish  # noqa: E402
 from tracker.sample import build_sample_database  # noqa: E402
 
 OUT = config.PROJECT_DIR / "docs" / "screenshots"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import plotly.graph_objects as go
 
-from tracker import charts, publish, queries
+from tracker import charts, queries
+from tracker.charts import Figure, publish
 from tracker.metrics import Filters, outcomes
 from tracker.store import Store
 
@@ -110,7 +110,7 @@ def load(db: Store, vote_id: str) -> tuple[VoteStory, dict, pd.DataFrame] | None
 
 
 def parliament_chart(story: VoteStory, parties: pd.DataFrame, colours: dict[str, str], width: float = 450,
-                     height: int = 420) -> go.Figure:
+                     height: int = 420) -> Figure:
     """The parliament chart of the story's seats."""
     names = dict(zip(parties["party"].astype(str), parties["name"].fillna(parties["party"]).astype(str),
                      strict=True)) if not parties.empty else {}
@@ -119,7 +119,7 @@ def parliament_chart(story: VoteStory, parties: pd.DataFrame, colours: dict[str,
 
 
 def card(story: VoteStory, parties: pd.DataFrame, colours: dict[str, str], headline_text: str | None = None
-         ) -> go.Figure:
+         ) -> Figure:
     """The 1200×630 share card: title, result, the parliament chart and the one-line summary."""
     fig = parliament_chart(story, parties, colours, width=560, height=440)
     for trace in fig.data:

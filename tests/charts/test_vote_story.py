@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from tests.conftest import in_ci
-from tracker import charts, figure_export, publish, queries, vote_story
+from tracker import charts, figure_export, queries, vote_story
+from tracker.charts import publish
 
 
 @pytest.fixture(scope="module")

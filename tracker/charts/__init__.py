@@ -1,5 +1,7 @@
 """DataFrames to plotly figures: one colour per party everywhere, colour-blind-safe position colours."""
 
+from plotly.graph_objects import Figure
+
 from tracker.charts.hemicycle import INNER_RADIUS, hemicycle, hemicycle_layout, hemicycle_seats, seating_order
 from tracker.charts.members import ideal_points_map, member_scatter
 from tracker.charts.parties import GRID_CODES, alignment_heatmap, cohesion_bars, position_grid
@@ -30,6 +32,7 @@ from tracker.charts.trends import OUTCOME_COLOURS, outcomes_over_time, trend_lin
 from tracker.charts.votes import COUNTS, breakdown_rows, party_breakdown, stage_comparison
 
 __all__ = [
+    "Figure",
     "AXIS_TITLE_BAND", "CONVENTIONAL_COLOURS", "COUNTS", "FONT", "GRID_CODES", "INNER_RADIUS", "LEGEND_ROW",
     "LEGEND_WIDTH", "OUTCOME_COLOURS", "PARTY_PALETTE", "POSITION_COLOURS", "POSITION_NAMES", "POSITION_ORDER",
     "SUBTITLE_BAND", "THRESHOLD_BAND", "TICKS_BAND", "TITLE_BAND", "alignment_heatmap", "alike", "base_layout",

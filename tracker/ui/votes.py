@@ -8,7 +8,8 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, figure_export, publish, queries, vote_story
+from tracker import charts, figure_export, queries, vote_story
+from tracker.charts import publish
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, vote_members, widgets
 from tracker.ui.choices import assembly_choices

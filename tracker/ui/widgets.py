@@ -11,7 +11,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from tracker import figure_export, publish
+from tracker import figure_export
+from tracker.charts import publish
 from tracker.export import table_bytes
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
