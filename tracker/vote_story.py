@@ -114,8 +114,8 @@ def parliament_chart(story: VoteStory, parties: pd.DataFrame, colours: dict[str,
     """The parliament chart of the story's seats."""
     names = dict(zip(parties["party"].astype(str), parties["name"].fillna(parties["party"]).astype(str),
                      strict=True)) if not parties.empty else {}
-    return charts.hemicycle(story.seats, f"Seats by {story.basis}", story.basis, colours, story.threshold, names,
-                            width=width, height=height)
+    return charts.hemicycle(story.seats, f"Parliament: seats by {story.basis}", story.basis, colours,
+                            story.threshold, names, width=width, height=height)
 
 
 def card(story: VoteStory, parties: pd.DataFrame, colours: dict[str, str], headline_text: str | None = None
