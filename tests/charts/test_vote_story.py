@@ -113,6 +113,11 @@ def test_no_text_of_an_exported_image_overlaps_another_or_is_clipped(v44, browse
     caption = publish.Caption(story.title, story.subtitle, str(vote["note"]), story.source)
     figures = [vote_story.parliament_chart(story, parties, colours),
                charts.party_breakdown(parties, {c: vote.get(c) for c in charts.COUNTS}, story.threshold, "", "t")]
+    # The alignment heatmap's rotated party labels once ran under its source line.
+    names = ["Movimiento Progresista de Venezuela", "Partido Socialista Unido de Venezuela", "Voluntad Popular"]
+    alignment = pd.DataFrame({"party_a": [names[0], names[0], names[1]], "party_b": [names[1], names[2], names[2]],
+                              "votes_compared": [4, 2, 3], "agreement": [0.75, 0.5, 0.0]})
+    figures.append(charts.alignment_heatmap(alignment, "Alignment"))
     svgs = [publish.export_image(fig, caption, "svg", preset) for fig in figures]
     svgs.append(figure_export.image_bytes(vote_story.card(story, parties, colours), "svg", 1200, 630, 1))
     with sync_playwright() as p:
