@@ -41,8 +41,9 @@ class MemberMap:
 
     @property
     def parties(self) -> list[str]:
-        """The parties of the placed members, largest first."""
-        return self.points["party"].dropna().astype(str).value_counts(sort=True).index.tolist()
+        """The parties of the placed members, largest first (ties by name)."""
+        sizes = self.points["party"].dropna().astype(str).value_counts()
+        return sorted(sizes.index, key=lambda party: (-sizes[party], party))
 
     def axis_titles(self) -> tuple[str, str]:
         """What each axis means by its sign: 'dimension 1: CDU/CSU to the right'."""
