@@ -111,7 +111,7 @@ def member_tables(filters: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]
 # Up to this many members × votes in the whole assembly, the map is fitted on the first visit (about a second);
 # above it the page asks first (a few seconds). Either way one fit over all votes is kept beside the database for
 # this version, and the filters only choose which of its members are shown.
-FIT_ON_FILTER_CELLS = 4_000_000
+FIT_ON_FILTER_CELLS = 2_000_000
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
