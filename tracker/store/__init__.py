@@ -30,9 +30,10 @@ from tracker.store.sidecar import Sidecar
 from tracker.store.state import Version, database_version, is_empty, snapshot, table_counts
 
 __all__ = [
-    "DATA_TABLES", "DatabaseBusy", "DatabaseDamaged", "META_TABLE", "REPLACEABLE", "SCHEMA", "WRITE_LOCK", "LockTimeout", "ReadOnlyStore",
-    "Replacement", "Sidecar", "Store", "StoreClosed", "UndoRefused", "Version", "capped_memory", "connect",
-    "create_schema", "database_file", "database_version", "find_batch_by_sha256", "hold", "holder", "import_memory_limit", "is_busy",
-    "is_empty", "list_batches", "lock_file", "log", "next_batch_id", "readers_of", "rebuild_party_tallies", "refresh_party_votes",
-    "renew_generation", "snapshot", "table_counts", "transaction", "undo_batch", "write_batch", "writing",
+    "DATA_TABLES", "DatabaseBusy", "DatabaseDamaged", "META_TABLE", "REPLACEABLE", "SCHEMA", "WRITE_LOCK",
+    "LockTimeout", "ReadOnlyStore", "Replacement", "Sidecar", "Store", "StoreClosed", "UndoRefused", "Version",
+    "capped_memory", "connect", "create_schema", "database_file", "database_version", "find_batch_by_sha256", "hold",
+    "holder", "import_memory_limit", "is_busy", "is_empty", "list_batches", "lock_file", "log", "next_batch_id",
+    "readers_of", "rebuild_party_tallies", "refresh_party_votes", "renew_generation", "snapshot", "table_counts",
+    "transaction", "undo_batch", "write_batch", "writing",
 ]
