@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDESTAG_CSV, in_ci
+from tests.conftest import BUNDESTAG_CSV, bundestag_native, in_ci
 from tracker import config, store
 from tracker.demo import DemoSpec, build_demo
 from tracker.ingest import import_files
@@ -116,13 +116,8 @@ def member_server(tmp_path_factory):
     if BUNDESTAG_CSV.is_file():
         import pandas as pd
 
-        raw = pd.read_csv(BUNDESTAG_CSV, dtype=str, keep_default_na=False)
-        native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
-                               "date": raw["date"], "title": raw["title"],
-                               "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
-                               "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
         source = folder / "bundestag.csv"
-        native.to_csv(source, index=False)
+        bundestag_native(pd.read_csv(BUNDESTAG_CSV, dtype=str, keep_default_na=False)).to_csv(source, index=False)
         import_files(con, [source])
     else:
         build_demo(con, DemoSpec(members=60, votes=80, parties=4, seed=7), directory=folder / "demo")
