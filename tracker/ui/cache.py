@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 import pandas as pd
 import streamlit as st
@@ -28,13 +29,27 @@ def database_path() -> str:
 
 
 def database() -> store.Store:
-    """The process's Store; on first use of a missing file, it is built from the sample data."""
+    """The process's Store (reading the newest published copy); a missing file is built from the sample data."""
     path = config.database_path()
-    with _BUILD_LOCK:
-        if not path.exists():
-            with st.spinner("Building the database from the sample data (first start only)..."):
-                build_sample_database(path)
-    return _store(str(path))
+    try:
+        with _BUILD_LOCK:
+            if not path.exists():
+                with st.spinner("Building the database from the sample data (first start only)..."):
+                    build_sample_database(path)
+        return _store(str(path))
+    except (store.DatabaseDamaged, store.DatabaseBusy, store.LockTimeout) as problem:
+        st.error(str(problem))
+        st.stop()
+
+
+def import_notice() -> str | None:
+    """'An import is running…' while another write holds the lock for more than a moment, else None."""
+    path = config.database_path()
+    if not store.is_busy(path):
+        return None
+    published = database().published_at
+    as_of = time.strftime("%H:%M", time.localtime(published)) if published else "the last import"
+    return f"An import is running; showing the data as of {as_of}. The pages update when it has finished."
 
 
 def version() -> store.Version:
