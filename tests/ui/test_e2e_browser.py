@@ -208,5 +208,17 @@ def test_members_page_in_a_real_browser(browser, member_server):
         page.wait_for_timeout(1000)
         assert page.locator(".js-plotly-plot").nth(1).text_content().count("party centre") >= 1
         page.screenshot(path=str(SCREENSHOTS / "members.png"))
+        # Error bars and the cutting line of the newest vote, with the members on its wrong side ringed.
+        page.get_by_text("Show 90 % intervals", exact=True).click()
+        _settle(page)
+        page.get_by_role("combobox", name="Cutting line of a vote").click()
+        page.get_by_role("option").nth(1).click()
+        _settle(page)
+        the_map = page.locator(".js-plotly-plot").nth(1)
+        the_map.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "cutting line" in the_map.text_content()
+        the_map.screenshot(path=str(SCREENSHOTS / "members-map.png"))
     finally:
         context.close()
