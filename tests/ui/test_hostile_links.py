@@ -10,10 +10,12 @@ import random
 
 import pytest
 
-from tests.ui.test_ui import MEMBER_CSV, PAGES, open_app, sample_db_path, show, texts  # noqa: F401 - a fixture
+from tests.ui import test_ui
+from tests.ui.test_ui import MEMBER_CSV, PAGES, open_app, show, texts
 from tracker import store
 from tracker.ingest import import_files
 
+sample_db_path = test_ui.sample_db_path  # the fixture
 LINKS = int(os.environ.get("HOSTILE_LINKS", "240"))
 PARAMS = ["from", "to", "assembly", "parties", "period", "reference", "q", "stage", "result", "party", "position",
           "vote", "measure"]
