@@ -143,6 +143,8 @@ def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
                     neutralised += sum(c.startswith("'=HYPERLINK") for c in row)
         page.goto(f"{hostile_server}/votes?vote=H1")
         e2e._settle(page)
+        page.get_by_text("Sources", exact=True).wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
         links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
         assert SAFE_SOURCE in links and not any("javascript" in link for link in links)
         # Password mode: no database download until the password is given.
