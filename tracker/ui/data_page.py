@@ -277,6 +277,11 @@ def _history(may_write: bool, editor: bool) -> None:
         return
     ids = batches["batch_id"].astype(int).tolist()   # newest first: the box starts on the latest batch
     files = dict(zip(ids, batches["file_name"].astype(str), strict=True))
+    if st.session_state.get("d_undo_seen") != cache.version():
+        # The batches changed (here, or by another editor): start again from the newest, unconfirmed.
+        for key in ("d_undo_batch", "d_undo_confirm"):
+            st.session_state.pop(key, None)
+        st.session_state["d_undo_seen"] = cache.version()
     left, right = st.columns([2, 1])
     with left:
         chosen = st.selectbox("Batch to undo", ids, key="d_undo_batch", format_func=lambda b: f"{b}: {files[b]}")
