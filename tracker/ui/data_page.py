@@ -81,6 +81,8 @@ def _upload(editor: bool, reading: ReadOptions) -> None:
     st.caption("CSV files in one of the formats of docs/data-format.md: vote tallies, party positions, member votes, "
                "parties, assemblies. Several files are imported together as one batch.")
     _last_result("d_imported")
+    for key in st.session_state.pop("d_reset", ()):
+        st.session_state[key] = False
     files = st.file_uploader("Drop CSV files here", accept_multiple_files=True, key="d_upload")
     if not files:
         return
@@ -134,18 +136,18 @@ def _import(sources: list[Source], replace: bool, editor: bool, reading: ReadOpt
         metrics.keep_member_vote_matrix(cache.database())
     bar.progress(1.0, text="Done")
     _changed("d_imported", "Imported." if report.batch_id else "Nothing new was imported.", report.text(),
-             forget=("d_new_parties",))
+             reset=("d_new_parties",))
 
 
-def _changed(slot: str, message: str, detail: str = "", forget: tuple[str, ...] = ()) -> None:
+def _changed(slot: str, message: str, detail: str = "", reset: tuple[str, ...] = ()) -> None:
     """After an import or undo: forget caches and answers given for the old state, keep the message, run again.
 
     `message` is markdown (escape text from uploads); `detail` is shown as plain text.
     """
     cache.clear_caches()
-    for key in ("d_checked", *forget):
-        st.session_state.pop(key, None)
+    st.session_state.pop("d_checked", None)
     st.session_state[slot] = (message, detail)
+    st.session_state["d_reset"] = reset   # boxes to untick before they are drawn again
     st.rerun()
 
 
@@ -278,9 +280,10 @@ def _history(may_write: bool, editor: bool) -> None:
     ids = batches["batch_id"].astype(int).tolist()   # newest first: the box starts on the latest batch
     files = dict(zip(ids, batches["file_name"].astype(str), strict=True))
     if st.session_state.get("d_undo_seen") != cache.version():
-        # The batches changed (here, or by another editor): start again from the newest, unconfirmed.
-        for key in ("d_undo_batch", "d_undo_confirm"):
-            st.session_state.pop(key, None)
+        # The batches changed (here, or by another editor): start again from the newest, unconfirmed. Set, not
+        # deleted: a value set before the widget is drawn is also what the browser shows.
+        st.session_state["d_undo_batch"] = ids[0]
+        st.session_state["d_undo_confirm"] = False
         st.session_state["d_undo_seen"] = cache.version()
     left, right = st.columns([2, 1])
     with left:
@@ -295,7 +298,7 @@ def _history(may_write: bool, editor: bool) -> None:
         except store.UndoRefused as refused:
             st.error(widgets.md_escape(refused))
             return
-        _changed("d_undone", widgets.md_escape(message), forget=("d_undo_batch", "d_undo_confirm"))
+        _changed("d_undone", widgets.md_escape(message))
 
 
 # --- downloads ----------------------------------------------------------------------------------------------------
