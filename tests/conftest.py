@@ -60,6 +60,36 @@ def bundestag_csv() -> Path:
     return BUNDESTAG_CSV
 
 
+# The Bundestag file's labels and our positions.
+BUNDESTAG_POSITIONS = {"ja": "yes", "nein": "no", "Enthaltung": "abstain", "nichtabgegeben": "absent"}
+
+
+def bundestag_native(raw):
+    """The Bundestag rows (all columns as text) in the native member-votes columns: one id per vote and member."""
+    import pandas as pd
+
+    return pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
+                         "date": raw["date"], "title": raw["title"].str.strip(),
+                         "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
+                         "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
+
+
+@pytest.fixture(scope="session")
+def bundestag_raw(bundestag_csv):
+    """The Bundestag file as read, every column text."""
+    import pandas as pd
+
+    return pd.read_csv(bundestag_csv, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="session")
+def bundestag_native_csv(bundestag_raw, tmp_path_factory) -> Path:
+    """The Bundestag file converted once to a native member-votes CSV (the conversion every Bundestag test uses)."""
+    path = tmp_path_factory.mktemp("bundestag") / "bundestag_wp18_native.csv"
+    bundestag_native(bundestag_raw).to_csv(path, index=False)
+    return path
+
+
 def in_ci() -> bool:
     """True under CI (CI=true), where tests that need a browser must not skip."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -21,3 +21,11 @@ def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
 def sample_files(data_dir: Path = DATA_DIR) -> list[Path]:
     """The sample CSV files that `init` loads, in a stable order."""
     return sorted(data_dir.glob("*.csv"))
+
+
+def lock_wait() -> float:
+    """Seconds a write waits for another process's write before giving up (env TRACKER_LOCK_WAIT, default 300)."""
+    try:
+        return max(0.0, float(os.environ.get("TRACKER_LOCK_WAIT", "300")))
+    except ValueError:
+        return 300.0

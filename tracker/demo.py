@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from tracker.ingest import ImportReport, import_files, upload_limits
+from tracker.model import SYNTHETIC_PATTERN, synthetic_assembly_sql
 from tracker.store import Store
 
 # Synthetic data is marked three ways: the assembly id, the assembly's name and its note.
@@ -252,17 +253,15 @@ def _coded(indexes: np.ndarray, values: list[str]) -> pa.DictionaryArray:
 
 def non_synthetic_votes(db: Store) -> int:
     """How many stored votes do not belong to a synthetic assembly."""
-    return int(db.cursor().execute(
-        "select count(*) from votes where assembly is null or assembly not in"
-        " (select assembly from assemblies where assembly = $synthetic and name like '%(synthetic)%')",
-        {"synthetic": SYNTHETIC_ASSEMBLY}).fetchone()[0])
+    return int(db.one("select count(*) from votes where assembly is null or assembly not in"
+                      f" (select assembly from assemblies where {synthetic_assembly_sql()})",
+                      synthetic_pattern=SYNTHETIC_PATTERN)[0])
 
 
 def synthetic_assemblies(db: Store) -> list[str]:
     """The stored assemblies that hold synthetic data, for pages to label as such."""
-    rows = db.cursor().execute("select assembly from assemblies where assembly = $synthetic"
-                                " or name like '%(synthetic)%' order by 1", {"synthetic": SYNTHETIC_ASSEMBLY})
-    return [r[0] for r in rows.fetchall()]
+    return db.read(f"select assembly from assemblies where {synthetic_assembly_sql()} order by 1",
+                   synthetic_pattern=SYNTHETIC_PATTERN)["assembly"].tolist()
 
 
 def build_demo(db: Store, spec: DemoSpec, directory: str | Path | None = None,

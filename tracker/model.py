@@ -46,9 +46,8 @@ def party_position(yes: int | None, no: int | None, abstain: int | None) -> str 
 
 def party_position_sql(yes: str, no: str, abstain: str) -> str:
     """The tie rule of party_position as a SQL expression over three non-null count expressions."""
-    # schema.sql is static DDL that store.py runs verbatim, so its party_votes_live view holds this text as generated
-    # here (over coalesce(yes, 0) ...); tests/metrics/test_tie_rule.py fails when the two differ. Generating the view
-    # at schema creation would need store.py, which the Store step rewrites: it can substitute this text then.
+    # schema.sql stays plain DDL that can be read and run as it is, so its party_votes_live view holds this text as
+    # generated here (over coalesce(yes, 0) ...); tests/metrics/test_tie_rule.py fails when the two differ.
     return (f"case when {yes} > greatest({no}, {abstain}) then 'yes' "
             f"when {no} > greatest({yes}, {abstain}) then 'no' "
             f"when {abstain} > greatest({yes}, {no}) then 'abstain' else 'split' end")

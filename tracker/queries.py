@@ -329,10 +329,14 @@ def database_snapshot(db: Store) -> bytes:
                 except BaseException:
                     cursor.execute("rollback")
                     raise
+                # Everything into the file itself: a copy left partly in its write-ahead log would read as empty.
+                cursor.execute(f"checkpoint {name}")
             finally:
                 cursor.execute(f"detach {name}")
         finally:
             cursor.close()
+        if Path(str(target) + ".wal").exists():
+            raise RuntimeError("The database copy was not written out completely; download it again.")
         return target.read_bytes()
 
 

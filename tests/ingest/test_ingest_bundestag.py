@@ -5,33 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tests.conftest import BUNDESTAG_POSITIONS
 from tracker import store
 from tracker.ingest import import_files
 
 pytestmark = pytest.mark.slow
 
-# Bundestag labels and our positions, as the file writes them.
-POSITIONS = {"ja": "yes", "nein": "no", "Enthaltung": "abstain", "nichtabgegeben": "absent"}
+POSITIONS = BUNDESTAG_POSITIONS
 
 
 @pytest.fixture(scope="module")
-def bundestag(bundestag_csv, tmp_path_factory):
+def bundestag(bundestag_raw, bundestag_native_csv, tmp_path_factory):
     """The raw rows, and a store with the file imported after renaming its columns to our native names."""
-    raw = pd.read_csv(bundestag_csv, dtype=str, keep_default_na=False)
-    native = pd.DataFrame({
-        "vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
-        "date": raw["date"],
-        "title": raw["title"].str.strip(),
-        "member_id": raw["Name"] + "|" + raw["Vorname"],
-        "member_name": raw["Bezeichnung"],
-        "party": raw["Fraktion/Gruppe"],
-        "position": raw["vote"],
-    })
-    path = tmp_path_factory.mktemp("bundestag") / "bundestag_wp18_native.csv"
-    native.to_csv(path, index=False)
-    con = store.connect(path.with_suffix(".duckdb"))
-    report = import_files(con, [path])
-    yield raw, native, con, report
+    native = pd.read_csv(bundestag_native_csv, dtype=str, keep_default_na=False)
+    con = store.connect(tmp_path_factory.mktemp("bundestag") / "tracker.duckdb")
+    report = import_files(con, [bundestag_native_csv])
+    yield bundestag_raw, native, con, report
     con.close()
 
 

@@ -269,7 +269,8 @@ def test_every_metric_returns_its_columns_on_an_empty_store(fresh_db, name):
         "members": ["member_id", "name", "party", "votes_in_office", "votes_cast", "participation",
                     "votes_with_party", "loyalty", "rebellions"],
         "member-alignment": ["member_a", "member_b", "votes_compared", "agreement"],
-        "ideal-points": ["member_id", "name", "party", "dim1", "dim2", "votes"],
+        "ideal-points": ["member_id", "name", "party", "dim1", "dim2", "votes", "dim1_se", "dim2_se", "dim1_low",
+                         "dim1_high", "dim2_low", "dim2_high"],
     }[name]
     frame = metrics.METRICS[name](fresh_db, Filters())
     assert frame.empty and list(frame.columns) == expected

@@ -11,19 +11,11 @@ from tracker.metrics import Filters
 
 
 @pytest.fixture(scope="module")
-def bundestag(bundestag_csv, tmp_path_factory):
-    """A store holding the 131,751 member votes, columns renamed to the native member-votes format."""
-    source = pd.read_csv(bundestag_csv, dtype=str, keep_default_na=False)
-    native = pd.DataFrame({
-        "vote_id": source["Wahlperiode"] + "-" + source["Sitzungnr"] + "-" + source["Abstimmnr"],
-        "date": source["date"], "title": source["title"].str.strip(),
-        "mp_id": source["Name"] + "|" + source["Vorname"], "member_name": source["Bezeichnung"],
-        "party": source["Fraktion/Gruppe"], "position": source["vote"]})
-    folder = tmp_path_factory.mktemp("bundestag")
-    native.to_csv(folder / "member_votes.csv", index=False)
-    con = store.connect(folder / "tracker.duckdb")
-    import_files(con, [folder / "member_votes.csv"])
-    yield con, source
+def bundestag(bundestag_raw, bundestag_native_csv, tmp_path_factory):
+    """A store holding the 131,751 member votes, imported from the native member-votes conversion."""
+    con = store.connect(tmp_path_factory.mktemp("bundestag") / "tracker.duckdb")
+    import_files(con, [bundestag_native_csv])
+    yield con, bundestag_raw
     con.close()
 
 

@@ -262,5 +262,7 @@ def test_position_grid_has_one_row_per_party_and_vote(chamber):
 def test_too_few_members_for_ideal_points_gives_an_empty_frame(chamber):
     # Seven members with four votes each: all fall below the 20-vote minimum.
     frame = metrics.ideal_points(chamber, Filters())
-    assert frame.empty and list(frame.columns) == ["member_id", "name", "party", "dim1", "dim2", "votes"]
+    assert frame.empty and list(frame.columns) == [
+        "member_id", "name", "party", "dim1", "dim2", "votes", "dim1_se", "dim2_se", "dim1_low", "dim1_high",
+        "dim2_low", "dim2_high"]
     assert metrics.party_centroids(frame).empty

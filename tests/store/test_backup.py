@@ -30,14 +30,16 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 class HeldOpen:
-    """Another process with the database open read-write, its last import committed but left in the WAL."""
+    """A program outside the tracker's Store (DuckDB itself) with the database file open read-write, its last
+    import committed but left in the WAL."""
 
     def __init__(self, db: Path, snapshot_file: Path, files: list[Path]):
         code = textwrap.dedent(f"""
             import pickle, sys
+            import duckdb
             from tracker import store
             from tracker.ingest import import_files
-            con = store.connect({str(db)!r})
+            con = duckdb.connect({str(db)!r})
             con.execute("set checkpoint_threshold = '1GB'")  # keep committed rows in the WAL only
             import_files(con, {[str(f) for f in files]!r}, new_parties=True)
             with open({str(snapshot_file)!r}, "wb") as out:
@@ -75,7 +77,8 @@ def test_backup_while_another_process_has_the_database_open_holds_its_committed_
     extra = write_csv("extra.csv", SMALL_MEMBER_VOTES)
     with HeldOpen(db, held_snapshot, [extra]):
         assert backup.wal_file(db).exists()  # the extra batch is only in the WAL, not yet in the main file
-        assert "Conflicting lock" in cli(db, "batches").stderr  # DuckDB: no other process may open it
+        # Read-only commands read the published copy: they work even while another program holds the file.
+        assert cli(db, "batches").returncode == 0
         done = cli(db, "backup", str(out))
         assert done.returncode == 0, done.stderr
         expected = pickle.loads(held_snapshot.read_bytes())

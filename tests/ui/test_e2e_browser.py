@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDESTAG_CSV, in_ci
+from tests.conftest import BUNDESTAG_CSV, bundestag_native, in_ci
 from tracker import config, store
 from tracker.demo import DemoSpec, build_demo
 from tracker.ingest import import_files
@@ -116,13 +116,8 @@ def member_server(tmp_path_factory):
     if BUNDESTAG_CSV.is_file():
         import pandas as pd
 
-        raw = pd.read_csv(BUNDESTAG_CSV, dtype=str, keep_default_na=False)
-        native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
-                               "date": raw["date"], "title": raw["title"],
-                               "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
-                               "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
         source = folder / "bundestag.csv"
-        native.to_csv(source, index=False)
+        bundestag_native(pd.read_csv(BUNDESTAG_CSV, dtype=str, keep_default_na=False)).to_csv(source, index=False)
         import_files(con, [source])
     else:
         build_demo(con, DemoSpec(members=60, votes=80, parties=4, seed=7), directory=folder / "demo")
@@ -213,5 +208,17 @@ def test_members_page_in_a_real_browser(browser, member_server):
         page.wait_for_timeout(1000)
         assert page.locator(".js-plotly-plot").nth(1).text_content().count("party centre") >= 1
         page.screenshot(path=str(SCREENSHOTS / "members.png"))
+        # Error bars and the cutting line of the newest vote, with the members on its wrong side ringed.
+        page.get_by_text("Show 90 % intervals", exact=True).click()
+        _settle(page)
+        page.get_by_role("combobox", name="Cutting line of a vote").click()
+        page.get_by_role("option").nth(1).click()
+        _settle(page)
+        the_map = page.locator(".js-plotly-plot").nth(1)
+        the_map.scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert "cutting line" in the_map.text_content()
+        the_map.screenshot(path=str(SCREENSHOTS / "members-map.png"))
     finally:
         context.close()

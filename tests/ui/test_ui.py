@@ -429,18 +429,10 @@ def test_data_page_downloads_a_table_as_parquet(sample_db_path, monkeypatch, dow
 
 
 @pytest.fixture
-def bundestag_db_path(db_path, bundestag_csv, tmp_path):
+def bundestag_db_path(db_path, bundestag_native_csv):
     """The Bundestag's 18th term (209 roll calls, 131,751 member votes) in native member-votes columns."""
-    import pandas as pd
-
-    raw = pd.read_csv(bundestag_csv, dtype=str, sep=None, engine="python")
-    native = pd.DataFrame({"vote_id": raw["Wahlperiode"] + "-" + raw["Sitzungnr"] + "-" + raw["Abstimmnr"],
-                           "date": raw["date"], "title": raw["title"],
-                           "member_id": raw["Name"] + "|" + raw["Vorname"], "member_name": raw["Bezeichnung"],
-                           "party": raw["Fraktion/Gruppe"], "position": raw["vote"]})
-    native.to_csv(tmp_path / "bundestag.csv", index=False)
     con = store.connect(db_path)
-    import_files(con, [tmp_path / "bundestag.csv"])
+    import_files(con, [bundestag_native_csv])
     first, members = con.execute(
         "select vote_id, count(*) filter (where position <> 'not_member') from member_votes"
         " group by vote_id order by vote_id limit 1").fetchone()

@@ -20,17 +20,27 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--to", dest="date_to")
     p.add_argument("--party", action="append")
     p.add_argument("--period", choices=("month", "quarter", "year"), default="year")
+    p.add_argument("--right-party", help="ideal-points only: the party whose members' mean is made positive on both "
+                                         "dimensions (default: the party with most members placed)")
     p.set_defaults(run=run_export)
 
 
 @with_connection
 def run_export(db, db_path: Path, args: argparse.Namespace) -> int:
-    """Run `export`: 0 when written, 2 for an unknown table or metric, a bad filter, or Parquet without --out."""
-    from tracker import export
+    """Run `export`: 0 when written, 2 for an unknown table, metric or party, a bad filter, or Parquet without --out."""
+    from tracker import export, metrics
 
+    if args.right_party is not None and args.what != "ideal-points":
+        print("--right-party applies to ideal-points only.", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        frame = export.table_or_metric(db, args.what, assembly=args.assembly, date_from=args.date_from,
-                                       date_to=args.date_to, parties=args.party, period=args.period)
+        if args.right_party is not None:
+            frame = metrics.ideal_points(db, metrics.Filters(assembly=args.assembly, date_from=args.date_from,
+                                                             date_to=args.date_to, parties=tuple(args.party or ())),
+                                         right_party=args.right_party)
+        else:
+            frame = export.table_or_metric(db, args.what, assembly=args.assembly, date_from=args.date_from,
+                                           date_to=args.date_to, parties=args.party, period=args.period)
     except KeyError as unknown:
         print(str(unknown.args[0]), file=sys.stderr)
         return EXIT_USAGE

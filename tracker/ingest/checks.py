@@ -9,6 +9,7 @@ import duckdb
 from tracker.ingest import formats as F
 from tracker.ingest.problems import Problem, rows_text
 from tracker.ingest.staging import VOTE_INFO_FIELDS
+from tracker.model import party_position_sql
 
 Rule = Callable[[duckdb.DuckDBPyConnection, list[Problem]], None]
 
@@ -210,15 +211,12 @@ def party_counts_match_members(cursor: duckdb.DuckDBPyConnection, problems: list
 
 def stated_position_matches_counts(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
     """A party's stated position is the one its counts give (most common of yes/no/abstain, a tie is split)."""
+    counted = party_position_sql("coalesce(yes, 0)", "coalesce(no, 0)", "coalesce(abstain, 0)")
     stated_vs_counts = cursor.execute(
-        """
+        f"""
         select vote_id, party, position, yes, no, abstain, file, row from stage_party_positions
         where position is not null and coalesce(yes, 0) + coalesce(no, 0) + coalesce(abstain, 0) > 0
-          and position <> case
-                when coalesce(yes, 0) > greatest(coalesce(no, 0), coalesce(abstain, 0)) then 'yes'
-                when coalesce(no, 0) > greatest(coalesce(yes, 0), coalesce(abstain, 0)) then 'no'
-                when coalesce(abstain, 0) > greatest(coalesce(yes, 0), coalesce(no, 0)) then 'abstain'
-                else 'split' end
+          and position <> {counted}
         order by row limit 20
         """).fetchall()
     for vote_id, party, position, yes, no, abstain, file_name, row in stated_vs_counts:

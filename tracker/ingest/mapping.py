@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tracker import model
 from tracker.ingest import formats as F
 from tracker.ingest.inputs import Input, stream_input
 from tracker.ingest.problems import Problem
@@ -33,7 +34,7 @@ ROLES_OF_KIND = {
     F.VOTE_TALLIES: ("vote_id", "date", "title", "yes", "no", "abstain", "absent", "result"),
 }
 MEMBER_POSITIONS = tuple(p.value for p in Position)
-PARTY_POSITIONS = ("yes", "no", "abstain", "split", "absent")
+PARTY_POSITIONS = (*model.PARTY_POSITIONS, "absent")
 VOTE_ID_JOINER = "-"
 # What a missing required column means, in the words the mapping form uses.
 NEEDED = {

@@ -39,11 +39,18 @@ from tracker.metrics.parties import (
 )
 from tracker.metrics.points import (
     IDEAL_POINT_COLUMNS,
+    MAP_VOTE_COLUMNS,
+    MemberMap,
+    VoteCut,
     fit_and_store_ideal_points,
+    fit_and_store_member_map,
     ideal_points,
+    member_map,
     party_centroids,
     points_in_range,
     stored_ideal_points,
+    stored_member_map,
+    vote_cut,
 )
 from tracker.metrics.results import OUTCOME_COLUMNS, outcomes, pivotal_parties
 from tracker.model import PERIODS, party_position
@@ -62,12 +69,13 @@ METRICS: dict[str, Callable[[Store, Filters], pd.DataFrame]] = {
 }
 
 __all__ = [
-    "COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "IDEAL_POINT_COLUMNS",
-    "MAX_MATRIX_CELLS", "MEMBER_COLUMNS", "METRICS", "NO_PARTY", "OUTCOME_COLUMNS", "PERIODS", "POSITION_CODES",
-    "REFERENCE_COLUMNS", "Filters", "MemberVoteMatrix", "agreement_index", "alignment_trend",
+    "COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "IDEAL_POINT_COLUMNS", "MAP_VOTE_COLUMNS", "MAX_MATRIX_CELLS",
+    "MEMBER_COLUMNS", "METRICS", "NO_PARTY", "OUTCOME_COLUMNS", "PERIODS", "POSITION_CODES", "REFERENCE_COLUMNS",
+    "Filters", "MemberMap", "MemberVoteMatrix", "VoteCut", "agreement_index", "alignment_trend",
     "alignment_with_reference", "cohesion", "cohesion_summary", "cohesion_trend", "fit_and_store_ideal_points",
-    "flips", "ideal_points", "keep_member_vote_matrix", "load_matrix", "member_alignment", "member_stats",
-    "member_vote_matrix", "outcomes", "party_alignment", "party_centroids", "party_position", "party_position_grid",
-    "pivotal_parties", "points_in_range", "rebellions", "rice_index", "stored_ideal_points", "thresholds",
-    "vote_passed", "vote_threshold", "votes_to_flip",
+    "fit_and_store_member_map", "flips", "ideal_points", "keep_member_vote_matrix", "load_matrix", "member_alignment",
+    "member_map", "member_stats", "member_vote_matrix", "outcomes", "party_alignment", "party_centroids",
+    "party_position", "party_position_grid", "pivotal_parties", "points_in_range", "rebellions", "rice_index",
+    "stored_ideal_points", "stored_member_map", "thresholds", "vote_cut", "vote_passed", "vote_threshold",
+    "votes_to_flip",
 ]

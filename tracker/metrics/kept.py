@@ -7,6 +7,7 @@ from; the store clears them on every import, undo and restore.
 from __future__ import annotations
 
 import hashlib
+import json
 
 import numpy as np
 import pandas as pd
@@ -43,12 +44,33 @@ def load_arrays(db: store.Store, assembly: str | None) -> dict[str, np.ndarray] 
     return db.sidecar.load(_name("member-matrix", assembly, ".npz"), key(db, assembly), read)
 
 
-def save_fit(db: store.Store, assembly: str | None, points: pd.DataFrame) -> None:
-    """Keep an assembly's all-votes fit for this database version."""
-    db.sidecar.save(_name("ideal-points", assembly, ".parquet"), key(db, assembly),
+def save_fit(db: store.Store, assembly: str | None, points: pd.DataFrame, votes: pd.DataFrame | None = None,
+             about: dict | None = None) -> None:
+    """Keep an assembly's all-votes fit for this database version: points, its votes' outcome points, a summary."""
+    version = key(db, assembly)
+    if votes is not None:
+        db.sidecar.save(_name("ideal-point-votes", assembly, ".parquet"), version,
+                         lambda path: votes.to_parquet(path, index=False))
+    if about is not None:
+        db.sidecar.write_bytes(_name("ideal-point-fit", assembly, ".json"), version,
+                               json.dumps(about, allow_nan=True).encode("utf-8"))
+    # The points last: a reader that finds them for this version finds the other two as well.
+    db.sidecar.save(_name("ideal-points", assembly, ".parquet"), version,
                      lambda path: points.to_parquet(path, index=False))
 
 
 def load_fit(db: store.Store, assembly: str | None) -> pd.DataFrame | None:
     """The kept fit of an assembly for this database version, or None when there is none."""
     return db.sidecar.load(_name("ideal-points", assembly, ".parquet"), key(db, assembly), pd.read_parquet)
+
+
+def load_fit_parts(db: store.Store, assembly: str | None) -> tuple[pd.DataFrame, pd.DataFrame, dict] | None:
+    """The kept points, votes and summary of an assembly's fit for this database version, or None if any is missing."""
+    version = key(db, assembly)
+    points = db.sidecar.load(_name("ideal-points", assembly, ".parquet"), version, pd.read_parquet)
+    votes = db.sidecar.load(_name("ideal-point-votes", assembly, ".parquet"), version, pd.read_parquet)
+    about = db.sidecar.load(_name("ideal-point-fit", assembly, ".json"), version,
+                            lambda path: json.loads(path.read_text(encoding="utf-8")))
+    if points is None or votes is None or about is None:
+        return None
+    return points, votes, about

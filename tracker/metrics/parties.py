@@ -82,7 +82,7 @@ def cohesion_trend(db: Store, filters: Filters) -> pd.DataFrame:
 # --- alignment ----------------------------------------------------------------------------------------------------
 
 # Party positions that can be compared: a position other than split, on a filtered vote. Materialised: the
-# queries read it twice, and evaluating the party_votes view once is cheaper.
+# queries read it twice, and filtering the stored party_votes table once is cheaper.
 _POSITIONS = f"""
 , positions as materialized (
     select p.vote_id, fv.date, p.party, p.position

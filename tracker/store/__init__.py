@@ -12,7 +12,8 @@ from tracker.store.batches import (
     write_batch,
 )
 from tracker.store.core import ReadOnlyStore, Store, StoreClosed, connect
-from tracker.store.lock import WRITE_LOCK, LockTimeout, database_file, hold, lock_file, writing
+from tracker.store.lock import WRITE_LOCK, LockTimeout, database_file, hold, holder, is_busy, lock_file, writing
+from tracker.store.publish import DatabaseBusy, DatabaseDamaged, readers_of
 from tracker.store.schema import (
     DATA_TABLES,
     META_TABLE,
@@ -29,9 +30,10 @@ from tracker.store.sidecar import Sidecar
 from tracker.store.state import Version, database_version, is_empty, snapshot, table_counts
 
 __all__ = [
-    "DATA_TABLES", "META_TABLE", "REPLACEABLE", "SCHEMA", "WRITE_LOCK", "LockTimeout", "ReadOnlyStore",
-    "Replacement", "Sidecar", "Store", "StoreClosed", "UndoRefused", "Version", "capped_memory", "connect",
-    "create_schema", "database_file", "database_version", "find_batch_by_sha256", "hold", "import_memory_limit",
-    "is_empty", "list_batches", "lock_file", "log", "next_batch_id", "rebuild_party_tallies", "refresh_party_votes",
-    "renew_generation", "snapshot", "table_counts", "transaction", "undo_batch", "write_batch", "writing",
+    "DATA_TABLES", "DatabaseBusy", "DatabaseDamaged", "META_TABLE", "REPLACEABLE", "SCHEMA", "WRITE_LOCK",
+    "LockTimeout", "ReadOnlyStore", "Replacement", "Sidecar", "Store", "StoreClosed", "UndoRefused", "Version",
+    "capped_memory", "connect", "create_schema", "database_file", "database_version", "find_batch_by_sha256", "hold",
+    "holder", "import_memory_limit", "is_busy", "is_empty", "list_batches", "lock_file", "log", "next_batch_id",
+    "readers_of", "rebuild_party_tallies", "refresh_party_votes", "renew_generation", "snapshot", "table_counts",
+    "transaction", "undo_batch", "write_batch", "writing",
 ]

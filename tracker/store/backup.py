@@ -152,17 +152,18 @@ def restore(db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str]
             _fsync_directory(db_path.parent)
             # The files kept beside the database answered the one just replaced.
             store.Sidecar(db_path).clear()
+            # Logged (and published to the dashboards) before the lock goes: no other write comes in between.
+            con = store.connect(db_path)
+            try:
+                previous = f"; the previous database is kept as {kept}" if kept.exists() else ""
+                with con.transaction() as cursor:
+                    store.log(cursor, "restore", None, backup_file.name, _sha256(backup_file), False,
+                              f"restored from {backup_file}{previous}")
+            finally:
+                con.close()
     finally:
         staged.unlink(missing_ok=True)
         wal_file(staged).unlink(missing_ok=True)
-    con = store.connect(db_path)
-    try:
-        previous = f"; the previous database is kept as {kept}" if kept.exists() else ""
-        with store.transaction(con) as cursor:
-            store.log(cursor, "restore", None, backup_file.name, _sha256(backup_file), False,
-                      f"restored from {backup_file}{previous}")
-    finally:
-        con.close()
     rows = ", ".join(f"{n:,} {t}" for t, n in counts.items() if t in ("votes", "member_votes", "import_batches"))
     return f"Restored {db_path} from {backup_file} ({rows}){previous}."
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 import pandas as pd
 import streamlit as st
@@ -28,13 +29,27 @@ def database_path() -> str:
 
 
 def database() -> store.Store:
-    """The process's Store; on first use of a missing file, it is built from the sample data."""
+    """The process's Store (reading the newest published copy); a missing file is built from the sample data."""
     path = config.database_path()
-    with _BUILD_LOCK:
-        if not path.exists():
-            with st.spinner("Building the database from the sample data (first start only)..."):
-                build_sample_database(path)
-    return _store(str(path))
+    try:
+        with _BUILD_LOCK:
+            if not path.exists():
+                with st.spinner("Building the database from the sample data (first start only)..."):
+                    build_sample_database(path)
+        return _store(str(path))
+    except (store.DatabaseDamaged, store.DatabaseBusy, store.LockTimeout) as problem:
+        st.error(str(problem))
+        st.stop()
+
+
+def import_notice() -> str | None:
+    """'An import is running…' while another write holds the lock for more than a moment, else None."""
+    path = config.database_path()
+    if not store.is_busy(path):
+        return None
+    published = database().published_at
+    as_of = time.strftime("%H:%M", time.localtime(published)) if published else "the last import"
+    return f"An import is running; showing the data as of {as_of}. The pages update when it has finished."
 
 
 def version() -> store.Version:
@@ -108,44 +123,38 @@ def member_tables(filters: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]
     return _member_tables(database_path(), version(), filters_key(filters))
 
 
-# Up to this many members × votes in the filtered range, the map is fitted on exactly those votes on each filter
-# change (under a second); above it, one fit over all votes is kept per import and shown for the members in range.
-FIT_ON_FILTER_CELLS = 400_000
-
-EMPTY_CENTROIDS = pd.DataFrame(columns=["party", "dim1", "dim2", "members"])
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _ideal_points(db: str, version: int, key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
-    filters = metrics.Filters(*key)
-    points = metrics.ideal_points(database(), filters, matrix=member_matrix(filters.assembly))
-    return points, metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
+# Up to this many members × votes in the whole assembly, the map is fitted on the first visit (about a second);
+# above it the page asks first (a few seconds). Either way one fit over all votes is kept beside the database for
+# this version, and the filters only choose which of its members are shown.
+FIT_ON_FILTER_CELLS = 2_000_000
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _stored_fit(db: str, version: int, assembly: str | None) -> pd.DataFrame | None:
-    return metrics.stored_ideal_points(database(), assembly)
+def _stored_fit(db: str, version: int, assembly: str | None, fit: bool) -> metrics.MemberMap | None:
+    kept = metrics.stored_member_map(database(), assembly)
+    if kept is None and fit:
+        kept = metrics.fit_and_store_member_map(database(), assembly, matrix=member_matrix(assembly))
+    return kept
 
 
-def ideal_points(filters: metrics.Filters, stats: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str] | None:
-    """Members' positions, each party's centre and what they were fitted on ('filtered' or 'all votes').
+def ideal_points(filters: metrics.Filters) -> metrics.MemberMap | None:
+    """The assembly's map fitted on all its votes (fitted now when small enough); None while it waits for fit_map.
 
-    None when the range is too large to fit on each filter change and no all-votes fit is stored yet.
+    ValueError when the member votes cannot be read into a matrix (too many, or a member twice on one vote).
     """
-    matrix = member_matrix(filters.assembly)
-    window = matrix.window(filters) if matrix is not None else None
-    if window is not None and len(matrix.members) * (window.stop - window.start) <= FIT_ON_FILTER_CELLS:
-        return (*_ideal_points(database_path(), version(), filters_key(filters)), "filtered")
-    fit = _stored_fit(database_path(), version(), filters.assembly or None)
-    if fit is None:
+    assembly = filters.assembly or None
+    kept = _stored_fit(database_path(), version(), assembly, False)
+    if kept is not None:
+        return kept
+    matrix = member_matrix(assembly)
+    if matrix is not None and len(matrix.members) * len(matrix.votes) > FIT_ON_FILTER_CELLS:
         return None
-    points = metrics.points_in_range(fit, stats)
-    return points, metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS, "all votes"
+    return _stored_fit(database_path(), version(), assembly, True)
 
 
 def fit_map(assembly: str | None) -> None:
     """Fit the map on all votes of the assembly and keep it beside the database (for this version)."""
-    metrics.fit_and_store_ideal_points(database(), assembly or None, matrix=member_matrix(assembly))
+    metrics.fit_and_store_member_map(database(), assembly or None, matrix=member_matrix(assembly))
     _stored_fit.clear()
 
 

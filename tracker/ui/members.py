@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from tracker import charts
+from tracker import charts, metrics
+from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import party_filters
+
+VOTES_LISTED = 1_000    # a longer select would be slow to send and to scroll
+EMPTY_CENTROIDS = pd.DataFrame(columns=["party", "dim1", "dim2", "members"])
 
 
 def render() -> None:
@@ -47,12 +52,17 @@ def render() -> None:
                       column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
                                      "title": st.column_config.TextColumn("title", width="large")})
     st.subheader("Where members stand")
+    member_map(chosen, stats, colours, text)
+
+
+def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], text: str) -> None:
+    """The map of one all-votes fit: filtered members highlighted, axes named, a vote's cutting line on request."""
     try:
-        shown = cache.ideal_points(chosen, stats)
+        fitted = cache.ideal_points(chosen)
     except ValueError as bad:
         st.info(f"The map cannot be drawn: {widgets.md_escape(bad)}")
         return
-    if shown is None:
+    if fitted is None:
         st.info("The map places members by all their yes/no votes. On this many votes it is fitted once per import "
                 "(it takes a few seconds) and then shown for whichever dates and parties you choose.")
         if st.button("Fit the map", key="members_fit_map", type="primary"):
@@ -60,10 +70,61 @@ def render() -> None:
                 cache.fit_map(chosen.assembly)
             st.rerun()
         return
-    points, centroids, fitted_on = shown
-    if fitted_on == "all votes":
-        st.caption("Positions come from one fit on all votes stored (refitted after each import); the filters choose "
-                   "which members are shown, with the party each belonged to in the chosen range.")
+    parties = fitted.parties
+    left, middle, right = st.columns(3)
+    with left:
+        party = filters.choice("Party on the right", "right", parties, "members_right", sidebar=False,
+                               none_label=f"largest ({parties[0]})" if parties else "largest party")
+    fitted = fitted.oriented(party)
+    with middle:
+        intervals = st.toggle("Show 90 % intervals", key="members_intervals",
+                              help="Error bars: each coordinate's 90 % interval from the curvature of the fit")
+    with right:
+        others_shown = st.toggle("Show members outside the filters", value=True, key="members_others",
+                                 help="Drawn grey, at their place in the same fit")
+    points = metrics.points_in_range(fitted.points, stats)
+    others = fitted.points[~fitted.points["member_id"].isin(points["member_id"])] if others_shown else None
+    centroids = metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
+    cut = vote_choice(chosen, fitted)
     title = "Members placed by their votes (two dimensions)"
-    widgets.chart(charts.ideal_points_map(points, centroids, colours, title), points, "member-map", title,
-                  filters.name_parts(chosen), text, key="members_map")
+    widgets.chart(charts.ideal_points_map(points, centroids, colours, title, others=others, intervals=intervals,
+                                          cut=cut, axis_titles=fitted.axis_titles()),
+                  points, "member-map", title, filters.name_parts(chosen), text, key="members_map")
+    st.caption(describe_fit(fitted))
+    if cut is not None:
+        wrong = cut.wrong
+        st.caption(f"The dashed line is where the model predicts a 50/50 vote; {len(wrong):,} of "
+                   f"{len(cut.members):,} placed members who voted yes or no are on its wrong side (ringed).")
+        if not wrong.empty:
+            widgets.table(wrong[["name", "party", "position", "dim1", "dim2"]], key="members_wrong_side")
+
+
+def vote_choice(chosen: Filters, fitted: metrics.MemberMap) -> metrics.VoteCut | None:
+    """A select of the scaled votes in the date range (newest first); the chosen one's cutting line."""
+    matrix = cache.member_matrix(chosen.assembly)
+    if matrix is None or fitted.votes.empty:
+        return None
+    in_range = matrix.votes.iloc[matrix.window(chosen)]
+    scaled = in_range[in_range["vote_id"].isin(fitted.votes["vote_id"])].iloc[::-1]
+    shown = scaled.head(VOTES_LISTED)
+    labels = {str(v): f"{'' if pd.isna(d) else pd.Timestamp(d).date()} · {'' if t is None else t} ({v})"
+              for v, d, t in zip(shown["vote_id"], shown["date"], shown["title"], strict=True)}
+    vote = filters.choice("Cutting line of a vote", "cut", list(labels), "members_cut", sidebar=False,
+                          none_label="No vote", format_func=lambda v: labels.get(v, v))
+    if len(scaled) > VOTES_LISTED:
+        st.caption(f"The latest {VOTES_LISTED:,} of {len(scaled):,} scaled votes in the range are listed: narrow "
+                   "the dates to reach older ones.")
+    return None if vote is None else metrics.vote_cut(fitted, matrix, vote)
+
+
+def describe_fit(fitted: metrics.MemberMap) -> str:
+    """What the axes are and how well they classify the votes, in one sentence for a caption."""
+    about = fitted.classification
+    told = ("Positions come from one fit on all votes stored for this assembly (refitted after each import), so a "
+            "member keeps their place whatever the filters; the filters choose which members are highlighted, with "
+            "the party each belonged to in the chosen range.")
+    if not about:
+        return told
+    return (f"{told} Dimension 1 alone puts {about['correct_1d']:.1%} of the {about['choices']:,} yes/no choices "
+            f"on {about['votes']:,} scaled votes on the predicted side (APRE {about['apre_1d']:.2f}); both "
+            f"dimensions {about['correct_2d']:.1%} (APRE {about['apre_2d']:.2f}).")
