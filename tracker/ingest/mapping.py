@@ -97,7 +97,7 @@ class Profile:
             if role == "vote_id" and self.numbers_votes:
                 continue
             if not self.columns.get(role):
-                found.append(NEEDED.get(role, f"Choose the column for '{role}'."))
+                found.append(f"Choose the column for '{role}'." + (f" ({NEEDED[role]})" if role in NEEDED else ""))
         if self.kind == F.MEMBER_VOTES and not (self.columns.get("member_id") or self.columns.get("member_name")):
             found.append("Choose the column with the member's id or name.")
         if self.kind == F.PARTY_POSITIONS and not any(self.columns.get(r) for r in ("position", *F.COUNTS)):
