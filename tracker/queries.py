@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracker import store
+from tracker.metrics.filters import NO_ASSEMBLY
 from tracker.model import PARTY_POSITIONS, SYNTHETIC_PATTERN, official_passed, synthetic_assembly_sql
 from tracker.store import Store
 
@@ -111,6 +113,12 @@ def official_result_class(result: object) -> str:
     return "unclear" if verdict is None else ("passed" if verdict else "failed")
 
 
+def fold_text(text: str) -> str:
+    """Search text without accents, in lower case and with single spaces, as the search compares it."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text.strip().lower()) if not unicodedata.combining(c))
+    return " ".join(plain.split())
+
+
 def search_votes(db: Store, search: VoteSearch) -> pd.DataFrame:
     """Votes matching the search, newest first, with their effective tallies and the official result's class."""
     if search.result is not None and search.result not in OFFICIAL_RESULTS:
@@ -118,22 +126,29 @@ def search_votes(db: Store, search: VoteSearch) -> pd.DataFrame:
     if search.party_position is not None and search.party_position not in PARTY_POSITIONS:
         raise ValueError(f"Unknown party position '{search.party_position}': use one of "
                          f"{', '.join(PARTY_POSITIONS)}.")
-    text = search.text.strip().lower()
+    # Accents and case do not matter: 'guaido' finds 'Guaidó', 'voluntad popular' finds votes where VP took a position.
+    text = fold_text(search.text)
     frame = _frame(db, """
         select t.vote_id, t.date, t.title, t.stage, t.assembly, t.yes, t.no, t.abstain, t.absent, t.majority,
                t.result, t.tally_source, t.matter, t.source_url
         from vote_tallies t
-        where ($text = '' or contains(lower(coalesce(t.title, '')), $text) or contains(lower(t.vote_id), $text)
-               or contains(lower(coalesce(t.matter, '')), $text) or contains(lower(coalesce(t.note, '')), $text))
+        where ($text = '' or contains(strip_accents(lower(coalesce(t.title, ''))), $text)
+               or contains(strip_accents(lower(t.vote_id)), $text)
+               or contains(strip_accents(lower(coalesce(t.matter, ''))), $text)
+               or contains(strip_accents(lower(coalesce(t.note, ''))), $text)
+               or exists (select 1 from party_votes p left join parties n using (party)
+                          where p.vote_id = t.vote_id and (strip_accents(lower(p.party)) = $text
+                               or contains(strip_accents(lower(coalesce(n.name, ''))), $text))))
           and ($date_from is null or t.date >= $date_from)
           and ($date_to is null or t.date <= $date_to)
-          and ($assembly is null or t.assembly = $assembly)
+          and ($assembly is null or t.assembly = $assembly or ($assembly = $no_assembly and t.assembly is null))
           and ($stage is null or t.stage = $stage)
           and ($party is null or exists (select 1 from party_votes p where p.vote_id = t.vote_id
                and p.party = $party and ($position is null or p.position = $position)))
         order by t.date desc nulls last, t.vote_id desc""",
         {"text": text, "date_from": search.date_from, "date_to": search.date_to, "assembly": search.assembly,
-         "stage": search.stage, "party": search.party, "position": search.party_position})
+         "stage": search.stage, "party": search.party, "position": search.party_position,
+         "no_assembly": NO_ASSEMBLY})
     frame["official"] = [official_result_class(r) for r in frame["result"].tolist()]
     if search.result is not None:
         frame = frame[frame["official"] == search.result].reset_index(drop=True)

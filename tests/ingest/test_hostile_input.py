@@ -66,7 +66,7 @@ def test_hostile_names_are_stored_literally_and_every_table_survives(fresh_db):
 
 def test_undo_of_a_hostile_batch_removes_exactly_it(sample_db):
     before = store.snapshot(sample_db)
-    batch = import_files(sample_db, [hostile_upload()]).batch_id
+    batch = import_files(sample_db, [hostile_upload()], new_parties=True).batch_id
     store.undo_batch(sample_db, batch)
     after = store.snapshot(sample_db)
     assert {t: r for t, r in after.items() if t != "audit_log"} == {t: r for t, r in before.items() if t != "audit_log"}

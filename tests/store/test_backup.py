@@ -41,7 +41,7 @@ class HeldOpen:
             from tracker.ingest import import_files
             con = duckdb.connect({str(db)!r})
             con.execute("set checkpoint_threshold = '1GB'")  # keep committed rows in the WAL only
-            import_files(con, {[str(f) for f in files]!r})
+            import_files(con, {[str(f) for f in files]!r}, new_parties=True)
             with open({str(snapshot_file)!r}, "wb") as out:
                 pickle.dump(store.snapshot(con), out)
             print("ready", flush=True)
@@ -123,7 +123,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_previous_database(sample_d
     saved = tmp_path / "saved.duckdb"
     sample_db.close()
     assert cli(db_path, "backup", str(saved)).returncode == 0
-    assert cli(db_path, "import", str(write_csv("extra.csv", SMALL_MEMBER_VOTES))).returncode == 0
+    assert cli(db_path, "import", "--new-parties", str(write_csv("extra.csv", SMALL_MEMBER_VOTES))).returncode == 0
     after_import = snapshot_of(db_path)
     done = cli(db_path, "restore", str(saved))
     assert done.returncode == 0, done.stderr

@@ -34,11 +34,12 @@ def write_roll_calls(path: Path) -> None:
     """300,000 member votes (15 MB): every member on every vote, parties P0..P6 by member number."""
     positions = ("yes", "no", "abstain", "absent")
     with open(path, "w", encoding="utf-8", newline="") as out:
-        out.write("vote_id,date,title,member_id,member_name,party,position\n")
+        # seats: the votes go to the sample's only assembly (167 seats), and these chambers have MEMBERS seats.
+        out.write("vote_id,date,title,member_id,member_name,party,position,seats\n")
         for v in range(VOTES):
             date = f"2023-{1 + v % 12:02d}-{1 + v % 28:02d}"
-            out.writelines(f"B-{v},{date},Bill {v},M{m},Member {m},P{m % PARTIES},{positions[(m * 7 + v) % 4]}\n"
-                           for m in range(MEMBERS))
+            out.writelines(f"B-{v},{date},Bill {v},M{m},Member {m},P{m % PARTIES},{positions[(m * 7 + v) % 4]},"
+                           f"{MEMBERS}\n" for m in range(MEMBERS))
 
 
 def counts(path: Path) -> dict[str, int]:
@@ -74,7 +75,7 @@ def test_import_killed_at_random_moments_leaves_all_or_nothing(sample_file, tmp_
     uncut = tmp_path / "uncut.duckdb"
     shutil.copyfile(sample_file, uncut)
     started = time.monotonic()
-    assert cli(uncut, "import", str(roll_calls)).wait(timeout=300) == 0
+    assert cli(uncut, "import", "--new-parties", str(roll_calls)).wait(timeout=300) == 0
     duration = time.monotonic() - started
     assert counts(uncut) == FULL
     chance = random.Random(20240607)
@@ -82,7 +83,7 @@ def test_import_killed_at_random_moments_leaves_all_or_nothing(sample_file, tmp_
     for n in range(ROUNDS):
         db = tmp_path / f"round_{n}.duckdb"
         shutil.copyfile(sample_file, db)
-        process = cli(db, "import", str(roll_calls))
+        process = cli(db, "import", "--new-parties", str(roll_calls))
         launched = time.monotonic()
         # Even rounds: anywhere from start-up to the end; odd rounds: the last third, where rows are written and
         # the transaction commits (and DuckDB checkpoints the WAL into the file).
@@ -110,7 +111,7 @@ def test_import_killed_at_random_moments_leaves_all_or_nothing(sample_file, tmp_
     last_killed_empty = next((n for n, (k, full) in enumerate(outcomes) if k and not full), None)
     assert last_killed_empty is not None, f"no kill landed before the commit: {outcomes}"
     db = tmp_path / f"round_{last_killed_empty}.duckdb"
-    assert cli(db, "import", str(roll_calls)).wait(timeout=120) == 0
+    assert cli(db, "import", "--new-parties", str(roll_calls)).wait(timeout=120) == 0
     assert counts(db) == FULL
     assert sum(k for k, _ in outcomes) >= ROUNDS // 2, f"most rounds should be killed mid-way: {outcomes}"
 

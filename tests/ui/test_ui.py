@@ -143,7 +143,7 @@ def test_a_filter_with_no_results_says_so(sample_db_path, monkeypatch):
 
 
 def test_parties_page_with_a_party_that_has_no_votes_says_so(fresh_db, db_path, monkeypatch, write_csv):
-    import_files(fresh_db, [write_csv("parties.csv", "party,name\nLONE,Lonely party\n"), MEMBER_CSV])
+    import_files(fresh_db, [write_csv("parties.csv", "party,name\nLONE,Lonely party\n"), MEMBER_CSV], new_parties=True)
     fresh_db.close()
     app = show(open_app(db_path, monkeypatch, {"parties": "LONE"}), "parties")
     assert "No party took a recorded position" in texts(app)
@@ -279,6 +279,7 @@ def test_unfamiliar_upload_is_mapped_once_then_imported_and_recognised_next_time
     # Saved beside the dashboard's database, where imports (and `python -m tracker import`) look for it.
     assert [p.name for p in (sample_db_path.parent / "mappings").glob("*.json")] == ["landtag.json"]
     assert "read with mapping profile 'landtag'" in texts(app)
+    app.checkbox(key="d_new_parties").check().run()   # Grün and Rot are new parties next to the sample's
     app.button(key="d_import").click().run()
     assert any("Imported." in s.value for s in app.success), texts(app)
     con = store.connect(sample_db_path)

@@ -18,6 +18,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--mapping", type=Path, action="append", default=[],
                    help="mapping profile (JSON) for CSV files in a shape the importer does not know")
     p.add_argument("--sheet", help="the sheet to read from Excel workbooks (default: the first)")
+    p.add_argument("--assembly", help="the assembly (its id) of votes that name none; needed when several are "
+                   "stored, else they go to the only one")
+    p.add_argument("--new-parties", action="store_true",
+                   help="confirm party labels the database does not know yet (without it they are refused, "
+                        "with the closest stored parties suggested)")
     p.set_defaults(run=run_import)
 
     p = commands.add_parser("batches", help="list import batches")
@@ -45,7 +50,8 @@ def run_import(db, db_path: Path, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     reading = ReadOptions(profile_dir(db_path), tuple(chosen), args.sheet)
     try:
-        report = import_files(db, args.files, replace=args.replace, dry_run=args.dry_run, reading=reading)
+        report = import_files(db, args.files, replace=args.replace, dry_run=args.dry_run, reading=reading,
+                              assembly=args.assembly, new_parties=args.new_parties)
     except ImportRejected as rejected:
         print(str(rejected), file=sys.stderr)
         return EXIT_REJECTED

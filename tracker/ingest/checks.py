@@ -169,7 +169,9 @@ def party_counts_within_tally(cursor: duckdb.DuckDBPyConnection, problems: list[
     party_sums = cursor.execute(
         """
         select p.vote_id, any_value(p.file), min(p.row), sum(p.yes), sum(p.no), sum(p.abstain), sum(p.absent),
-               any_value(v.yes), any_value(v.no), any_value(v.abstain), any_value(v.absent)
+               any_value(v.yes), any_value(v.no), any_value(v.abstain), any_value(v.absent),
+               list(p.party order by p.party), list(p.yes order by p.party), list(p.no order by p.party),
+               list(p.abstain order by p.party), list(p.absent order by p.party)
         from check_parties p join check_votes v using (vote_id)
         group by p.vote_id
         having sum(p.yes) > any_value(v.yes) or sum(p.no) > any_value(v.no)
@@ -177,11 +179,17 @@ def party_counts_within_tally(cursor: duckdb.DuckDBPyConnection, problems: list[
         order by 3 limit 20
         """).fetchall()
     for vote_id, file_name, row, *counts in party_sums:
-        summed, stated = counts[:4], counts[4:]
-        diffs = [f"{c} {n} (vote says {s})" for c, n, s in zip(F.COUNTS, summed, stated, strict=True)
-                 if n is not None and s is not None and n > s]
+        summed, stated, party_names, by_party = counts[:4], counts[4:8], counts[8], counts[9:]
+        diffs, sums = [], []
+        for i, (c, n, s) in enumerate(zip(F.COUNTS, summed, stated, strict=True)):
+            if n is None or s is None or n <= s:
+                continue
+            diffs.append(f"{c} {n} (vote says {s})")
+            terms = [f"{party} {k}" for party, k in zip(party_names, by_party[i], strict=True) if k]
+            sums.append(f"{c}: {' + '.join(terms)} = {n}")
         problems.append(Problem(file_name, f"The party counts of vote '{vote_id}' add up to more "
-                                f"than the vote's stated tally: {', '.join(diffs)}.",
+                                f"than the vote's stated tally: {', '.join(diffs)}. Summed by party: "
+                                f"{'; '.join(sums)}.",
                                 "Correct the party counts or the vote's tally.", row=row))
 
 
@@ -219,25 +227,33 @@ def stated_position_matches_counts(cursor: duckdb.DuckDBPyConnection, problems: 
 
 
 def votes_within_seats(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
-    """A vote has no more votes or members than the chamber has seats."""
+    """A vote has no more votes or members than its assembly (or the vote itself) has seats."""
     over_seats = cursor.execute(
         """
         with seats as (
-            select v.vote_id, v.file, v.row, coalesce(v.seats, sa.seats, a.seats) as seats,
-                   coalesce(v.yes, m.yes, 0) + coalesce(v.no, m.no, 0) + coalesce(v.abstain, m.abstain, 0)
-                   + coalesce(v.absent, m.absent, 0) as counted,
+            select v.vote_id, v.file, v.row, v.assembly, v.seats is not null as own_seats,
+                   coalesce(v.seats, sa.seats, a.seats) as seats,
+                   coalesce(v.yes, m.yes, 0) as yes, coalesce(v.no, m.no, 0) as no,
+                   coalesce(v.abstain, m.abstain, 0) as abstain, coalesce(v.absent, m.absent, 0) as absent,
                    coalesce(m.members, 0) as members
             from check_votes v
             left join stage_assemblies sa on sa.assembly = v.assembly
             left join assemblies a on a.assembly = v.assembly
             left join check_member_totals m using (vote_id))
-        select vote_id, file, row, seats, greatest(counted, members) from seats
-        where seats is not null and greatest(counted, members) > seats order by row limit 20
+        select vote_id, file, row, seats, assembly, own_seats, yes, no, abstain, absent, members from seats
+        where seats is not null and greatest(yes + no + abstain + absent, members) > seats order by row limit 20
         """).fetchall()
-    for vote_id, file_name, row, seats, counted in over_seats:
-        problems.append(Problem(file_name, f"Vote '{vote_id}' has {counted} votes or members but "
-                                f"the chamber has {seats} seats.", "Correct the counts, or the vote's or assembly's "
-                                "seats.", row=row))
+    for vote_id, file_name, row, seats, assembly, own_seats, *counts in over_seats:
+        *tally, members = counts
+        if sum(tally) >= members:
+            how = " + ".join(f"{c} {n}" for c, n in zip(F.COUNTS, tally, strict=True) if n) + f" = {sum(tally)}"
+        else:
+            how = f"{members} members on the member rows"
+        chamber = "the vote's own seats column" if own_seats else f"assembly '{assembly}'"
+        problems.append(Problem(file_name, f"Vote '{vote_id}' has {max(sum(tally), members)} votes or members but "
+                                f"the chamber has {seats} seats. Counted: {how}; seats from {chamber}.",
+                                "Correct the counts, or the vote's or assembly's seats (or the vote's assembly).",
+                                row=row))
 
 
 # Rules in the order they run: details before they are merged into vote rows, the upload on its own, the tallies

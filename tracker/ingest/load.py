@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tracker import store
-from tracker.ingest import checks, compare, limits, staging
+from tracker.ingest import assemblies, checks, compare, limits, parties, staging
 from tracker.ingest.options import ReadOptions
 from tracker.ingest.prepare import prepare_inputs
 from tracker.ingest.problems import ImportRejected, Problem
@@ -23,8 +23,13 @@ class _DryRunDone(Exception):
 
 def import_files(db: Store, files: Sequence[Source | str | Path], replace: bool = False,
                  dry_run: bool = False, editor: bool = False, progress: Progress | None = None,
-                 reading: ReadOptions | None = None) -> ImportReport:
-    """Validate the files and store them as one batch; raise ImportRejected, changing nothing, on any problem."""
+                 reading: ReadOptions | None = None, assembly: str | None = None,
+                 new_parties: bool = False) -> ImportReport:
+    """Validate the files and store them as one batch; raise ImportRejected, changing nothing, on any problem.
+
+    `assembly` is for new votes that name none (else the only stored assembly); `new_parties` confirms party
+    labels the database does not know yet.
+    """
     sources = [f if isinstance(f, Source) else Source.from_path(f) for f in files]
     if not sources:
         raise ImportRejected([Problem("(no file)", "No file was given.", "Choose one or more CSV files.")])
@@ -52,9 +57,11 @@ def import_files(db: Store, files: Sequence[Source | str | Path], replace: bool 
                 progress(0.9, "Checking the upload against the database")
             checks.apply(checks.VOTE_DETAIL_RULES, cursor, problems)
             staging.add_votes_from_details(cursor)
+            parties.resolve_party_labels(cursor, report, problems, new_parties)
             checks.apply(checks.UPLOAD_RULES, cursor, problems)
             _refuse_on(problems)
             replacements = compare.compare_with_store(cursor, replace, report, problems)
+            assemblies.place_votes(cursor, assembly, report, problems)
             staging.add_party_labels(cursor)
             checks.create_check_tables(cursor)
             checks.apply(checks.TALLY_RULES, cursor, problems)

@@ -36,6 +36,15 @@ ROLES_OF_KIND = {
 MEMBER_POSITIONS = tuple(p.value for p in Position)
 PARTY_POSITIONS = (*model.PARTY_POSITIONS, "absent")
 VOTE_ID_JOINER = "-"
+# What a missing required column means, in the words the mapping form uses.
+NEEDED = {
+    "vote_id": "A vote id column: pick one (or several to join), or, for a tally file, let the tracker number the "
+               "votes by date.",
+    "date": "A date column: every vote needs the day it was held.",
+    "title": "A title column: every vote needs a title.",
+    "party": "A party column.",
+    "position": "A position column (how each member voted).",
+}
 
 
 def label_meanings(kind: str) -> tuple[str, ...]:
@@ -64,11 +73,17 @@ class Profile:
     date_format: str | None = None           # strftime pattern such as %d/%m/%Y; None = ISO or DD.MM.YYYY
     labels: dict[str, str] = field(default_factory=dict)   # label as written -> yes/no/abstain/absent/not_member
     sheet: str | None = None                 # for Excel workbooks: the sheet to read
+    number_votes: bool = False               # tally files without a vote id: ids made from the date, 2024-03-01-1
 
     @property
     def signature(self) -> str:
         """The header shape this profile is used for."""
         return signature(self.header)
+
+    @property
+    def numbers_votes(self) -> bool:
+        """True when the tracker makes the vote ids (a tally file with no id column)."""
+        return self.number_votes and self.kind == F.VOTE_TALLIES and not self.columns.get("vote_id")
 
     def problems(self) -> list[str]:
         """What is missing or wrong, as sentences (empty when the profile can be used)."""
@@ -79,8 +94,10 @@ class Profile:
             found.append(f"Kind '{self.kind}' is not one of {', '.join(KINDS)}.")
             return found
         for role in REQUIRED_ROLES[self.kind]:
+            if role == "vote_id" and self.numbers_votes:
+                continue
             if not self.columns.get(role):
-                found.append(f"Choose the column for '{role}'.")
+                found.append(f"Choose the column for '{role}'." + (f" ({NEEDED[role]})" if role in NEEDED else ""))
         if self.kind == F.MEMBER_VOTES and not (self.columns.get("member_id") or self.columns.get("member_name")):
             found.append("Choose the column with the member's id or name.")
         if self.kind == F.PARTY_POSITIONS and not any(self.columns.get(r) for r in ("position", *F.COUNTS)):
@@ -151,7 +168,7 @@ def load_profile(path: Path) -> Profile:
     profile = Profile(name=str(data["name"]), header=[str(h) for h in data["header"]], kind=str(data["kind"]),
                       columns=data["columns"], date_format=data.get("date_format") or None,
                       labels={str(k): str(v) for k, v in (data.get("labels") or {}).items()},
-                      sheet=data.get("sheet") or None)
+                      sheet=data.get("sheet") or None, number_votes=bool(data.get("number_votes")))
     problems = profile.problems()
     if problems:
         raise ProfileError(f"{path}: {' '.join(problems)}")
@@ -200,6 +217,7 @@ def mapped_input(profile: Profile, source: Source, layout: TextLayout, problems:
         return chunk[f"c{index[fold(name)]}"]
 
     def chunks() -> Iterator[pd.DataFrame]:
+        numbered: dict[str, int] = {}   # votes seen per date, across chunks: the n of <date>-<n>
         for chunk in read_chunks(source, layout):
             out = {"_row": chunk["_row"]}
             for role in roles:
@@ -216,14 +234,26 @@ def mapped_input(profile: Profile, source: Source, layout: TextLayout, problems:
                     out[role] = column(chunk, chosen).map(lambda v: _label(v, labels, member))
                 else:
                     out[role] = column(chunk, chosen)
+            if profile.numbers_votes:
+                out["vote_id"] = _numbered_ids(_file_name(profile.name), out["date"], numbered)
             yield pd.DataFrame(out)
 
     used = {fold(c) for r in roles for c in ([profile.columns[r]] if isinstance(profile.columns[r], str)
                                               else profile.columns[r])}
     ignored = [h for h in layout.header if fold(h) not in used]
-    return stream_input(source.name, profile.kind, chunks, roles,
+    given = ["vote_id", *roles] if profile.numbers_votes else roles
+    return stream_input(source.name, profile.kind, chunks, given,
                         label=f"{source.name} (read with mapping profile '{profile.name}')", ignored=ignored,
                         size=source.size(), encoding=layout.encoding, delimiter=layout.delimiter)
+
+
+def _numbered_ids(prefix: str, dates: pd.Series, numbered: dict[str, int]) -> list[str]:
+    """Ids from the mapping's name and the date, in file order: plenary-2024-03-01-1, plenary-2024-03-01-2."""
+    ids = []
+    for value in dates.astype(str):
+        numbered[value] = numbered.get(value, 0) + 1
+        ids.append(f"{prefix}-{value}-{numbered[value]}")
+    return ids
 
 
 def _label(value: str, labels: dict[str, str], member: bool) -> str:

@@ -37,6 +37,7 @@ class ImportReport:
     replaced: list[str] = field(default_factory=list)
     filled_parties: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    new_parties: list[str] = field(default_factory=list)   # labels met on vote rows that no stored party has
     already_imported: int | None = None
     dry_run: bool = False
 
@@ -69,6 +70,9 @@ class ImportReport:
             if self.unchanged_votes:
                 lines.append(f"{count_of(self.unchanged_votes, 'votes')} already stored with the same values "
                              f"{'would be' if would else 'were'} skipped.")
+        if self.new_parties:
+            lines.append(f"New {'party' if len(self.new_parties) == 1 else 'parties'} "
+                         f"{'to add' if would else 'added'} (not stored before): {', '.join(self.new_parties)}.")
         lines += [("Would replace " if would else "Replaced ") + r for r in self.replaced]
         if self.filled_parties:
             lines.append(f"{'Would fill' if would else 'Filled'} in the details of "

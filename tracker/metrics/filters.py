@@ -25,12 +25,15 @@ class Filters:
 
 ALL_VOTES = Filters()
 
+# The assembly filter's value for votes stored without an assembly (older databases): listed, never hidden.
+NO_ASSEMBLY = "(no assembly)"
+
 
 # The votes a metric covers; every query joins it as `fv`.
 FILTERED_VOTES = """
 fv as (
     select vote_id, date, title, assembly from votes
-    where ($assembly::varchar is null or assembly = $assembly)
+    where ($assembly::varchar is null or assembly = $assembly or ($assembly = '(no assembly)' and assembly is null))
       and ($date_from::date is null or date >= $date_from)
       and ($date_to::date is null or date <= $date_to)
 )"""

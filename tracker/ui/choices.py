@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from tracker import charts
+from tracker import charts, queries
 from tracker.metrics import Filters
+from tracker.metrics.filters import NO_ASSEMBLY
 from tracker.ui import cache, filters
+
+NO_ASSEMBLY_NAME = "No assembly (votes stored without one)"
 
 
 def assembly_choices() -> tuple[list[str], dict[str, str]]:
-    """Assembly ids and their display names."""
+    """Assembly ids and their display names; 'no assembly' too when some votes name none, so none is hidden."""
     frame = cache.read("assemblies")
     ids = frame["assembly"].astype(str).tolist()
-    return ids, dict(zip(ids, frame["name"].astype(str), strict=True))
+    names = dict(zip(ids, frame["name"].astype(str), strict=True))
+    if not cache.read("search_votes", queries.VoteSearch(assembly=NO_ASSEMBLY)).empty:
+        ids.append(NO_ASSEMBLY)
+        names[NO_ASSEMBLY] = NO_ASSEMBLY_NAME
+    return ids, names
 
 
 def reference_choices() -> list[str]:

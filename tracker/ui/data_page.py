@@ -14,6 +14,7 @@ from tracker import access, metrics, queries, store
 from tracker.export import table_bytes
 from tracker.ingest import (
     ImportRejected,
+    ImportReport,
     Problem,
     ReadOptions,
     Source,
@@ -83,6 +84,9 @@ def _upload(editor: bool, reading: ReadOptions) -> None:
     st.subheader("Upload vote files")
     st.caption("CSV files in one of the formats of docs/data-format.md: vote tallies, party positions, member votes, "
                "parties, assemblies. Several files are imported together as one batch.")
+    _last_result("d_imported")
+    for key in st.session_state.pop("d_reset", ()):
+        st.session_state[key] = False
     files = st.file_uploader("Drop CSV files here", accept_multiple_files=True, key="d_upload")
     if not files:
         return
@@ -92,37 +96,95 @@ def _upload(editor: bool, reading: ReadOptions) -> None:
     replace = st.checkbox("Replace votes that changed", key="d_replace",
                           help="A vote already stored with different values is refused unless this is ticked; then "
                                "its stored rows are replaced by the upload's (undoing this upload brings them back).")
-    check = _dry_run(sources, replace, reading)
+    assembly = _assembly_choice()
+    # Read before the check: the box is drawn below it, once the check has named the new parties.
+    new_parties = bool(st.session_state.get("d_new_parties"))
+    check = _dry_run(sources, replace, reading, assembly, new_parties)
     if isinstance(check, list) and _ask_for_mapping(sources, reading):
         return
     if isinstance(check, list):
         st.error(f"The upload cannot be imported: {len(check)} problem{'s' if len(check) != 1 else ''} found. "
                  "Nothing was changed in the database.")
-        widgets.table(problems_table(check), key="d_problems")
+        show_problems(check, key="d_problems")
+        if any(_is_unknown_party(p) for p in check) or new_parties:
+            _new_parties_box()
         return
-    st.text(check)
+    st.text(check.text())
+    if check.new_parties:
+        _new_parties_box()
+    if check.already_imported is not None or check.nothing_added:
+        st.info("There is nothing to import from this upload.")
+        return
     if st.button("Import", type="primary", key="d_import"):
-        bar = st.progress(0.0, text="Reading the files")
+        _import(sources, replace, editor, reading, assembly, new_parties)
 
-        def progress(fraction: float, message: str) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-        try:
-            report = import_files(cache.database(), sources, replace=replace, editor=editor, progress=progress,
-                                  reading=reading)
-        except ImportRejected as rejected:
-            bar.empty()
-            st.error("The upload was rejected; nothing was changed in the database.")
-            widgets.table(problems_table(rejected.problems), key="d_problems_import")
-            return
-        if report.batch_id is not None and report.added.get("member votes"):
-            bar.progress(1.0, text="Preparing the member tables")
-            metrics.keep_member_vote_matrix(cache.database())
-        bar.progress(1.0, text="Done")
-        cache.clear_caches()
-        st.session_state.pop("d_checked", None)
-        st.success("Imported." if report.batch_id else "Nothing new was imported.")
-        st.text(report.text())
+def _import(sources: list[Source], replace: bool, editor: bool, reading: ReadOptions, assembly: str | None,
+            new_parties: bool) -> None:
+    """Import the upload, then start the page again so every page, list and the navigation show the new state."""
+    bar = st.progress(0.0, text="Reading the files")
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+    try:
+        report = import_files(cache.database(), sources, replace=replace, editor=editor, progress=progress,
+                              reading=reading, assembly=assembly, new_parties=new_parties)
+    except ImportRejected as rejected:
+        bar.empty()
+        st.error("The upload was rejected; nothing was changed in the database.")
+        show_problems(rejected.problems, key="d_problems_import")
+        return
+    if report.batch_id is not None and report.added.get("member votes"):
+        bar.progress(1.0, text="Preparing the member tables")
+        metrics.keep_member_vote_matrix(cache.database())
+    bar.progress(1.0, text="Done")
+    _changed("d_imported", "Imported." if report.batch_id else "Nothing new was imported.", report.text(),
+             reset=("d_new_parties",))
+
+
+def _changed(slot: str, message: str, detail: str = "", reset: tuple[str, ...] = ()) -> None:
+    """After an import or undo: forget caches and answers given for the old state, keep the message, run again.
+
+    `message` is markdown (escape text from uploads); `detail` is shown as plain text.
+    """
+    cache.clear_caches()
+    st.session_state.pop("d_checked", None)
+    st.session_state[slot] = (message, detail)
+    st.session_state["d_reset"] = reset   # boxes to untick before they are drawn again
+    st.rerun()
+
+
+def _last_result(slot: str) -> None:
+    """The message of the import or undo that just ran (shown once, after the page started again)."""
+    done = st.session_state.pop(slot, None)
+    if done:
+        st.success(done[0])
+        if done[1]:
+            st.text(done[1])
+
+
+def _assembly_choice() -> str | None:
+    """With several assemblies stored: which one gets the upload's votes that name none (None: ask)."""
+    frame = cache.read("assemblies")
+    if len(frame) < 2:
+        return None
+    names = dict(zip(frame["assembly"].astype(str), frame["name"].astype(str), strict=True))
+    return st.selectbox("Assembly of votes that name none", list(names), index=None, key="d_assembly",
+                        format_func=lambda a: a if names[a] == a else f"{a}: {names[a]}",
+                        placeholder="Choose an assembly (needed when a file has no assembly column)",
+                        help="Several assemblies are stored: a vote without an assembly column goes to the one "
+                             "chosen here (a vote naming its assembly keeps it).")
+
+
+def _is_unknown_party(problem: Problem) -> bool:
+    return problem.column == "party" and "is not in the database" in problem.message
+
+
+def _new_parties_box() -> None:
+    st.checkbox("Add the new parties: the labels listed are really new parties, not misspellings",
+                key="d_new_parties", help="Without this, labels the database does not know are refused, each with "
+                "the closest stored parties suggested. On the command line: --new-parties.")
 
 
 def _ask_for_mapping(sources: list[Source], reading: ReadOptions) -> bool:
@@ -151,6 +213,24 @@ def problems_table(problems: list[Problem]) -> pd.DataFrame:
         {"row": "Int64"})
 
 
+PROBLEMS_LISTED = 50
+
+
+def show_problems(problems: list[Problem], key: str) -> None:
+    """Every problem as a list item whose text wraps (readable at any width), then all of them as a table."""
+    lines = []
+    for p in problems[:PROBLEMS_LISTED]:
+        where = p.file + (f", row {p.row}" if p.row is not None else "") + (f", column '{p.column}'" if p.column
+                                                                             else "")
+        fix = f" **Fix:** {widgets.md_escape(p.fix)}" if p.fix else ""
+        lines.append(f"- **{widgets.md_escape(where)}**: {widgets.md_escape(p.message)}{fix}")
+    if len(problems) > PROBLEMS_LISTED:
+        lines.append(f"- ... and {len(problems) - PROBLEMS_LISTED} more, in the table below.")
+    st.markdown("\n".join(lines))
+    with st.expander("The problems as a table (to sort or download)"):
+        widgets.table(problems_table(problems), key=key)
+
+
 def _preview(source: Source, reading: ReadOptions) -> None:
     with st.expander(f"{widgets.md_escape(source.name)}: first rows", expanded=True):
         try:
@@ -172,15 +252,17 @@ def _preview(source: Source, reading: ReadOptions) -> None:
         widgets.table(frame, key=f"d_preview_{source.sha256()[:12]}")
 
 
-def _dry_run(sources: list[Source], replace: bool, reading: ReadOptions) -> str | list[Problem]:
-    """The validation report of a dry run (cached per upload, choice and database version), or the problems found."""
-    key = (tuple(s.sha256() for s in sources), replace, cache.version())
+def _dry_run(sources: list[Source], replace: bool, reading: ReadOptions, assembly: str | None,
+             new_parties: bool) -> ImportReport | list[Problem]:
+    """The report of a dry run (cached per upload, choices and database version), or the problems found."""
+    key = (tuple(s.sha256() for s in sources), replace, assembly, new_parties, cache.version())
     cached = st.session_state.get("d_checked")
     if cached and cached[0] == key:
         return cached[1]
     try:
-        result: str | list[Problem] = import_files(cache.database(), sources, replace=replace, dry_run=True,
-                                                   reading=reading).text()
+        result: ImportReport | list[Problem] = import_files(
+            cache.database(), sources, replace=replace, dry_run=True, reading=reading, assembly=assembly,
+            new_parties=new_parties)
     except ImportRejected as rejected:
         result = rejected.problems
     st.session_state["d_checked"] = (key, result)
@@ -191,6 +273,7 @@ def _dry_run(sources: list[Source], replace: bool, reading: ReadOptions) -> str 
 
 def _history(may_write: bool, editor: bool) -> None:
     st.subheader("Import history")
+    _last_result("d_undone")
     batches = store.list_batches(cache.database())
     if batches.empty:
         st.info("Nothing has been imported yet.")
@@ -198,22 +281,28 @@ def _history(may_write: bool, editor: bool) -> None:
     widgets.table(batches.drop(columns=["sha256"]), key="d_batches")
     if not may_write:
         return
-    ids = batches["batch_id"].astype(int).tolist()
+    ids = batches["batch_id"].astype(int).tolist()   # newest first: the box starts on the latest batch
+    files = dict(zip(ids, batches["file_name"].astype(str), strict=True))
+    if st.session_state.get("d_undo_seen") != cache.version():
+        # The batches changed (here, or by another editor): start again from the newest, unconfirmed. Set, not
+        # deleted: a value set before the widget is drawn is also what the browser shows.
+        st.session_state["d_undo_batch"] = ids[0]
+        st.session_state["d_undo_confirm"] = False
+        st.session_state["d_undo_seen"] = cache.version()
     left, right = st.columns([2, 1])
     with left:
-        chosen = st.selectbox("Batch to undo", ids, key="d_undo_batch",
-                              format_func=lambda b: f"{b}: {batches.set_index('batch_id').at[b, 'file_name']}")
+        chosen = st.selectbox("Batch to undo", ids, key="d_undo_batch", format_func=lambda b: f"{b}: {files[b]}")
     with right:
         confirm = st.checkbox("Yes, remove every row this batch added", key="d_undo_confirm")
-    if st.button("Undo batch", key="d_undo", disabled=not confirm):
+    # Acts only on a batch still listed and confirmed in this run: after an undo both are reset, so a second
+    # click (or a click that arrives late) undoes nothing more.
+    if st.button("Undo batch", key="d_undo", disabled=not confirm) and confirm and chosen in ids:
         try:
             message = store.undo_batch(cache.database(), int(chosen), editor=editor)
         except store.UndoRefused as refused:
             st.error(widgets.md_escape(refused))
             return
-        cache.clear_caches()
-        st.session_state.pop("d_checked", None)
-        st.success(widgets.md_escape(message))
+        _changed("d_undone", widgets.md_escape(message))
 
 
 # --- downloads ----------------------------------------------------------------------------------------------------

@@ -44,6 +44,25 @@ QUESTIONS = {
     "absent": "Which column counts absent members?",
     "result": "Which column is the official result?",
 }
+NEEDS = {
+    MEMBER_VOTES: "Needed: a vote id column (or several to join), the party, the position (how the member voted), "
+                  "and the member's id or name. A new vote also needs its date and title.",
+    PARTY_POSITIONS: "Needed: a vote id column (or several to join), the party, and its position or its counts. A new "
+                     "vote also needs its date and title.",
+    VOTE_TALLIES: "Needed: a vote id column (pick one, or let the tracker number the votes by date), the date and the "
+                  "title. The counts and the result are optional.",
+}
+
+
+def likely_kind(suggestion: dict[str, str]) -> str:
+    """The kind of table the recognised columns point to: members, parties, else vote tallies."""
+    if "position" in suggestion and ("member_id" in suggestion or "member_name" in suggestion):
+        return MEMBER_VOTES
+    if "party" in suggestion:
+        return PARTY_POSITIONS
+    return VOTE_TALLIES
+
+
 MEANINGS = {"yes": "yes", "no": "no", "abstain": "abstain", "absent": "absent (did not vote)",
             "not_member": "not a member on that date", "split": "split (no single position)"}
 
@@ -64,10 +83,19 @@ def mapping_form(sources_needing_mapping: Sequence[Source | UnmappedFile], db_di
                 "the same header.")
     st.caption("Columns: " + md_escape(", ".join(header)))
     name = st.text_input("Name of this mapping", value=Path(unmapped.source.name).stem, key=f"{key}-name")
-    kind = st.selectbox("Each row is", KINDS, format_func=lambda k: f"{k}: {KIND_WORDS[k]}", key=f"{key}-kind")
+    kind = st.selectbox("Each row is", KINDS, index=KINDS.index(likely_kind(unmapped.suggestion)),
+                        format_func=lambda k: f"{k}: {KIND_WORDS[k]}", key=f"{key}-kind")
+    st.caption(NEEDS[kind])
     columns: dict[str, str | list[str]] = {}
+    number_votes = False
     for role in ROLES_OF_KIND[kind]:
         suggested = unmapped.suggestion.get(role)
+        if role == "vote_id" and kind == VOTE_TALLIES:
+            number_votes = st.checkbox("The file has no vote id: number the votes by date (e.g. "
+                                       f"{Path(unmapped.source.name).stem}-2024-03-01-1)",
+                                       value=suggested is None, key=f"{key}-number-votes")
+            if number_votes:
+                continue
         if role == "vote_id":
             picked = st.multiselect(QUESTIONS[role], header, default=[suggested] if suggested else [],
                                     key=f"{key}-{role}")
@@ -97,7 +125,7 @@ def mapping_form(sources_needing_mapping: Sequence[Source | UnmappedFile], db_di
     if not st.button("Save mapping", key=f"{key}-save", type="primary"):
         return None
     profile = Profile(name=name.strip(), header=list(header), kind=kind, columns=columns, date_format=date_format,
-                      labels=labels)
+                      labels=labels, number_votes=number_votes)
     problems = profile.problems() + [f"Say what the position '{label}' means." for label in unanswered]
     if problems:
         st.error("The mapping cannot be saved yet: " + md_escape(" ".join(problems)))

@@ -60,7 +60,9 @@ def render() -> None:
             if len(chosen.parties) < 2:
                 st.info("Choose two or more parties in the sidebar to compare their alignment over time.")
                 return
-            frame = cache.metric("alignment_trend", chosen).copy()
+            frame = cache.metric("alignment_trend", chosen)
+            # Each pair once (A and B, never B and A), and never a party with itself.
+            frame = frame[frame["party_a"].astype(str) < frame["party_b"].astype(str)].reset_index(drop=True)
             frame["pair"] = frame["party_a"].astype(str) + " and " + frame["party_b"].astype(str)
             title = f"Alignment between parties by {chosen.period}"
             fig = charts.trend_lines(frame, "agreement", "pair", {}, title, "share of votes with the same position",
