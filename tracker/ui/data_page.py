@@ -99,7 +99,18 @@ def _upload(editor: bool, reading: ReadOptions) -> None:
     assembly = _assembly_choice()
     # Read before the check: the box is drawn below it, once the check has named the new parties.
     new_parties = bool(st.session_state.get("d_new_parties"))
-    check = _dry_run(sources, replace, reading, assembly, new_parties)
+    if store.is_busy(cache.database_path()):
+        # The check runs inside a transaction that is rolled back, so it needs the write lock too: say so at once
+        # instead of leaving the page waiting behind another process's import.
+        st.info(f"The database is being written by {widgets.md_escape(store.holder(cache.database_path()))}. "
+                "The upload is checked and can be imported when that has finished: in a moment, change any option "
+                "or open this page again (the upload is kept).")
+        return
+    try:
+        check = _dry_run(sources, replace, reading, assembly, new_parties)
+    except store.LockTimeout as busy:
+        st.info(widgets.md_escape(busy))
+        return
     if isinstance(check, list) and _ask_for_mapping(sources, reading):
         return
     if isinstance(check, list):
@@ -134,6 +145,10 @@ def _import(sources: list[Source], replace: bool, editor: bool, reading: ReadOpt
         bar.empty()
         st.error("The upload was rejected; nothing was changed in the database.")
         show_problems(rejected.problems, key="d_problems_import")
+        return
+    except store.LockTimeout as busy:  # another process's import or undo held the database too long
+        bar.empty()
+        st.error(f"Nothing was imported: {widgets.md_escape(busy)}")
         return
     if report.batch_id is not None and report.added.get("member votes"):
         bar.progress(1.0, text="Preparing the member tables")
@@ -299,7 +314,7 @@ def _history(may_write: bool, editor: bool) -> None:
     if st.button("Undo batch", key="d_undo", disabled=not confirm) and confirm and chosen in ids:
         try:
             message = store.undo_batch(cache.database(), int(chosen), editor=editor)
-        except store.UndoRefused as refused:
+        except (store.UndoRefused, store.LockTimeout) as refused:
             st.error(widgets.md_escape(refused))
             return
         _changed("d_undone", widgets.md_escape(message))
