@@ -11,9 +11,9 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-IMAGE_FORMATS = ("png", "svg")
-MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html", "csv": "text/csv",
-              "parquet": "application/vnd.apache.parquet"}
+IMAGE_FORMATS = ("png", "svg", "pdf")
+MIME_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "html": "text/html",
+              "csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 EXPORT_WIDTH, EXPORT_HEIGHT = 1100, 650
 SOURCE_LINE = "Source: parliamentary vote tracker"
 
@@ -96,17 +96,18 @@ def _ensure_server() -> None:
     _server_started = True
 
 
-def image_bytes(fig: go.Figure, file_format: str, width: int = EXPORT_WIDTH, height: int | None = None) -> bytes:
-    """The figure as PNG or SVG, rendered by the process's one kaleido browser (started on first use)."""
+def image_bytes(fig: go.Figure, file_format: str, width: int | None = None, height: int | None = None,
+                scale: float | None = None) -> bytes:
+    """The figure as PNG, SVG or PDF, rendered by the process's one kaleido browser (started on first use)."""
     if file_format not in IMAGE_FORMATS:
-        raise ValueError(f"Unknown image format '{file_format}': use png or svg.")
+        raise ValueError(f"Unknown image format '{file_format}': use png or svg (or pdf).")
     if browser_path() is None:
         raise ImageExportUnavailable(HOW_TO_ENABLE)
     import kaleido
 
-    options = {"format": file_format, "width": width,
-               "height": height or int(fig.layout.height or EXPORT_HEIGHT), "scale": 2 if file_format == "png"
-               else 1}
+    options = {"format": file_format, "width": width or int(fig.layout.width or EXPORT_WIDTH),
+               "height": height or int(fig.layout.height or EXPORT_HEIGHT),
+               "scale": scale or (2 if file_format == "png" else 1)}
     with _EXPORT_LOCK:
         _ensure_server()
         return kaleido.calc_fig_sync(fig, opts=options)

@@ -59,9 +59,9 @@ def synthetic_assemblies(db: Store) -> list[str]:
 def parties(db: Store) -> pd.DataFrame:
     """Every party label that is stored or appears in a vote, with its name, bloc, colour and seats."""
     return _frame(db, """
-        select p.party, coalesce(p.name, p.party) as name, p.bloc, p.colour, p.seats from parties p
+        select p.party, coalesce(p.name, p.party) as name, p.bloc, p.colour, p.seats, p.seat_order from parties p
         union all
-        select distinct v.party, v.party, null, null, null from party_votes v
+        select distinct v.party, v.party, null, null, null, null from party_votes v
         where v.party not in (select party from parties)
         order by 1""")
 
@@ -163,14 +163,34 @@ def is_missing(value: object) -> bool:
 
 
 def vote_parties(db: Store, vote_id: str) -> pd.DataFrame:
-    """Each party's effective counts and position on one vote, with its seats and how the record is known."""
+    """Each party's effective counts and position on one vote, with its name, seats, bloc, seating, source, caveat."""
     frame = _frame(db, """
-        select p.party, p.yes, p.no, p.abstain, p.absent, p.members, p.position, p.position_label, p.source,
-               s.seats as party_seats, s.bloc
+        select p.party, coalesce(s.name, p.party) as name, p.yes, p.no, p.abstain, p.absent, p.members, p.position,
+               p.position_label, p.source, s.seats as party_seats, s.bloc, s.colour, s.seat_order,
+               q.source_url, q.note
         from party_votes p left join parties s using (party)
+        left join party_positions q on q.vote_id = p.vote_id and q.party = p.party
         where p.vote_id = $id order by p.party""", {"id": vote_id})
-    for column in ("yes", "no", "abstain", "absent", "members", "party_seats"):
+    for column in ("yes", "no", "abstain", "absent", "members", "party_seats", "seat_order"):
         frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def vote_members(db: Store, vote_id: str) -> pd.DataFrame:
+    """How each member voted on one vote (members who held a seat), with their party's position and rebels marked.
+
+    A rebel voted yes, no or abstain against the position of their party on this vote (a split party has none).
+    """
+    frame = _frame(db, """
+        select mv.member_id, coalesce(m.name, mv.member_id) as name, mv.party, mv.position, mv.position_label,
+               pv.position as party_position
+        from member_votes mv left join members m using (member_id)
+        left join party_votes pv on pv.vote_id = mv.vote_id and pv.party = coalesce(mv.party, '(no party)')
+        where mv.vote_id = $id and mv.position <> 'not_member'
+        order by mv.party, name""", {"id": vote_id})
+    cast = frame["position"].isin(["yes", "no", "abstain"])
+    frame["rebel"] = cast & frame["party_position"].isin(["yes", "no", "abstain"]) & (
+        frame["position"] != frame["party_position"])
     return frame
 
 
@@ -181,16 +201,26 @@ def source_links(source_url: str | None) -> list[str]:
     return [u.strip() for u in str(source_url).split(";") if u.strip()]
 
 
-def seat_groups(vote: dict, parties_on_vote: pd.DataFrame) -> tuple[pd.DataFrame, int | None, str]:
-    """Seats by party and position for the arch, the seat count, and what colours them (position or party position).
+def seat_groups(vote: dict, parties_on_vote: pd.DataFrame,
+                members: pd.DataFrame | None = None) -> tuple[pd.DataFrame, int | None, str]:
+    """Seats by party and position for the arch, the seat count, and what colours the seats.
 
-    Counts per party when known (members or stated counts); else the vote's tallies without parties; else each
-    party's seats coloured by its stated position. The chart marks seats not covered as unknown.
+    In this order of preference: one seat per member from member votes ('member vote'); counts per party, with
+    the vote's tallies beyond them as seats of no known party ('position'); each party's seats coloured by its
+    stated position when two or more parties stated one, or no tally is known ('party position'); else the vote's
+    tallies without parties ('position'). The chart marks seats not
+    covered as unknown.
     """
     counts = ("yes", "no", "abstain", "absent")
-    rows: list[dict] = []
+    columns = ["party", "position", "seats", "member"]
     with_counts = parties_on_vote[parties_on_vote[list(counts)].notna().any(axis=1)]
-    if not with_counts.empty:
+    stated = parties_on_vote.dropna(subset=["position", "party_seats"])
+    rows: list[dict] = []
+    if members is not None and not members.empty:
+        rows = [{"party": r["party"], "position": r["position"], "seats": 1, "member": r["name"]}
+                for r in members.to_dict("records")]
+        basis = "member vote"
+    elif not with_counts.empty:
         for record in with_counts.to_dict("records"):
             rows += [{"party": record["party"], "position": c, "seats": record[c]} for c in counts
                      if not is_missing(record[c])]
@@ -200,15 +230,14 @@ def seat_groups(vote: dict, parties_on_vote: pd.DataFrame) -> tuple[pd.DataFrame
             if rest > 0:
                 rows.append({"party": None, "position": c, "seats": rest})
         basis = "position"
-    elif any(vote.get(c) is not None for c in counts):
-        rows = [{"party": None, "position": c, "seats": vote[c]} for c in counts if vote.get(c) is not None]
-        basis = "position"
-    else:
-        stated = parties_on_vote.dropna(subset=["position", "party_seats"])
+    elif len(stated) >= 2 or (not stated.empty and all(vote.get(c) is None for c in counts)):
         rows = [{"party": r["party"], "position": r["position"], "seats": r["party_seats"]}
                 for r in stated.to_dict("records")]
         basis = "party position"
-    groups = pd.DataFrame(rows, columns=["party", "position", "seats"])
+    else:
+        rows = [{"party": None, "position": c, "seats": vote[c]} for c in counts if vote.get(c) is not None]
+        basis = "position"
+    groups = pd.DataFrame(rows, columns=columns)
     groups["seats"] = pd.to_numeric(groups["seats"]).fillna(0).astype(int)
     seats = vote.get("seats")
     return groups, (int(seats) if seats is not None else None), basis

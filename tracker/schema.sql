@@ -40,7 +40,8 @@ create table if not exists parties (
     seats integer,
     source_url varchar,
     note varchar,
-    batch_id integer not null
+    batch_id integer not null,
+    seat_order integer                 -- left-to-right place in the chamber's seating (parties.csv); null = by bloc
 );
 
 create table if not exists votes (

@@ -16,8 +16,8 @@ def test_party_colour_from_data_is_used_and_missing_or_bad_colours_get_a_stable_
     colours = charts.party_colours(parties)
     assert colours["A"] == "#112233"
     assert colours["D"] == "#abcdef"
-    # "B" hashes to the sixth palette colour (sha256 of the label), the same on every machine.
-    assert colours["B"] == charts.palette_colour("B") == "#8C564B"
+    # "B" hashes to the 19th palette colour (sha256 of the label), the same on every machine.
+    assert colours["B"] == charts.palette_colour("B") == charts.PARTY_PALETTE[18] == "#6699CC"
     assert colours["C"] == charts.palette_colour("C")
 
 
@@ -82,7 +82,7 @@ def test_hemicycle_grows_when_counts_exceed_the_stated_seats_and_works_without_a
 def test_hemicycle_figure_has_a_legend_entry_per_position_with_its_count_and_the_seat_total():
     groups = pd.DataFrame({"party": ["A", "B"], "position": ["yes", "split"], "seats": [3, 2]})
     fig = charts.hemicycle(charts.hemicycle_seats(groups, 7), "Vote 1")
-    assert [t.name for t in fig.data] == ["Yes (3)", "Split (2)", "Unknown (2)"]
+    assert [t.name for t in fig.data if t.legendgroup == "position"] == ["Yes (3)", "Split (2)", "Unknown (2)"]
     assert fig.data[1].marker.color == "#CC79A7"  # Okabe–Ito reddish purple
     assert any(a.text == "7 seats" for a in fig.layout.annotations)
 

@@ -174,7 +174,7 @@ def test_help_lists_every_command_without_loading_pandas_or_duckdb():
               "print(code, 'pandas' in sys.modules, 'duckdb' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=config.PROJECT_DIR,
                           check=True)
-    assert "{import,batches,undo,export,init,demo,backup,restore}" in done.stdout
+    assert "{import,batches,undo,export,init,demo,backup,restore,card}" in done.stdout
     assert done.stdout.splitlines()[-1] == "0 False False"
 
 

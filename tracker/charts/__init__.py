@@ -1,10 +1,13 @@
 """DataFrames to plotly figures: one colour per party everywhere, colour-blind-safe position colours."""
 
-from tracker.charts.hemicycle import INNER_RADIUS, hemicycle, hemicycle_layout, hemicycle_seats
+from plotly.graph_objects import Figure
+
+from tracker.charts.hemicycle import INNER_RADIUS, hemicycle, hemicycle_layout, hemicycle_seats, seating_order
 from tracker.charts.members import ideal_points_map, member_scatter
 from tracker.charts.parties import GRID_CODES, alignment_heatmap, cohesion_bars, position_grid
 from tracker.charts.style import (
     AXIS_TITLE_BAND,
+    CONVENTIONAL_COLOURS,
     FONT,
     LEGEND_ROW,
     LEGEND_WIDTH,
@@ -16,6 +19,7 @@ from tracker.charts.style import (
     THRESHOLD_BAND,
     TICKS_BAND,
     TITLE_BAND,
+    alike,
     base_layout,
     colour_of,
     empty_figure,
@@ -25,13 +29,14 @@ from tracker.charts.style import (
     plain,
 )
 from tracker.charts.trends import OUTCOME_COLOURS, outcomes_over_time, trend_lines
-from tracker.charts.votes import COUNTS, party_breakdown, stage_comparison
+from tracker.charts.votes import COUNTS, breakdown_rows, party_breakdown, stage_comparison
 
 __all__ = [
-    "AXIS_TITLE_BAND", "COUNTS", "FONT", "GRID_CODES", "INNER_RADIUS", "LEGEND_ROW", "LEGEND_WIDTH", "OUTCOME_COLOURS",
-    "PARTY_PALETTE", "POSITION_COLOURS", "POSITION_NAMES", "POSITION_ORDER", "SUBTITLE_BAND", "THRESHOLD_BAND",
-    "TICKS_BAND", "TITLE_BAND", "alignment_heatmap", "base_layout", "cohesion_bars", "colour_of", "empty_figure",
-    "hemicycle", "hemicycle_layout", "hemicycle_seats", "ideal_points_map", "legend_rows", "member_scatter",
-    "outcomes_over_time", "palette_colour", "party_breakdown", "party_colours", "plain", "position_grid",
-    "stage_comparison", "trend_lines",
+    "Figure",
+    "AXIS_TITLE_BAND", "CONVENTIONAL_COLOURS", "COUNTS", "FONT", "GRID_CODES", "INNER_RADIUS", "LEGEND_ROW",
+    "LEGEND_WIDTH", "OUTCOME_COLOURS", "PARTY_PALETTE", "POSITION_COLOURS", "POSITION_NAMES", "POSITION_ORDER",
+    "SUBTITLE_BAND", "THRESHOLD_BAND", "TICKS_BAND", "TITLE_BAND", "alignment_heatmap", "alike", "base_layout",
+    "breakdown_rows", "cohesion_bars", "colour_of", "empty_figure", "hemicycle", "hemicycle_layout",
+    "hemicycle_seats", "ideal_points_map", "legend_rows", "member_scatter", "outcomes_over_time", "palette_colour",
+    "party_breakdown", "party_colours", "plain", "position_grid", "seating_order", "stage_comparison", "trend_lines"
 ]

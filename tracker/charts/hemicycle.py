@@ -1,102 +1,150 @@
-"""The parliament arch: seat geometry on concentric semicircles, seats by party and position, the figure."""
+"""The parliament chart: seats on arcs (parliamentarch's geometry), grouped by party, each seat's position."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
+from parliamentarch import get_nrows_from_nseats, get_row_thickness, get_seats_centers
 
-from tracker.charts.style import POSITION_COLOURS, POSITION_NAMES, POSITION_ORDER, base_layout, empty_figure, plain
+from tracker.charts.style import (
+    POSITION_COLOURS,
+    POSITION_NAMES,
+    POSITION_ORDER,
+    base_layout,
+    colour_of,
+    empty_figure,
+    plain,
+)
 
 INNER_RADIUS = 0.4
-
-
-def _rows_for(seats: int) -> int:
-    """The number of rows whose seats are spaced about as far apart along the arc as between rows."""
-    if seats <= 8:
-        return 1
-    best, best_gap = 1, math.inf
-    for rows in range(2, 60):
-        radii = [INNER_RADIUS + (1 - INNER_RADIUS) * i / (rows - 1) for i in range(rows)]
-        along = math.pi * sum(radii) / seats
-        across = (1 - INNER_RADIUS) / (rows - 1)
-        gap = abs(math.log(along / across))
-        if gap < best_gap:
-            best, best_gap = rows, gap
-    return best
+SEAT_COLUMNS = ["party", "position", "member", "x", "y", "row", "angle"]
+BAND_RADIUS = 1.07  # the party band just outside the outer row
 
 
 def hemicycle_layout(seats: int) -> pd.DataFrame:
-    """Seat positions on concentric semicircles (seats per row proportional to its radius), left to right."""
+    """Seat centres on concentric arcs (outer radius 1), left to right, from parliamentarch (rows by radius)."""
     if seats <= 0:
         return pd.DataFrame({"x": pd.Series(dtype=float), "y": pd.Series(dtype=float),
                              "row": pd.Series(dtype=int), "angle": pd.Series(dtype=float)})
-    rows = _rows_for(seats)
-    radii = [1.0] if rows == 1 else [INNER_RADIUS + (1 - INNER_RADIUS) * i / (rows - 1) for i in range(rows)]
-    exact = [seats * r / sum(radii) for r in radii]
-    per_row = [math.floor(e) for e in exact]
-    # Largest remainders get the seats left over, so the rows add up to exactly `seats`.
-    for i in sorted(range(rows), key=lambda i: exact[i] - per_row[i], reverse=True)[: seats - sum(per_row)]:
-        per_row[i] += 1
-    points = []
-    for row, (radius, count) in enumerate(zip(radii, per_row, strict=False)):
-        for j in range(count):
-            angle = math.pi / 2 if count == 1 else math.pi * (1 - j / (count - 1))
-            points.append((radius * math.cos(angle), radius * math.sin(angle), row, angle))
-    frame = pd.DataFrame(points, columns=["x", "y", "row", "angle"])
-    return frame.sort_values(["angle", "row"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    centres = get_seats_centers(seats)
+    points = [(x - 1, y, angle) for (x, y), angle in centres.items()]
+    outer = max(math.hypot(x, y) for x, y, _ in points)
+    frame = pd.DataFrame([(x / outer, y / outer, a) for x, y, a in points], columns=["x", "y", "angle"])
+    radius = (frame["x"] ** 2 + frame["y"] ** 2) ** 0.5
+    frame["row"] = radius.round(6).rank(method="dense").astype(int) - 1
+    # Angles as parliamentarch gives them: pi at the left end, 0 at the right.
+    frame = frame.sort_values(["angle", "row"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return frame[["x", "y", "row", "angle"]]
 
 
-def hemicycle_seats(groups: pd.DataFrame, total_seats: int | None) -> pd.DataFrame:
-    """Each seat with its party and position; seats not covered by known counts are 'unknown'.
+def seating_order(parties: pd.DataFrame) -> dict[str, tuple]:
+    """Party -> sort key for the arc: seat_order where given, else by bloc (ranked by its first seat_order)."""
+    if parties.empty:
+        return {}
+    frame = pd.DataFrame({"party": parties["party"].astype(str),
+                          "bloc": parties["bloc"].fillna("") if "bloc" in parties else "",
+                          "order": pd.to_numeric(parties["seat_order"], errors="coerce")
+                          if "seat_order" in parties else float("nan")})
+    bloc_rank = frame.groupby("bloc")["order"].min()
+    keys: dict[str, tuple] = {}
+    for party, bloc, order in frame.itertuples(index=False):
+        own = math.inf if pd.isna(order) else float(order)
+        first = bloc_rank.get(bloc, math.nan)
+        keys[party] = (0 if own < math.inf else 1, own, math.inf if pd.isna(first) else float(first), bloc, party)
+    return keys
 
-    groups: party (may be empty), position, seats. The arch has `total_seats` seats, or as many as the groups cover
-    when that is more (or when the total is not known).
+
+def hemicycle_seats(groups: pd.DataFrame, total_seats: int | None,
+                    order: Mapping[str, tuple] | None = None) -> pd.DataFrame:
+    """Each seat with its party, position and member (if known), parties contiguous in seating order.
+
+    groups: party (may be empty), position, seats, optionally member (one row per member). Within a party seats run
+    yes, abstain, split, no, absent; seats of no known party come last, and seats not covered are 'unknown'. The
+    arch has `total_seats` seats, or as many as the groups cover when that is more (or the total is not known).
     """
     groups = groups[groups["seats"].fillna(0) > 0].copy()
-    groups["order"] = groups["position"].map({p: i for i, p in enumerate(POSITION_ORDER)}).fillna(len(POSITION_ORDER))
+    if "member" not in groups:
+        groups["member"] = None
+    groups["rank"] = groups["position"].map({p: i for i, p in enumerate(POSITION_ORDER)}).fillna(len(POSITION_ORDER))
     groups["party"] = groups["party"].fillna("")
-    groups = groups.sort_values(["order", "party"], kind="stable")
+    order = order or {}
+    groups["seating"] = [(2,) if not p else order.get(p, (1, math.inf, math.inf, "", p)) for p in groups["party"]]
+    groups = groups.sort_values(["seating", "rank", "member"], kind="stable", na_position="last")
     covered = int(groups["seats"].sum())
     total = max(covered, int(total_seats or 0))
     layout = hemicycle_layout(total)
     parties: list[str] = []
     positions: list[str] = []
+    members: list[object] = []
     for row in groups.itertuples(index=False):
         parties += [row.party] * int(row.seats)
         positions += [row.position] * int(row.seats)
-    parties += [""] * (total - covered)
-    positions += ["unknown"] * (total - covered)
-    layout["party"] = parties
-    layout["position"] = positions
-    return layout
+        members += [row.member] * int(row.seats)
+    layout["party"] = parties + [""] * (total - covered)
+    layout["position"] = positions + ["unknown"] * (total - covered)
+    layout["member"] = members + [None] * (total - covered)
+    return layout[SEAT_COLUMNS]
 
 
-def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position") -> go.Figure:
-    """The parliament arch: one marker per seat coloured by (party) position, with a legend and the seat count."""
+def seat_size(seats: int, width: float = 450) -> float:
+    """Marker diameter in pixels for an arch drawn `width` pixels wide, leaving a gap between seats."""
+    rows = get_nrows_from_nseats(max(seats, 1))
+    outer = 1 - get_row_thickness(rows)  # parliamentarch's outer row radius, which the layout scales to 1
+    diameter = 2 * 0.8 * get_row_thickness(rows) / outer
+    return max(2.5, min(28.0, diameter * width / 2.3))
+
+
+def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position", colours: Mapping[str, str] | None = None,
+              threshold: int | None = None, names: Mapping[str, str] | None = None, width: float = 450,
+              height: int = 420) -> go.Figure:
+    """The parliament arch: seats coloured by (party) position, a party band outside, the threshold marked."""
     total = len(seats)
     if total == 0:
         return empty_figure("No seat count is known for this vote.", title)
-    rows = int(seats["row"].max()) + 1
-    radii = [INNER_RADIUS + (1 - INNER_RADIUS) * i / max(rows - 1, 1) for i in range(rows)] if rows > 1 else [1.0]
-    along = math.pi * sum(radii) / total
-    across = (1 - INNER_RADIUS) / (rows - 1) if rows > 1 else along
-    # Sized for an arch about 450 px wide (2.2 units), leaving a gap between seats.
-    size = max(2.5, min(24.0, 0.7 * min(along, across) * 450 / 2.2))
+    size = seat_size(total, width)
     fig = go.Figure()
     what = "party position" if coloured_by == "party position" else "position"
     for position in POSITION_ORDER:
         part = seats[seats["position"] == position]
         if part.empty:
             continue
-        hover = [f"{plain(p) or 'party not known'}: {POSITION_NAMES[position]}" for p in part["party"]]
+        hover = [f"{plain(m) + ' · ' if isinstance(m, str) and m else ''}{plain(p) or 'party not known'}: "
+                 f"{POSITION_NAMES[position]}" for p, m in zip(part["party"], part["member"], strict=True)]
         fig.add_trace(go.Scatter(
             x=part["x"], y=part["y"], mode="markers", name=f"{POSITION_NAMES[position]} ({len(part)})",
+            legendgroup="position",
             marker=dict(size=size, color=POSITION_COLOURS[position], line=dict(width=0.5, color="#444444")),
-            hovertext=hover, hoverinfo="text"))
-    fig.add_annotation(text=f"{total} seats", x=0, y=0.05, showarrow=False, font=dict(size=18))
-    fig.update_xaxes(visible=False, range=[-1.08, 1.08])
-    fig.update_yaxes(visible=False, range=[-0.08, 1.08], scaleanchor="x", scaleratio=1)
+            customdata=part[["party", "position"]].to_numpy(), hovertext=hover, hoverinfo="text"))
+    _party_bands(fig, seats, colours or {}, names or {}, size)
+    # Seats run by party, not yes first, so the threshold is said under the seat count rather than drawn as a line.
+    needed = (f"<br><span style='font-size:13px'>{int(threshold)} yes needed</span>"
+              if threshold is not None and not pd.isna(threshold) else "")
+    fig.add_annotation(text=f"{total} seats{needed}", x=0, y=0.02, yanchor="bottom", showarrow=False,
+                       font=dict(size=18))
     fig.update_layout(legend_title_text=f"Seats by {what}:")
-    return base_layout(fig, title, height=420)
+    fig.update_xaxes(visible=False, range=[-1.15, 1.15])
+    fig.update_yaxes(visible=False, range=[-0.05, 1.22], scaleanchor="x", scaleratio=1)
+    return base_layout(fig, title, height=height)
+
+
+def _party_bands(fig: go.Figure, seats: pd.DataFrame, colours: Mapping[str, str], names: Mapping[str, str],
+                 size: float) -> None:
+    """A party-coloured arc outside each party's seats, one legend entry per party (in seating order)."""
+    runs = seats.assign(block=(seats["party"] != seats["party"].shift()).cumsum())
+    for _, block in runs.groupby("block", sort=True):
+        party = str(block["party"].iloc[0])
+        if not party:
+            continue
+        start, end = float(block["angle"].max()), float(block["angle"].min())
+        steps = max(2, int((start - end) * 40))
+        angles = [start + (end - start) * i / steps for i in range(steps + 1)]
+        label = f"{plain(party)} · {plain(names.get(party, party))}" if names.get(party, party) != party else plain(
+            party)
+        fig.add_trace(go.Scatter(
+            x=[BAND_RADIUS * math.cos(a) for a in angles], y=[BAND_RADIUS * math.sin(a) for a in angles],
+            mode="lines", line=dict(color=colour_of(party, colours), width=max(4.0, size * 0.6)),
+            name=f"{label} ({len(block)})", legendgroup="party",
+            hovertext=[], hovertemplate=f"{label}: {len(block)} seats<extra></extra>"))

@@ -28,7 +28,7 @@ def alignment_heatmap(alignment: pd.DataFrame, title: str) -> go.Figure:
         z=agreement.to_numpy(dtype=float), x=[plain(p) for p in parties], y=[plain(p) for p in parties],
         zmin=0, zmax=1, colorscale="Cividis",
         customdata=compared.fillna(0).to_numpy(dtype=float), text=text, texttemplate="%{text}",
-        colorbar=dict(title="same position", tickformat=".0%"),
+        colorbar=dict(title=dict(text="same position", side="right"), tickformat=".0%"),
         hovertemplate="%{y} and %{x}: same position on %{z:.0%} of %{customdata:.0f} votes compared<extra></extra>"))
     fig.update_xaxes(type="category", tickangle=-45)
     fig.update_yaxes(type="category", autorange="reversed")

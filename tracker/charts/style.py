@@ -24,13 +24,23 @@ POSITION_NAMES = {"yes": "Yes", "no": "No", "abstain": "Abstain", "absent": "Abs
 # Left to right in the hemicycle and in stacked bars.
 POSITION_ORDER = ("yes", "abstain", "split", "no", "absent", "unknown")
 
-# A fixed list of distinct colours; a party without a colour in the data gets one by a hash of its label. No greys
-# (grey means absent or unknown in this dashboard) and no two browns.
+# Parties without a colour in the data: from Paul Tol's colour-blind-safe schemes (muted, vibrant, dark and
+# high-contrast; https://personal.sron.nl/~pault/), 21 colours no two of them alike, no greys (grey means absent or
+# unknown here). A party gets one by a hash of its label, moving on while it is taken or alike one given.
 PARTY_PALETTE = (
-    "#1F77B4", "#FF7F0E", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#BCBD22", "#17BECF", "#393B79",
-    "#637939", "#843C39", "#7B4173", "#3182BD", "#E6550D", "#31A354", "#756BB1", "#AEC7E8", "#FFBB78", "#98DF8A",
-    "#FF9896", "#C5B0D5", "#F7B6D2", "#DBDB8D", "#9EDAE5", "#5254A3",
+    "#332288", "#117733", "#44AA99", "#88CCEE", "#DDCC77", "#CC6677", "#882255", "#999933", "#0077BB", "#EE7733",
+    "#EE3377", "#CC3311", "#33BBEE", "#009988", "#FFAABB", "#BBCC33", "#004488", "#666633", "#6699CC", "#997700",
+    "#5566AA",
 )
+# Conventional colours of well-known parties, as on Wikipedia's party colour templates (which follow each party's
+# own design): used when the data gives none. Labels as the Bundestag and Voteview files write them.
+CONVENTIONAL_COLOURS = {
+    "SPD": "#E3000F", "CDU/CSU": "#000000", "CDU": "#000000", "CSU": "#0080C8", "BÜ90/GR": "#1AA037",
+    "GRÜNE": "#1AA037", "Grüne": "#1AA037", "B90/Grüne": "#1AA037", "DIE LINKE.": "#BE3075", "DIE LINKE": "#BE3075",
+    "Die Linke": "#BE3075", "AfD": "#009EE0", "FDP": "#FFED00",
+    "Democrat": "#3333FF", "Democratic": "#3333FF", "Republican": "#E81B23",
+}
+ALIKE_DISTANCE = 60  # RGB distance under which two colours count as alike in one chart
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 FONT = dict(family="Arial, Helvetica, sans-serif", size=13)
 
@@ -41,36 +51,63 @@ def palette_colour(label: str) -> str:
     return PARTY_PALETTE[int.from_bytes(digest[:4], "big") % len(PARTY_PALETTE)]
 
 
-def party_colours(parties: pd.DataFrame) -> dict[str, str]:
-    """Party label -> colour: the colour given in the data when it is a hex colour, else the stable palette.
+def _rgb(colour: str) -> tuple[int, int, int]:
+    digits = colour.lstrip("#")
+    digits = "".join(c * 2 for c in digits) if len(digits) == 3 else digits
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
 
-    Two parties of the table never share a palette colour: a label whose hashed colour is taken (in label order)
-    moves on to the next free one, so the result depends only on the stored parties.
+
+def alike(a: str, b: str) -> bool:
+    """True when two hex colours are the same or too close to tell apart at a glance."""
+    return sum((x - y) ** 2 for x, y in zip(_rgb(a), _rgb(b), strict=True)) ** 0.5 < ALIKE_DISTANCE
+
+
+def _given_colour(value: object) -> str:
+    given = value.strip() if isinstance(value, str) else ""
+    if given and not given.startswith("#") and re.fullmatch(r"[0-9a-fA-F]{6}", given):
+        given = "#" + given
+    return given if _HEX.match(given) else ""
+
+
+def party_colours(parties: pd.DataFrame) -> dict[str, str]:
+    """Party label -> colour: the data's hex colour, else the party's conventional one, else the palette.
+
+    No two parties of the table share a colour or get alike ones: a party whose given or conventional colour is
+    already taken (in label order), and a label whose hashed palette colour is taken or alike one given, moves on to
+    the next free palette colour; so the result depends only on the stored parties and is the same on every page.
     """
     colours: dict[str, str] = {}
     missing: list[str] = []
-    for row in parties.itertuples(index=False):
-        given = getattr(row, "colour", None)
-        given = given.strip() if isinstance(given, str) else ""
-        if given and not given.startswith("#") and re.fullmatch(r"[0-9a-fA-F]{6}", given):
-            given = "#" + given
-        if _HEX.match(given):
-            colours[str(row.party)] = given
-        else:
-            missing.append(str(row.party))
-    used = {c.upper() for c in colours.values()}
-    for label in sorted(set(missing)):
+    rows = sorted((str(r.party), _given_colour(getattr(r, "colour", None))) for r in parties.itertuples(index=False))
+    for label, given in rows:
+        chosen = given or CONVENTIONAL_COLOURS.get(label, "")
+        if chosen and not any(c.upper() == chosen.upper() for c in colours.values()):
+            colours[label] = chosen
+        elif label not in colours:
+            missing.append(label)
+    for label in sorted(set(missing) - set(colours)):
         start = PARTY_PALETTE.index(palette_colour(label))
         free = [PARTY_PALETTE[(start + i) % len(PARTY_PALETTE)] for i in range(len(PARTY_PALETTE))]
-        colour = next((c for c in free if c.upper() not in used), free[0])
-        colours[label] = colour
-        used.add(colour.upper())
+        taken = list(colours.values())
+        colours[label] = next((c for c in free if not any(alike(c, t) for t in taken)), None) or _extra(taken)
     return colours
+
+
+def _extra(taken: list[str]) -> str:
+    """A colour beyond the palette (more parties than it holds): hues a golden angle apart, none taken."""
+    import colorsys
+
+    for i in range(1, 400):
+        r, g, b = colorsys.hsv_to_rgb((i * 0.618034) % 1, 0.45 + 0.3 * (i % 2), 0.55 + 0.3 * (i % 3) / 2)
+        colour = f"#{int(r * 255):02X}{int(g * 255):02X}{int(b * 255):02X}"
+        if not any(alike(colour, t) for t in taken):
+            return colour
+    return next(f"#{i:06X}" for i in range(1, 0xFFFFFF, 0x010203) if f"#{i:06X}" not in {t.upper() for t in taken})
 
 
 def colour_of(party: str, colours: Mapping[str, str]) -> str:
     """A party's colour from the mapping, else the stable palette."""
-    return colours.get(party) or palette_colour(party)
+    return colours.get(party) or CONVENTIONAL_COLOURS.get(party) or palette_colour(party)
 
 
 def plain(text: object) -> str:
@@ -91,20 +128,22 @@ def _legend_entries(fig: go.Figure) -> list[str]:
     return [str(t.name or "") for t in shown] if len(shown) >= 2 or any(t.showlegend for t in shown) else []
 
 
-def legend_rows(fig: go.Figure) -> int:
-    """How many rows the horizontal legend takes at the narrowest chart width (0 without a legend)."""
+def legend_rows(fig: go.Figure, width: float = LEGEND_WIDTH) -> int:
+    """How many rows the horizontal legend takes at a chart width (the narrowest by default; 0 without a legend).
+
+    Plotly puts entries in one row when they fit, else in a grid of equal columns as wide as the widest entry,
+    beside the legend's title.
+    """
     entries = _legend_entries(fig)
     if not entries:
         return 0
     title = str(fig.layout.legend.title.text or "")
-    widths = [len(title) * 8 + 10] if title else []
-    widths += [len(name) * 7.5 + 50 for name in entries]
-    rows, used = 1, 0.0
-    for width in widths:
-        if used and used + width > LEGEND_WIDTH:
-            rows, used = rows + 1, 0.0
-        used += width
-    return rows
+    title_width = len(title) * 8 + 10 if title else 0
+    widths = [len(name) * 7.5 + 50 for name in entries]
+    if title_width + sum(widths) <= width:
+        return 1
+    columns = max(1, int((width - title_width) // max(widths)))
+    return -(-len(entries) // columns)
 
 
 def base_layout(fig: go.Figure, title: str, height: int = 450, subtitle: str = "", top_band: int = 0) -> go.Figure:

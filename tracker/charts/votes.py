@@ -12,34 +12,60 @@ from tracker.charts.style import POSITION_COLOURS, POSITION_NAMES, THRESHOLD_BAN
 COUNTS = ("yes", "no", "abstain", "absent")
 
 
+def breakdown_rows(parties: pd.DataFrame, total: Mapping[str, object]) -> pd.DataFrame:
+    """The rows the party bars draw: the whole vote, each party's counts, or its seats by its stated position.
+
+    basis says which: 'tally' for the whole vote, 'counts' for a party's counted votes, 'stated position (seats)'
+    for a party whose counts are unknown, drawn as its seats under the position it stated.
+    """
+    rows = [{"party": "All members", "name": "All members", **{c: total.get(c) for c in COUNTS}, "basis": "tally"}]
+    for record in parties.to_dict("records"):
+        counts = {c: record.get(c) for c in COUNTS}
+        name = record.get("name") if isinstance(record.get("name"), str) else record["party"]
+        if any(v is not None and not pd.isna(v) for v in counts.values()):
+            rows.append({"party": record["party"], "name": name, **counts, "basis": "counts"})
+            continue
+        seats, position = record.get("party_seats"), record.get("position")
+        if position in COUNTS and seats is not None and not pd.isna(seats):
+            rows.append({"party": record["party"], "name": name, **{c: None for c in COUNTS}, position: seats,
+                         "basis": "stated position (seats)"})
+    frame = pd.DataFrame(rows, columns=["party", "name", *COUNTS, "basis"])
+    frame[list(COUNTS)] = frame[list(COUNTS)].apply(pd.to_numeric, errors="coerce").astype("Int64")
+    return frame[frame[list(COUNTS)].notna().any(axis=1)].reset_index(drop=True)
+
+
 def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshold: int | None, verdict: str,
                     title: str) -> go.Figure:
-    """Stacked bars of each party's counts under a bar of the whole vote, with the majority threshold as a line."""
-    rows = [{"party": "All members", **{c: total.get(c) for c in COUNTS}}]
-    rows += parties[["party", *COUNTS]].to_dict("records")
-    frame = pd.DataFrame(rows)
-    frame[list(COUNTS)] = frame[list(COUNTS)].apply(pd.to_numeric, errors="coerce")
-    frame = frame[frame[list(COUNTS)].notna().any(axis=1)]
+    """Stacked, labelled bars of each party's counts under the whole vote's, the threshold on the whole vote's bar."""
+    frame = breakdown_rows(parties, total)
     if frame.empty:
         return empty_figure("No counts are known for this vote.", title)
-    labels = [plain(p) for p in frame["party"]]
+    stated = frame["basis"] == "stated position (seats)"
+    labels = [plain(p if n == p or not n else f"{n} ({p})") + (" · stated" if s else "")
+              for p, n, s in zip(frame["party"], frame["name"], stated, strict=True)]
     fig = go.Figure()
     for count in COUNTS:
-        values = frame[count]
+        values = frame[count].astype("Float64")
         if values.isna().all():
             continue  # a count known for no row gets no legend entry; unknown cells draw no bar (not a zero)
         fig.add_trace(go.Bar(y=labels, x=values.astype(float), name=POSITION_NAMES[count], orientation="h",
-                             marker_color=POSITION_COLOURS[count],
+                             marker=dict(color=POSITION_COLOURS[count],
+                                         pattern=dict(shape=["/" if s else "" for s in stated], fgcolor="#FFFFFF",
+                                                      size=6)),
+                             text=["" if pd.isna(v) or v == 0 else f"{int(v)}" for v in values],
+                             textposition="inside", insidetextanchor="middle", textfont=dict(color="#000000"),
                              hovertemplate="%{y}: %{x} " + POSITION_NAMES[count].lower() + "<extra></extra>"))
     has_threshold = threshold is not None and not pd.isna(threshold)
     if has_threshold:
-        # The label sits in its own band above the plot (top_band below), between the subtitle and the bars.
-        fig.add_vline(x=float(threshold), line_dash="dash", line_color="#000000", line_width=2,
-                      annotation_text=f"needed: {int(threshold)} yes", annotation_position="top",
-                      annotation_yanchor="bottom")
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(title_text="members", rangemode="tozero")
+        # Drawn once, across the whole vote's bar only (the top row); its label in its own band above the plot.
+        fig.add_shape(type="line", x0=float(threshold), x1=float(threshold), yref="y", y0=-0.5, y1=0.5,
+                      line=dict(dash="dash", color="#000000", width=2))
+        fig.add_annotation(text=f"needed: {int(threshold)} yes", x=float(threshold), xref="x", yref="y domain", y=1,
+                           yanchor="bottom", showarrow=False)
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_xaxes(title_text="members (hatched: a party's seats under its stated position)" if stated.any()
+                     else "members", rangemode="tozero")
     height = max(280, 60 + 32 * len(labels))
     return base_layout(fig, title, height=height, subtitle=verdict, top_band=THRESHOLD_BAND if has_threshold else 0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tracker.cli import backup, demo, export, imports, sample
+from tracker.cli import backup, card, demo, export, imports, sample
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_commands(commands)
     demo.add_commands(commands)
     backup.add_commands(commands)
+    card.add_commands(commands)
     for sub in commands.choices.values():
         sub.add_argument("--db", dest="sub_db", help=argparse.SUPPRESS)
     return parser

@@ -108,7 +108,7 @@ def compare_with_store(cursor: duckdb.DuckDBPyConnection, replace: bool, report:
 
 
 _REFERENCE_COLUMNS = {
-    "parties": ("name", "bloc", "colour", "seats", "source_url", "note"),
+    "parties": ("name", "bloc", "colour", "seats", "source_url", "note", "seat_order"),
     "assemblies": ("name", "country", "seats", "start_date", "end_date", "source_url", "note"),
 }
 

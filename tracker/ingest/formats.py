@@ -39,7 +39,7 @@ KNOWN_COLUMNS = {
     VOTE_TALLIES: set(ALL_VOTE_COLUMNS),
     PARTY_POSITIONS: {"vote_id", "party", "position", *COUNTS, *VOTE_FIELDS},
     MEMBER_VOTES: {"vote_id", "member_id", "member_name", "party", "position", *VOTE_FIELDS},
-    PARTIES: {"party", "name", "bloc", "colour", "seats", "source_url", "note"},
+    PARTIES: {"party", "name", "bloc", "colour", "seats", "source_url", "note", "seat_order"},
     ASSEMBLIES: {"assembly", "name", "country", "seats", "start_date", "end_date", "source_url", "note"},
 }
 
@@ -129,7 +129,7 @@ def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[p
         if column == "_row":
             continue
         values = data[column]
-        if column in COUNTS or column == "seats":
+        if column in COUNTS or column in ("seats", "seat_order"):
             data[column] = _counts(file_name, column, values, data["_row"], problems, positive=column == "seats")
         elif column in ("date", "start_date", "end_date"):
             data[column] = _dates(file_name, column, values, data["_row"], problems)

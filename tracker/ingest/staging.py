@@ -35,7 +35,7 @@ create or replace temp table stage_member_votes (
 create or replace temp table stage_members (member_id varchar, name varchar);
 create or replace temp table stage_parties (
     party varchar, name varchar, bloc varchar, colour varchar, seats integer, source_url varchar, note varchar,
-    given varchar, file varchar, row integer);
+    seat_order integer, given varchar, file varchar, row integer);
 create or replace temp table stage_assemblies (
     assembly varchar, name varchar, country varchar, seats integer, start_date date, end_date date,
     source_url varchar, note varchar, given varchar, file varchar, row integer);
@@ -89,7 +89,8 @@ def _stage_chunk(cursor: duckdb.DuckDBPyConnection, file_name: str, fmt: F.FileF
     """Append one converted chunk to the staging table of its format."""
     targets = {
         F.VOTE_TALLIES: ("stage_votes", F.ALL_VOTE_COLUMNS, _given(data, F.ALL_VOTE_COLUMNS)),
-        F.PARTIES: ("stage_parties", ("party", "name", "bloc", "colour", "seats", "source_url", "note"), None),
+        F.PARTIES: ("stage_parties", ("party", "name", "bloc", "colour", "seats", "source_url", "note", "seat_order"),
+                    None),
         F.ASSEMBLIES: ("stage_assemblies", ("assembly", "name", "country", "seats", "start_date", "end_date",
                                             "source_url", "note"), None),
     }

@@ -87,7 +87,7 @@ def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str
         "insert into assemblies select assembly, name, country, seats, start_date, end_date, source_url, note, $b"
         " from stage_assemblies where assembly not in (select assembly from assemblies)", {"b": batch_id})
     cursor.execute(
-        "insert into parties select party, name, bloc, colour, seats, source_url, note, $b"
+        "insert into parties select party, name, bloc, colour, seats, source_url, note, $b, seat_order"
         " from stage_parties where party not in (select party from parties)", {"b": batch_id})
     cursor.execute(
         "insert into votes select vote_id, assembly, date, title, stage, matter, yes, no, abstain, absent,"

@@ -41,6 +41,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         if was_view:
             cursor.execute("drop view party_votes")
         cursor.execute(SCHEMA)
+        _add_seat_order(cursor)
         cursor.execute(_META)
         cursor.execute(f"insert into {META_TABLE} select 'generation', $token"
                        f" where not exists (select 1 from {META_TABLE} where key = 'generation')",
@@ -48,6 +49,20 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         if was_view:
             refresh_party_votes(cursor, "select vote_id from votes")
         cursor.close()
+
+
+def _add_seat_order(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Give a database made before parties had a seat order that column (in parties and replaced_parties)."""
+    present = cursor.execute("select count(*) from duckdb_columns() where table_name = 'parties'"
+                             " and column_name = 'seat_order' and schema_name = 'main'").fetchone()[0]
+    if present:
+        return
+    cursor.execute("alter table parties add column seat_order integer")
+    # replaced_parties keeps parties' column order with replaced_by last, so `select *, $b from parties` fits it.
+    cursor.execute("create table replaced_parties_new as select * exclude (replaced_by),"
+                   " null::integer as seat_order, replaced_by from replaced_parties")
+    cursor.execute("drop table replaced_parties")
+    cursor.execute("alter table replaced_parties_new rename to replaced_parties")
 
 
 def renew_generation(cursor: duckdb.DuckDBPyConnection) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, queries
+from tracker import charts, figure_export, queries, vote_story
+from tracker.charts import publish
 from tracker.metrics import Filters
-from tracker.ui import cache, filters, widgets
+from tracker.ui import cache, filters, vote_members, widgets
 from tracker.ui.choices import assembly_choices
 
 RESULT_LABELS = {"passed": "Passed (official)", "failed": "Failed (official)", "unclear": "No clear official result"}
@@ -71,7 +75,7 @@ def _vote_table(found: pd.DataFrame) -> str | None:
 
 
 def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
-    """One vote: facts, hemicycle, party breakdown with the threshold and verdict, linked stages, sources."""
+    """One vote: headline, who did what, parliament chart, party bars and table, members, share card, sources."""
     vote = cache.read("vote_detail", vote_id)
     if vote is None:
         st.warning(f"There is no vote {widgets.md_escape(vote_id)} in the database.")
@@ -79,49 +83,94 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     title = str(vote.get("title") or vote_id)
     widgets.heading(f"{vote_id}: {title}", 2)
     date = pd.Timestamp(vote["date"]).date() if vote.get("date") is not None else None
-    facts = [f"Date: {date or 'unknown'}", f"Assembly: {vote.get('assembly_name') or 'unknown'}",
-             f"Stage: {vote.get('stage') or 'not recorded'}",
-             f"Majority rule: {vote.get('majority') or 'not recorded'}",
-             f"Official result: {vote.get('result') or 'not recorded'}"]
-    st.text("\n".join(facts))
     filter_parts = [vote_id, vote.get("assembly"), date]
-    per_vote = Filters(assembly=vote.get("assembly"), date_from=date, date_to=date)
-    outcome = _outcome(vote_id, per_vote)
-    verdict = _verdict(outcome)
-    st.markdown(f"**{widgets.md_escape(verdict)}**")
+    outcome = _outcome(vote_id, Filters(assembly=vote.get("assembly"), date_from=date, date_to=date))
     parties_on_vote = cache.read("vote_parties", vote_id)
-    left, right = st.columns(2)
-    with left:
-        groups, seats, basis = queries.seat_groups(vote, parties_on_vote)
-        seat_frame = charts.hemicycle_seats(groups, seats)
-        chart_title = f"{vote_id}: seats by {basis}"
-        if basis == "party position" and not groups.empty:
-            st.caption("Only party positions are known for this vote: each party's seats are coloured by its "
-                       "position; seats of parties with no known position are grey.")
-        widgets.chart(charts.hemicycle(seat_frame, chart_title, basis), seat_frame[["party", "position"]],
-                      "hemicycle", f"{vote_id}: {title}", filter_parts, "", key="vote_hemicycle")
-    with right:
-        total = {c: vote.get(c) for c in charts.COUNTS}
-        threshold = None if outcome is None else outcome.get("threshold")
-        bars_title = f"{vote_id}: votes by party"
-        counted = parties_on_vote[parties_on_vote[list(charts.COUNTS)].notna().any(axis=1)]
-        fig = charts.party_breakdown(counted, total, threshold, _short_verdict(outcome), bars_title)
-        widgets.chart(fig, counted[["party", *charts.COUNTS]], "party-breakdown", f"{vote_id}: {title}",
-                      filter_parts, verdict, key="vote_breakdown")
+    members = _members(vote_id)
+    party_table = cache.read("parties")
+    story = vote_story.tell(vote, parties_on_vote, members, outcome, party_table)
+    st.markdown(f"**{widgets.md_escape(story.headline)}**")
+    if story.summary:
+        st.markdown(widgets.md_escape(story.summary))
+        st.caption(f"Who did what, from {story.summary_basis}.")
+    verdict = _verdict(outcome)
+    st.text(f"Assembly: {vote.get('assembly_name') or 'unknown'} · {verdict}")
+    colours = charts.party_colours(party_table)
+    notes = str(vote.get("note") or "")
+    caption = publish.Caption(title, story.subtitle, notes, story.source)
+    fig = vote_story.parliament_chart(story, parties_on_vote, colours, width=700, height=460)
+    if story.basis == "party position":
+        st.caption("Only party positions are known for this vote: each party's seats are coloured by its stated "
+                   "position; seats of parties with no known position are grey.")
+    widgets.chart(fig, story.seats[["party", "position", "member"]], "parliament", title, filter_parts, "",
+                  key="vote_hemicycle", caption=caption)
+    total = {c: vote.get(c) for c in charts.COUNTS}
+    threshold = None if outcome is None else outcome.get("threshold")
+    bars = charts.party_breakdown(parties_on_vote, total, threshold, _short_verdict(outcome), "Votes by party")
+    widgets.chart(bars, charts.breakdown_rows(parties_on_vote, total), "party-breakdown", title, filter_parts,
+                  verdict, key="vote_breakdown", caption=caption)
     if not parties_on_vote.empty:
-        st.subheader("Party positions")
-        shown = parties_on_vote.rename(columns={"position_label": "as reported", "source": "known from"})
-        widgets.table(shown[["party", "position", "as reported", "yes", "no", "abstain", "absent", "known from"]],
-                      key="vote_parties")
+        _party_table(parties_on_vote, colours)
     else:
         st.caption("No party positions are recorded for this vote.")
+    if not members.empty:
+        vote_members.member_list(members, vote_id)
+    _share_card(story, parties_on_vote, colours, vote_id)
     if vote.get("matter"):
         _stages(str(vote["matter"]), filter_parts)
     if vote.get("note"):
         st.subheader("Note")
-        st.text(str(vote["note"]))
+        st.text(notes)
     st.subheader("Sources")
     widgets.source_links(queries.source_links(vote.get("source_url")))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_members(db: str, version: object, vote_id: str) -> pd.DataFrame:
+    return queries.vote_members(cache.database(), vote_id)
+
+
+def _members(vote_id: str) -> pd.DataFrame:
+    """How each member voted (empty when only tallies or party positions are stored)."""
+    return _cached_members(cache.database_path(), cache.version(), vote_id)
+
+
+def _swatch(colour: str) -> str:
+    svg = f"<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'><rect width='16' height='16' " \
+          f"fill='{colour}'/></svg>"
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _party_table(parties_on_vote: pd.DataFrame, colours: dict[str, str]) -> None:
+    """Every party of the vote (no inner scroll up to 25 rows): colour, label, name, counts, source, caveat."""
+    st.subheader("Party positions")
+    shown = parties_on_vote.rename(columns={"position_label": "as reported", "source": "known from",
+                                            "source_url": "source", "note": "caveat"})
+    shown["colour"] = [_swatch(charts.colour_of(str(p), colours)) for p in shown["party"]]
+    columns = ["colour", "party", "name", "position", "as reported", "yes", "no", "abstain", "absent", "known from",
+               "source", "caveat"]
+    widgets.table(shown[columns], key="vote_parties", height=min(len(shown), 25) * 35 + 38,
+                  column_config={"colour": st.column_config.ImageColumn("colour", width="small"),
+                                 "name": st.column_config.TextColumn("name", width="medium"),
+                                 "caveat": st.column_config.TextColumn("caveat", width="large")})
+
+
+def _share_card(story: vote_story.VoteStory, parties_on_vote: pd.DataFrame, colours: dict[str, str],
+                vote_id: str) -> None:
+    """The vote's 1200×630 share card as PNG, SVG or PDF."""
+    st.subheader("Share card")
+    headline = st.text_input("Card headline", value=story.title, key="vote_card_headline")
+    card = vote_story.card(story, parties_on_vote, colours, headline or story.title)
+    if widgets.image_export_problem() is not None:
+        st.caption(widgets.image_export_problem())
+        return
+    row = st.container(horizontal=True, gap="small", key="vote_card_downloads")
+    with row:
+        for fmt in ("png", "svg", "pdf"):
+            st.download_button(f"Card {fmt.upper()}", key=f"vote_card_{fmt}", on_click="ignore",
+                               data=functools.partial(figure_export.image_bytes, card, fmt, 1200, 630, 1),
+                               file_name=figure_export.file_name("card", [vote_id], fmt),
+                               mime=figure_export.MIME_TYPES[fmt])
 
 
 def _outcome(vote_id: str, per_vote: Filters) -> dict | None:

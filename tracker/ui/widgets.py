@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from tracker import figure_export
+from tracker.charts import publish
 from tracker.export import table_bytes
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
@@ -42,29 +44,38 @@ def source_links(urls: Sequence[str]) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _image_export_problem() -> str | None:
+def image_export_problem() -> str | None:
+    """Why PNG/SVG/PDF export cannot work here (no browser for kaleido), or None."""
     return None if figure_export.browser_path() else figure_export.HOW_TO_ENABLE
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_parts: Sequence[object],
-          filters_text: str, key: str) -> None:
-    """A chart with PNG, SVG, HTML and CSV (the data it shows) downloads next to it."""
+          filters_text: str, key: str, caption: publish.Caption | None = None) -> None:
+    """A chart with PNG, SVG, PDF, HTML and CSV (exactly the data it draws) downloads at a chosen size."""
     st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
-    exported = figure_export.for_export(fig, title, filters_text)
-    problem = _image_export_problem()
+    caption = caption or publish.Caption(title, filters_text, "", publish.GENERIC_SOURCE)
+    with st.expander("Image for publishing: headline and size", expanded=False):
+        headline = st.text_input("Headline", value=caption.headline, key=f"{key}_headline")
+        preset = st.selectbox("Size", list(publish.PRESETS), format_func=publish.PRESET_LABELS.get,
+                              key=f"{key}_preset")
+    caption = dataclasses.replace(caption, headline=headline or caption.headline)
+    suffix = [] if preset == "social" else [preset]
+    problem = image_export_problem()
     row = st.container(horizontal=True, gap="small", key=f"{key}_downloads")
     with row:
-        for fmt in ("png", "svg"):
+        for fmt in ("png", "svg", "pdf"):
             if problem is None:
                 st.download_button(
-                    fmt.upper(), data=functools.partial(figure_export.image_bytes, exported, fmt),
-                    file_name=figure_export.file_name(name, filter_parts, fmt), mime=figure_export.MIME_TYPES[fmt],
-                    key=f"{key}_{fmt}", on_click="ignore", help=f"Download the chart as {fmt.upper()}")
+                    fmt.upper(), data=functools.partial(publish.export_image, fig, caption, fmt, preset),
+                    file_name=figure_export.file_name(name, [*filter_parts, *suffix], fmt),
+                    mime=figure_export.MIME_TYPES[fmt], key=f"{key}_{fmt}", on_click="ignore",
+                    help=f"Download the chart as {fmt.upper()} ({publish.PRESET_LABELS[preset]})")
             else:
                 st.button(fmt.upper(), disabled=True, key=f"{key}_{fmt}", help=problem)
-        st.download_button("HTML", data=functools.partial(figure_export.html_bytes, exported),
-                           file_name=figure_export.file_name(name, filter_parts, "html"), mime="text/html",
-                           key=f"{key}_html", on_click="ignore", help="Interactive chart in one HTML file")
+        st.download_button("HTML", data=functools.partial(publish.export_html, fig, caption, preset),
+                           file_name=figure_export.file_name(name, [*filter_parts, *suffix], "html"),
+                           mime="text/html", key=f"{key}_html", on_click="ignore",
+                           help="Interactive chart in one HTML file")
         st.download_button("CSV", data=table_bytes(data, "csv"),
                            file_name=figure_export.file_name(name, filter_parts, "csv"), mime="text/csv",
                            key=f"{key}_csv", on_click="ignore", help="The data this chart shows")

@@ -1,0 +1,47 @@
+"""The member list of one vote: searchable, filterable by party and position, downloadable, rebels marked."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from tracker import figure_export
+from tracker.export import table_bytes
+from tracker.ui import widgets
+
+POSITIONS = ("yes", "no", "abstain", "absent")
+
+
+def filtered_members(members: pd.DataFrame, text: str, parties: list[str], positions: list[str]) -> pd.DataFrame:
+    """The members whose name contains the text (any case), of the chosen parties and positions (none = all)."""
+    shown = members
+    if text.strip():
+        shown = shown[shown["name"].fillna("").str.lower().str.contains(text.strip().lower(), regex=False)]
+    if parties:
+        shown = shown[shown["party"].isin(parties)]
+    if positions:
+        shown = shown[shown["position"].isin(positions)]
+    return shown
+
+
+def member_list(members: pd.DataFrame, vote_id: str) -> None:
+    """How each member voted, with rebels (against their party's position) marked."""
+    st.subheader("How each member voted")
+    rebels = int(members["rebel"].sum())
+    st.caption(f"{len(members):,} members; {rebels:,} voted against their party's position (marked rebel).")
+    left, middle, right = st.columns([2, 2, 2])
+    with left:
+        text = st.text_input("Search member names", key="vote_member_search")
+    with middle:
+        parties = st.multiselect("Party", sorted(members["party"].dropna().astype(str).unique()),
+                                 key="vote_member_party")
+    with right:
+        positions = st.multiselect("Position", [p for p in POSITIONS if p in set(members["position"])],
+                                   key="vote_member_position")
+    shown = filtered_members(members, text, parties, positions)
+    table = shown.assign(rebel=shown["rebel"].map({True: "rebel", False: ""}))[
+        ["name", "party", "position", "party_position", "rebel"]].rename(columns={"party_position": "party's position"})
+    widgets.table(table.reset_index(drop=True), key="vote_member_table", height=min(len(table), 15) * 35 + 38)
+    st.download_button("Members CSV", data=table_bytes(table, "csv"), key="vote_member_csv", on_click="ignore",
+                       file_name=figure_export.file_name("members", [vote_id], "csv"), mime="text/csv",
+                       help="The members listed, as filtered")
