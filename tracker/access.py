@@ -72,24 +72,71 @@ def failure_delay(failures: int) -> float:
     return min(MAX_DELAY_SECONDS, 2.0 ** (failures - 1))
 
 
-class AttemptCounter:
-    """Failed password attempts, shared by every session of the process, so the delay cannot be reset by reloading."""
+MAX_CLIENTS = 10_000
 
-    def __init__(self) -> None:
-        self._failures = 0
+
+@dataclass
+class _Client:
+    failures: int = 0           # failed attempts since the last success, pending ones included
+    pending: int = 0            # attempts waiting for their answer
+    answer_at: float = 0.0      # when the latest pending attempt is answered
+    seen: float = 0.0
+
+
+class AttemptCounter:
+    """Failed password attempts per client, shared by every session of the process.
+
+    The delay cannot be reset by reloading, and parallel sessions of one client queue behind each other: eight
+    guesses at once are answered after 0, 1, 3, 7, ... seconds, not all after one. Another client (the real editor)
+    has its own count, so the guesser's failures add nothing to its wait.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
+        self._clients: dict[str, _Client] = {}
 
     @property
     def failures(self) -> int:
-        """Failed attempts since the last success."""
-        return self._failures
+        """Failed attempts since the last success, all clients together."""
+        return sum(c.failures for c in self._clients.values())
 
-    def check(self, policy: UploadPolicy, attempt: str, sleep: Callable[[float], None] = time.sleep) -> bool:
-        """Wait the current delay, then compare; a failure makes the next delay longer, a success resets it."""
+    def failures_of(self, client: str) -> int:
+        """Failed attempts of one client since its last success (pending attempts count as failed)."""
+        return self._clients[client].failures if client in self._clients else 0
+
+    def check(self, policy: UploadPolicy, attempt: str, sleep: Callable[[float], None] = time.sleep,
+              client: str = "") -> bool:
+        """Wait this client's delay (after its pending attempts), then compare; a success resets its count."""
         with self._lock:
-            delay = failure_delay(self._failures)
-        sleep(delay)
+            now = self._clock()
+            state = self._clients.setdefault(client, _Client())
+            start = max(now, state.answer_at) if state.pending else now
+            state.answer_at = start + failure_delay(state.failures)
+            wait = state.answer_at - now
+            # Counted as failed until it is known not to be: a parallel attempt already waits the longer delay.
+            state.failures += 1
+            state.pending += 1
+            state.seen = now
+            self._forget_old_clients(now)
+        sleep(wait)
         ok = password_matches(policy, attempt)
         with self._lock:
-            self._failures = 0 if ok else self._failures + 1
+            state.pending -= 1
+            if ok:
+                state.failures = 0
         return ok
+
+    def _forget_old_clients(self, now: float) -> None:
+        """Keep the table small: past MAX_CLIENTS, clients idle for an hour are dropped."""
+        if len(self._clients) > MAX_CLIENTS:
+            for client in [c for c, s in self._clients.items() if not s.pending and s.seen < now - 3600]:
+                del self._clients[client]
+
+
+def client_key(ip_address: str | None, headers: Mapping[str, str] | None = None) -> str:
+    """Who is guessing: the client's address as Streamlit sees it, else the session's browser (cookie-less) hint."""
+    if ip_address:
+        return ip_address
+    headers = headers or {}
+    return headers.get("X-Forwarded-For", "").split(",")[0].strip() or headers.get("User-Agent", "") or "unknown"

@@ -25,6 +25,12 @@ CELLS = ["V04", "V05", "NEW-1", "NEW-2", "2016-01-22", "22.01.2016", "2020-02-30
          "-1", "2.5", "1e3", "sí", "yes", "against", "voto salvado", "split", "absent", "not a member", "maybe",
          "PSUV", "PJ", "Ñandú", "Müller", "simple", "2/3", "3/5_present", "9/0", "an-2015", "", " ", '"', '""', "'",
          "=cmd()", "a,b", "a;b", "\t", "\n", "\r\n", "\x00", "\ufeff", "é" * 70]
+# Values at the edge of their types (issue 16): past int32 and int64, infinities, dates pandas cannot hold.
+EDGE_NUMBERS = ["2147483647", "2147483648", "3000000000", str(2**63 - 1), str(2**63), str(2**64), "1e30", "1e308",
+                "1e309", "inf", "Infinity", "-Infinity", "NaN", "100000", "100001", "-0", "0.0", "1" * 40]
+EDGE_DATES = ["0001-01-01", "1677-09-21", "1677-09-22", "2262-04-11", "2262-04-12", "9999-12-31", "1799-12-31",
+              "1800-01-01", "2100-12-31", "2101-01-01", "30/02/2023", "29.02.2023", "29/02/2024", "31.12.9999",
+              "0000-00-00", "2023-13-01", "2023-00-10", "9999/12/31", "2262-04-12T23:59:59"]
 
 
 @st.composite
@@ -32,7 +38,8 @@ def csv_files(draw) -> bytes:
     """A CSV-like file: a header of known and unknown columns, rows of plausible and broken cells."""
     delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
     header = draw(st.lists(st.sampled_from(HEADERS) | st.text(max_size=8), min_size=0, max_size=9))
-    rows = draw(st.lists(st.lists(st.sampled_from(CELLS) | st.text(max_size=6), max_size=11), max_size=8))
+    cells = st.sampled_from(CELLS) | st.sampled_from(EDGE_NUMBERS) | st.sampled_from(EDGE_DATES) | st.text(max_size=6)
+    rows = draw(st.lists(st.lists(cells, max_size=11), max_size=8))
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     text = newline.join(delimiter.join(line) for line in [header, *rows])
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]))
@@ -45,9 +52,10 @@ def csv_files(draw) -> bytes:
 
 
 VALID = {
-    "vote_id": ["V04", "V05", "NEW-1", "NEW-2", "NEW-3"], "date": ["2016-01-22", "2020-01-01"],
-    "title": ["A", "Ley de Amnistía"], "yes": ["", "0", "1", "2", "100"], "no": ["", "0", "1", "53"],
-    "abstain": ["", "0", "1"], "absent": ["", "0", "3"], "seats": ["", "5", "163"],
+    "vote_id": ["V04", "V05", "NEW-1", "NEW-2", "NEW-3"],
+    "title": ["A", "Ley de Amnistía"], "yes": ["", "0", "1", "2", "100", *EDGE_NUMBERS],
+    "no": ["", "0", "1", "53"], "abstain": ["", "0", "1"], "absent": ["", "0", "3", *EDGE_NUMBERS[:4]],
+    "seats": ["", "5", "163", *EDGE_NUMBERS], "date": ["2016-01-22", "2020-01-01", *EDGE_DATES],
     "party": ["PSUV", "PJ", "NEW-P", "Ñandú"], "position": ["sí", "against", "voto salvado", "absent", "split"],
     "member_id": ["m1", "m2", "m3"], "member_name": ["Ana Núñez", "Jörg Weiß"], "majority": ["", "simple", "2/3"],
 }

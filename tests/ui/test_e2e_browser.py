@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -24,7 +25,9 @@ from tracker.ingest import import_files
 from tracker.sample import build_sample_database
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = config.PROJECT_DIR / "docs" / "screenshots"
+# The README's screenshots are rewritten only when asked (TRACKER_SCREENSHOTS=1), never by an ordinary test run.
+SCREENSHOTS = (config.PROJECT_DIR / "docs" / "screenshots" if os.environ.get("TRACKER_SCREENSHOTS") == "1"
+               else Path(tempfile.gettempdir()) / "tracker-e2e-screenshots")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"]
 PAGES = {"": "Overview", "votes": "Votes", "parties": "Parties", "trends": "Trends", "data": "Data"}

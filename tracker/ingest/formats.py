@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -25,6 +28,8 @@ ASSEMBLIES = "assemblies"
 
 VOTE_FIELDS = ("assembly", "date", "title", "stage", "matter", "majority", "seats", "result", "source_url", "note")
 COUNTS = ("yes", "no", "abstain", "absent")
+# The columns are 32-bit integers; no assembly has near 100,000 seats, and four counts of that still add up safely.
+MAX_COUNT = 100_000
 ALL_VOTE_COLUMNS = ("vote_id",) + VOTE_FIELDS[:5] + COUNTS + VOTE_FIELDS[5:]
 
 REQUIRED = {
@@ -140,6 +145,7 @@ def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[p
             data["position_label"] = values.where(values != "", None)
             data[column] = _positions(file_name, values, data["_row"], problems, member=member)
         else:
+            _long_texts(file_name, column, values, data["_row"], problems)
             data[column] = values.where(values != "", None)
     for column in ("vote_id", "party", "assembly"):
         if column in REQUIRED[fmt.kind] and column in data:
@@ -177,6 +183,23 @@ def _bad_rows(file_name: str, column: str, rows: pd.Series, bad: pd.Series, valu
                                 f"'{column}' have the same problem.", fix, column=column))
 
 
+# A 40 MB title hangs the browser that shows it; real titles and notes stay far below these.
+LONG_TEXT_COLUMNS = ("title", "note", "source_url", "name")
+MAX_TEXT_CHARS, MAX_LABEL_CHARS = 20_000, 1_000
+
+
+def _long_texts(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> None:
+    """Text cells over the length limit of their column (titles and notes 20,000 characters, labels 1,000)."""
+    limit = MAX_TEXT_CHARS if column in LONG_TEXT_COLUMNS else MAX_LABEL_CHARS
+    lengths = values.str.len()
+    bad = lengths > limit
+    if bad.any():
+        _bad_rows(file_name, column, rows, bad, values, f"is too long ({int(lengths[bad].max()):,} characters; "
+                  f"{column} is limited to {limit:,})", "Shorten the cell (is a closing quote missing, so that "
+                  "the following rows ended up in it?), or move the long text to a document linked by source_url.",
+                  problems)
+
+
 def _short(value: object, limit: int = 60) -> str:
     text = str(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -184,21 +207,39 @@ def _short(value: object, limit: int = 60) -> str:
 
 def _counts(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem],
             positive: bool = False) -> pd.Series:
-    """Whole non-negative numbers; empty stays unknown (null)."""
+    """Whole numbers from 0 (seats: 1) to MAX_COUNT; empty stays unknown (null)."""
     cleaned = values.str.replace(r"[\s\u00a0]", "", regex=True)
-    number = pd.to_numeric(cleaned, errors="coerce")
+    # As floats: numbers past int64 (2^63) or written as 1e30 or inf become large floats, caught by the bound below.
+    number = pd.to_numeric(cleaned, errors="coerce").astype("float64")
     filled = cleaned != ""
-    bad = filled & (number.isna() | (number < (1 if positive else 0)) | (number != number.round()))
+    bad = filled & ~(np.isfinite(number) & (number >= (1 if positive else 0)) & (number <= MAX_COUNT)
+                     & (number == number.round()))
     if bad.any():
-        need = "a whole number of 1 or more" if positive else "a whole number of 0 or more"
+        need = (f"a whole number between 1 and {MAX_COUNT:,}" if positive else
+                f"a whole number between 0 and the assembly's seats (at most {MAX_COUNT:,})")
+        what = "Seats must be" if positive else "A count must be"
         _bad_rows(file_name, column, rows, bad, values, f"is not {need}",
-                  f"Write {need} (no decimals, no thousands separators), or leave the cell empty when unknown.",
-                  problems)
+                  f"{what} {need}: write it without decimals or thousands separators, or leave the cell empty when "
+                  "unknown.", problems)
     number = number.where(filled & ~bad)
     return number.astype("Int64")
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
+# Day, month and year in the four ways dates are written; a time after an ISO date is dropped.
+_DATE_PATTERNS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T ].*)?$"),
+    re.compile(r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})$"),
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})$"),
+)
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2100
+_NOT_A_DATE, _YEAR_OUT_OF_RANGE, _NO_SUCH_DAY = "not a date", "year", "day"
+_DATE_FIXES = {
+    _NOT_A_DATE: ("is not a date", "Write dates as YYYY-MM-DD (e.g. 2022-12-30)."),
+    _YEAR_OUT_OF_RANGE: (f"is not accepted: dates before {EARLIEST_YEAR} or after {LATEST_YEAR} are not accepted",
+                         "Check the year (a typo such as 0202 or 9999 for a missing date?); leave the cell empty when "
+                         "the date is unknown."),
+}
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -215,27 +256,41 @@ def _spread(codes: np.ndarray, per_value: pd.Series, index: pd.Index) -> pd.Seri
 def _dates(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:
     """Dates in ISO form (YYYY-MM-DD), or DD.MM.YYYY / DD/MM/YYYY; a time part is dropped."""
     codes, distinct = _distinct(values)
-    iso, bad = _parse_dates(distinct)
-    bad_rows = _spread(codes, bad, values.index).astype(bool)
-    if bad_rows.any():
-        _bad_rows(file_name, column, rows, bad_rows, values, "is not a date",
-                  "Write dates as YYYY-MM-DD (e.g. 2022-12-30).", problems)
+    parsed = [parse_date(str(value)) for value in distinct]
+    iso = pd.Series([text for text, _ in parsed], dtype=object)
+    reasons = pd.Series([reason for _, reason in parsed], dtype=object)
+    row_reasons = _spread(codes, reasons, values.index)
+    for reason in (_NOT_A_DATE, _YEAR_OUT_OF_RANGE):
+        bad_rows = (row_reasons == reason).astype(bool)
+        if bad_rows.any():
+            what, fix = _DATE_FIXES[reason]
+            _bad_rows(file_name, column, rows, bad_rows, values, what, fix, problems)
+    no_such_day = row_reasons.map(lambda r: isinstance(r, str) and r.startswith(_NO_SUCH_DAY)).astype(bool)
+    for reason in pd.unique(row_reasons[no_such_day]):
+        _bad_rows(file_name, column, rows, (row_reasons == reason).astype(bool), values,
+                  f"is not a date: {reason[len(_NO_SUCH_DAY) + 1:]}",
+                  "Check the day and the month (and that day and month are not swapped).", problems)
     return _spread(codes, iso, values.index)
 
 
-def _parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """ISO date text (or None) and a bad-date flag for each value."""
-    values = values.astype(str)
-    with_time = values.str.match(r"^\d{4}-\d{2}-\d{2}[T ]")
-    text = values.where(~with_time, values.str.slice(0, 10))
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for date_format in _DATE_FORMATS:
-        missing = parsed.isna() & (text != "")
-        if not missing.any():
-            break
-        parsed[missing] = pd.to_datetime(text[missing], format=date_format, errors="coerce")
-    bad = (values != "") & parsed.isna()
-    return parsed.dt.strftime("%Y-%m-%d").astype(object).where(parsed.notna(), None), bad
+def parse_date(text: str) -> tuple[str | None, str | None]:
+    """ISO date text and None, or None and why the text is not an accepted date (empty text: None, None)."""
+    if text == "":
+        return None, None
+    match = next((m for m in (p.match(text) for p in _DATE_PATTERNS) if m), None)
+    if match is None:
+        return None, _NOT_A_DATE
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        return None, _YEAR_OUT_OF_RANGE
+    if not 1 <= month <= 12:
+        return None, f"{_NO_SUCH_DAY} there is no month {month} (months are 1 to 12)"
+    try:
+        return datetime.date(year, month, day).isoformat(), None
+    except ValueError:
+        last = calendar.monthrange(year, month)[1]
+        return None, (f"{_NO_SUCH_DAY} {calendar.month_name[month]} {year} has {last} days, so there is no day "
+                      f"{day}")
 
 
 def _majorities(file_name: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:

@@ -136,25 +136,53 @@ def _sniff(source: Source) -> TextLayout:
     return TextLayout(encoding=encoding, delimiter=delimiter, header=header, first_row_cells=first_row_cells)
 
 
+# A well-formed UTF-8 multi-byte character: a file holding some of these is UTF-8 written by a program, even when a
+# few bytes elsewhere are broken. Windows-1252 text almost never holds them (they would read as Ã© and the like).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def _detect_encoding(source: Source) -> str:
-    """UTF-8 (with or without BOM) when every byte decodes as UTF-8, else Windows-1252 (a superset of Latin-1)."""
+    """UTF-8 (with or without BOM) when every byte decodes as UTF-8, else Windows-1252 (a superset of Latin-1).
+
+    A file that is UTF-8 but for a few bytes is refused with the row of the first bad byte: read as Windows-1252,
+    every other accented letter of it would silently turn into two wrong characters.
+    """
     decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    utf8_seen = False
     try:
         with source.open() as stream:
             while block := stream.read(_BLOCK):
+                utf8_seen = utf8_seen or _UTF8_SEQUENCE.search(block) is not None
                 decoder.decode(block)
+                offset += len(block)
             decoder.decode(b"", final=True)
         return "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        bad_at = offset - len(decoder.getstate()[0]) + error.start
+    if utf8_seen:
+        raise ImportRejected([_mixed_encoding(source, bad_at)])
     try:
         with source.open() as stream:
             while block := stream.read(_BLOCK):
+                if _UTF8_SEQUENCE.search(block):
+                    raise ImportRejected([_mixed_encoding(source, bad_at)])
                 block.decode("cp1252")
         return "cp1252"
     except UnicodeDecodeError:
         # cp1252 leaves five bytes undefined; Latin-1 maps every byte.
         return "latin-1"
+
+
+def _mixed_encoding(source: Source, bad_at: int) -> Problem:
+    """A UTF-8 file with a byte that is not UTF-8, named by its row."""
+    with source.open() as stream:
+        before = stream.read(bad_at + 1)
+    row = before.count(b"\n") + 1
+    return Problem(source.name, f"The file is UTF-8 text except for byte 0x{before[-1]:02X} in this row, which is not "
+                   "UTF-8 (the file mixes two encodings, or the byte is damaged).",
+                   "Correct the character in this row (or save the whole file again as UTF-8) and upload it again.",
+                   row=row)
 
 
 def _detect_delimiter(header_line: str) -> str:
@@ -176,12 +204,14 @@ def read_chunks(source: Source, layout: TextLayout, chunk_rows: int = CHUNK_ROWS
     done = 1  # the last spreadsheet row already yielded (row 1 is the header)
     try:
         for chunk in _arrow_chunks(source, layout, names, chunk_rows):
+            _swallowed_rows(source.name, chunk, names, layout.delimiter)
             done = int(chunk["_row"].iloc[-1]) if len(chunk) else done
             yield chunk
         return
     except (pa.ArrowInvalid, UnicodeDecodeError, pa.ArrowTypeError):
         pass
     for chunk in _pandas_chunks(source, layout, names, chunk_rows):
+        _swallowed_rows(source.name, chunk, names, layout.delimiter)
         yield chunk.loc[chunk["_row"] > done]
 
 
@@ -259,8 +289,31 @@ def _parser_problem(file_name: str, message: str, columns: int) -> Problem:
     match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if match:
         return _too_many_cells(file_name, int(match.group(2)), int(match.group(3)), columns)
+    match = re.search(r"EOF inside string starting at row (\d+)", message)
+    if match:
+        return _open_quote(file_name, int(match.group(1)) + 1)
     return Problem(file_name, f"The file could not be read as CSV: {message.strip()}",
                    "Check that quotes are balanced and every row has as many cells as the header.")
+
+
+def _open_quote(file_name: str, row: int) -> Problem:
+    """A quote that opens a cell and never closes: everything after it would be one cell."""
+    return Problem(file_name, "A double quote (\") opens a cell in this row and is not closed where the cell ends, "
+                   "so the rows after it would be read into that one cell.",
+                   "Close the quote at the end of the cell, or remove the stray quote (a quote inside a quoted cell "
+                   "is written twice: \"\").", row=row)
+
+
+def _swallowed_rows(file_name: str, frame: pd.DataFrame, names: list[str], delimiter: str) -> None:
+    """Refuse a cell holding a line break followed by what looks like whole rows: an unbalanced quote swallowed them."""
+    needed = max(len(names) - 1, 1)
+    for name in names:
+        broken = frame[name].str.contains("\n", regex=False)
+        if not broken.any():
+            continue
+        for row, value in zip(frame.loc[broken, "_row"], frame.loc[broken, name], strict=True):
+            if any(line.count(delimiter) >= needed for line in value.splitlines()[1:]):
+                raise ImportRejected([_open_quote(file_name, int(row))])
 
 
 def _too_many_cells(file_name: str, row: int, cells: int, columns: int) -> Problem:

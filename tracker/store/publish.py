@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from tracker.store.sidecar import Sidecar
+
 
 class DatabaseDamaged(Exception):
     """The database file cannot be read as a DuckDB database; the message names the file, the problem and the fix."""
@@ -279,3 +281,31 @@ def _fsync_directory(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def refuse_while_open(db_path: Path) -> None:
+    """Raise DatabaseBusy, naming the processes, when any process reads the database or holds its file open."""
+    readers = readers_of(db_path)
+    if readers:
+        raise DatabaseBusy(
+            f"{db_path} is open in {', '.join(readers)}. Replacing it now would pull the data from under that "
+            "process (a dashboard or a command). Stop it first, then run this again; nothing was changed. To go "
+            "back to an earlier state while it runs, use `python -m tracker undo BATCH` or `restore BACKUP_FILE`.")
+    try:
+        duckdb.connect(str(db_path)).close()
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise DatabaseBusy(f"{db_path} is held open by another program ({str(error).splitlines()[0]}). "
+                                     "Close it, then run this again; nothing was changed.") from None
+    except duckdb.Error:
+        pass  # a damaged file: replacing it is what the user asked for
+
+
+def remove_database(db_path: Path) -> None:
+    """Delete the database file, its WAL, its published copies and kept files (the caller holds the lock)."""
+    Sidecar(db_path).clear()
+    for copy in copies(db_path):
+        copy.unlink(missing_ok=True)
+        shutil.rmtree(Path(str(copy) + ".tmp"), ignore_errors=True)
+    for path in (db_path, Path(str(db_path) + ".wal"), pointer_file(db_path)):
+        path.unlink(missing_ok=True)

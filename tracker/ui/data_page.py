@@ -49,7 +49,8 @@ def _may_write(policy: access.UploadPolicy) -> bool:
         attempt = st.text_input("Editor password", type="password", key="d_password")
         submitted = st.form_submit_button("Unlock uploads")
     if submitted:
-        if cache.password_attempts().check(policy, attempt):
+        client = access.client_key(st.context.ip_address, dict(st.context.headers))
+        if cache.password_attempts().check(policy, attempt, client=client):
             st.session_state["editor"] = True
             st.rerun()
         st.error("That is not the editor password.")
@@ -70,7 +71,10 @@ def render() -> None:
         # Mapping profiles live beside this dashboard's database; every check and import of the upload uses them.
         _upload(editor=policy.mode == access.PASSWORD, reading=ReadOptions(profile_dir(Path(cache.database_path()))))
     _history(may_write, editor=policy.mode == access.PASSWORD)
-    _downloads()
+    if may_write or policy.mode != access.PASSWORD:
+        _downloads()  # in password mode the stored tables and the database file (audit log included) need it
+    else:
+        st.caption("Downloading the stored tables and the database file is limited to editors.")
 
 
 # --- upload -------------------------------------------------------------------------------------------------------

@@ -9,17 +9,32 @@ import streamlit as st
 
 from tracker import metrics
 from tracker.model import PERIODS
+from tracker.ui.widgets import md_escape
 
 EARLIEST, LATEST = date(1800, 1, 1), date(2100, 12, 31)
+MAX_SEARCH_CHARS = 200
 
 
-def _init(key: str, param: str, parse: Callable[[str | None], object]) -> None:
+def _init(key: str, param: str, parse: Callable[[str | None], object], what: str = "",
+          default: object = None) -> None:
+    """The widget's value from the URL on first load; a value `parse` refuses (None) falls back with a notice."""
     if key not in st.session_state:
-        st.session_state[key] = parse(st.query_params.get(param))
+        raw = st.query_params.get(param)
+        value = parse(raw)
+        if value is None and raw not in (None, ""):
+            _notice(param, raw, what)
+        st.session_state[key] = default if value is None else value
     else:
         # Widgets on another page are new widgets: re-setting the value carries the filter over (without it a
         # sidebar radio would fall back to its first option when the user opens another page).
         st.session_state[key] = st.session_state[key]
+
+
+def _notice(param: str, raw: str, what: str) -> None:
+    """One line saying which part of the link was not used, with the value shown as plain text."""
+    shown = raw if len(raw) <= 40 else raw[:39] + "…"
+    st.caption(":material/link_off: " + md_escape(f"The link's {param}={shown} is not {what or 'a known value'}; "
+                                                  "the default is shown instead."))
 
 
 def _write(param: str, value: str | None) -> None:
@@ -31,11 +46,16 @@ def _write(param: str, value: str | None) -> None:
 
 
 def parse_date(raw: str | None) -> date | None:
-    """A date from the URL (YYYY-MM-DD), None when missing or malformed."""
+    """A date from the URL (YYYY-MM-DD) between 1800 and 2100, None when missing, malformed or out of range."""
     try:
-        return date.fromisoformat(raw.strip()) if raw else None
+        value = date.fromisoformat(raw.strip()) if raw and len(raw) <= 40 else None
     except ValueError:
         return None
+    return value if value is not None and EARLIEST <= value <= LATEST else None
+
+
+def _date_param(param: str, key: str) -> None:
+    _init(key, param, parse_date, f"a date between {EARLIEST} and {LATEST} (YYYY-MM-DD)")
 
 
 def choice(label: str, param: str, options: Sequence[str], key: str, none_label: str = "All",
@@ -43,7 +63,8 @@ def choice(label: str, param: str, options: Sequence[str], key: str, none_label:
     """A selectbox whose value (None = all) is kept in the URL; unknown values in the URL are ignored."""
     # "" stands for "all": a None value would show as an empty selectbox.
     values = ["", *options]
-    _init(key, param, lambda raw: raw if raw in options else "")
+    _init(key, param, lambda raw: raw if raw in options else ("" if raw in (None, "") else None),
+          f"one of the {label.lower()} choices", default="")
     if st.session_state[key] not in values:
         st.session_state[key] = ""
     where = st.sidebar if sidebar else st
@@ -54,7 +75,10 @@ def choice(label: str, param: str, options: Sequence[str], key: str, none_label:
 
 def text(label: str, param: str, key: str, sidebar: bool = True) -> str:
     """A text input kept in the URL."""
-    _init(key, param, lambda raw: raw or "")
+    _init(key, param, lambda raw: raw if raw is None or len(raw) <= MAX_SEARCH_CHARS else None,
+          f"a search of at most {MAX_SEARCH_CHARS} characters", default="")
+    if st.session_state[key] is None:
+        st.session_state[key] = ""
     where = st.sidebar if sidebar else st
     value = where.text_input(label, key=key)
     _write(param, value.strip())
@@ -63,8 +87,8 @@ def text(label: str, param: str, key: str, sidebar: bool = True) -> str:
 
 def date_range(param_from: str = "from", param_to: str = "to", key: str = "f") -> tuple[date | None, date | None]:
     """Two date inputs (either may be empty) kept in the URL as YYYY-MM-DD."""
-    _init(f"{key}_from", param_from, parse_date)
-    _init(f"{key}_to", param_to, parse_date)
+    _date_param(param_from, f"{key}_from")
+    _date_param(param_to, f"{key}_to")
     first = st.sidebar.date_input("From", key=f"{key}_from", min_value=EARLIEST, max_value=LATEST,
                                   format="YYYY-MM-DD")
     last = st.sidebar.date_input("To", key=f"{key}_to", min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD")
@@ -77,10 +101,14 @@ def date_range(param_from: str = "from", param_to: str = "to", key: str = "f") -
 
 def parties(label: str, options: Sequence[str], key: str = "f_parties", param: str = "parties") -> tuple[str, ...]:
     """A multiselect of parties kept in the URL as a comma-separated list (unknown labels dropped)."""
-    def parse(raw: str | None) -> list[str]:
-        return [p for p in (raw or "").split(",") if p in options]
+    def parse(raw: str | None) -> list[str] | None:
+        wanted = [p for p in (raw or "").split(",") if p]
+        known = [p for p in wanted if p in options]
+        return known if len(known) == len(wanted) or known else None
 
-    _init(key, param, parse)
+    _init(key, param, parse, "a list of known parties", default=[])
+    if st.session_state[key] is None:
+        st.session_state[key] = []
     st.session_state[key] = [p for p in st.session_state[key] if p in options]
     value = st.sidebar.multiselect(label, list(options), key=key, placeholder="All parties")
     # Labels may contain commas only in theory; they are matched against the stored labels when read back.
@@ -90,7 +118,8 @@ def parties(label: str, options: Sequence[str], key: str = "f_parties", param: s
 
 def period(key: str = "f_period", param: str = "period") -> str:
     """Month, quarter or year, kept in the URL."""
-    _init(key, param, lambda raw: raw if raw in PERIODS else "year")
+    _init(key, param, lambda raw: raw if raw in PERIODS else ("year" if raw in (None, "") else None),
+          "month, quarter or year", default="year")
     value = st.sidebar.radio("Period", PERIODS, key=key, horizontal=True)
     _write(param, None if value == "year" else value)
     return value

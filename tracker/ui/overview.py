@@ -23,7 +23,7 @@ def render() -> None:
     try:
         outcomes = cache.metric("outcomes", chosen)
     except ValueError as bad:
-        st.warning(str(bad))
+        st.warning(widgets.md_escape(bad))
         return
     if outcomes.empty:
         st.info("No vote matches these filters. Widen the date range or choose another assembly.")

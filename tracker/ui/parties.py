@@ -22,7 +22,7 @@ def render() -> None:
         summary = cache.metric("cohesion_summary", chosen)
         grid = cache.latest_position_grid(chosen)
     except ValueError as bad:
-        st.warning(str(bad))
+        st.warning(widgets.md_escape(bad))
         return
     if summary.empty and grid.empty:
         st.info("No party took a recorded position on the votes matching these filters. Widen the filters, or "

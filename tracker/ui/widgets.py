@@ -13,19 +13,31 @@ import streamlit as st
 
 from tracker import figure_export
 from tracker.charts import publish
-from tracker.export import table_bytes
+from tracker.export import neutralise_formulas, table_bytes
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
+# Streamlit's markdown turns www.x, http://x and a@b.c into links even when escaped (GFM autolinks are found in the
+# text after escapes are read): a word joiner (U+2060, invisible) before the '.', '://' or '@' breaks the pattern.
+_AUTOLINK_TRIGGER = re.compile(r"(?i)(?<=www)(?=\\\.)|(?<=[a-z0-9])(?=\\:(?:/|\\/))|(?=@)")
+WORD_JOINER = "\u2060"
+# Bidi controls reorder the text around them (a title could show a file name or number backwards).
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_text(text: object) -> str:
+    """Data text as shown on a page: on one line, without bidi controls (they are removed, the text stays)."""
+    return _BIDI_CONTROLS.sub("", str(text)).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 
 
 def md_escape(text: object) -> str:
     """Text from uploads escaped so that markdown shows it as written (no links, HTML, maths or formatting)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", plain_text(text))
+    return _AUTOLINK_TRIGGER.sub(WORD_JOINER, escaped)
 
 
 def heading(text: object, level: int = 3) -> None:
-    """A heading whose text comes from uploads."""
+    """A heading whose text comes from uploads (its hover anchor is an in-page #link, never an address)."""
     st.markdown("#" * level + " " + md_escape(text))
 
 
@@ -87,8 +99,19 @@ UNKNOWN_CELL = "–"
 
 
 def table(frame: pd.DataFrame, key: str, **options: object):
-    """A table whose unknown cells show an en dash: unknown is neither zero nor the word None."""
-    return st.dataframe(frame, hide_index=True, key=key, placeholder=UNKNOWN_CELL, **options)
+    """A table whose unknown cells show an en dash; formula-like text is shown (and exported) as '=1+1."""
+    # The toolbar's "Download as CSV" writes the cells as given, so the frame given is the neutralised one.
+    return st.dataframe(display_safe(frame), hide_index=True, key=key, placeholder=UNKNOWN_CELL, **options)
+
+
+def display_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with formula-like text cells (and column names) neutralised, and bidi controls removed."""
+    safe = neutralise_formulas(frame)
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: _BIDI_CONTROLS.sub("", v) if isinstance(v, str) else v)
+    return safe.rename(columns=lambda c: neutralise_formulas(pd.DataFrame({"c": [c]}))["c"][0]
+                       if isinstance(c, str) else c)
 
 
 def banner_if_synthetic(names: Sequence[str]) -> None:

@@ -16,6 +16,10 @@ MAX_RATIO, RATIO_FLOOR, MAX_TOTAL = 20, 200 * 2**20, 2**30
 # Files an export carries beside its tables (HowTheyVote's README.md, last_updated.txt, CSVW metadata): skipped.
 SKIPPED_SUFFIXES = (".md", ".txt", ".json")
 TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx")
+# A ZIP of 20,000 one-row CSVs kept an import busy for minutes: a dataset export holds a few dozen tables at most.
+MAX_ENTRIES = 500
+# A sheet wider than this is not a vote table (a workbook can declare A1:XFD1048576, 17 billion cells, in 5 KB).
+MAX_SHEET_COLUMNS = 1_000
 
 def _head(source: Source, size: int = 8) -> bytes:
     with source.open() as stream:
@@ -40,6 +44,8 @@ def unpack(sources: list[Source], problems: list[Problem], sheet: str | None = N
             continue
         try:
             with zipfile.ZipFile(source.open()) as archive:
+                if _bomb(source, archive.infolist(), problems):
+                    continue
                 if _is_workbook(archive):
                     converted = workbook_csv(source, problems, sheet)
                     if converted is not None:
@@ -56,14 +62,10 @@ def _zip_entries(source: Source, archive: zipfile.ZipFile, problems: list[Proble
                  ) -> list[Source]:
     """The CSV and Excel files inside a ZIP archive (one level; folders are flattened)."""
     entries = [e for e in archive.infolist() if not e.is_dir() and not _is_system_file(e.filename)]
-    total = sum(e.file_size for e in entries)
-    compressed = max(source.size(), 1)
-    if total > MAX_TOTAL or (total > MAX_RATIO * compressed and total > RATIO_FLOOR):
-        problems.append(Problem(source.name, f"The archive expands to {total / 2**20:,.0f} MB from "
-                                f"{compressed / 2**20:,.1f} MB; archives over 1 GB unpacked, or over 200 MB and 20 "
-                                "times their size, are refused (a 'zip bomb' could fill the server).",
-                                "Unpack it yourself and upload the CSV files (or import them with "
-                                "`python -m tracker import`)."))
+    if len(entries) > MAX_ENTRIES:
+        problems.append(Problem(source.name, f"The archive holds {len(entries):,} files; archives of more than "
+                                f"{MAX_ENTRIES:,} files are refused.", "Combine the tables into a few CSV files (one "
+                                "per table), or import them with `python -m tracker import`."))
         return []
     refused = [e.filename for e in entries
                if not e.filename.lower().endswith(TABLE_SUFFIXES + SKIPPED_SUFFIXES)]
@@ -96,6 +98,20 @@ def _zip_entries(source: Source, archive: zipfile.ZipFile, problems: list[Proble
     return found
 
 
+def _bomb(source: Source, entries: list[zipfile.ZipInfo], problems: list[Problem]) -> bool:
+    """True (with a problem) when the archive or workbook expands past the limits: a 'zip bomb'."""
+    total = sum(e.file_size for e in entries)
+    compressed = max(source.size(), 1)
+    if total > MAX_TOTAL or (total > MAX_RATIO * compressed and total > RATIO_FLOOR):
+        problems.append(Problem(source.name, f"The archive expands to {total / 2**20:,.0f} MB from "
+                                f"{compressed / 2**20:,.1f} MB; archives over 1 GB unpacked, or over 200 MB and 20 "
+                                "times their size, are refused (a 'zip bomb' could fill the server).",
+                                "Unpack it yourself and upload the CSV files (or import them with "
+                                "`python -m tracker import`)."))
+        return True
+    return False
+
+
 def _is_system_file(name: str) -> bool:
     base = PurePosixPath(name).name
     return name.startswith("__MACOSX/") or base.startswith("._") or base in (".DS_Store", "Thumbs.db")
@@ -106,6 +122,12 @@ def workbook_csv(source: Source, problems: list[Problem], sheet: str | None = No
     from openpyxl import load_workbook  # heavy: loaded only for workbooks
 
     wanted = sheet
+    try:
+        with zipfile.ZipFile(source.open()) as parts:
+            if _bomb(source, parts.infolist(), problems):
+                return None
+    except zipfile.BadZipFile:
+        pass  # openpyxl says what is wrong below
     try:
         book = load_workbook(source.open(), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for broken files
@@ -118,14 +140,39 @@ def workbook_csv(source: Source, problems: list[Problem], sheet: str | None = No
                                     f"{', '.join(book.sheetnames)}).", "Choose one of the sheets listed."))
             return None
         name = wanted or book.sheetnames[0]
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        for row in book[name].iter_rows(values_only=True):
-            writer.writerow([_cell_text(value) for value in row])
+        data = _sheet_csv(source, book[name], problems)
+        if data is None:
+            return None
     finally:
         book.close()
     shown = source.name if wanted is None else f"{source.name} [{name}]"
-    return Source(shown, data=text.getvalue().encode("utf-8"))
+    return Source(shown, data=data)
+
+
+def _sheet_csv(source: Source, sheet: object, problems: list[Problem]) -> bytes | None:
+    """The sheet's rows as CSV, stopping (with a problem) at the row, width, size or expansion limit."""
+    from tracker.ingest.limits import upload_limits
+
+    limits = upload_limits()
+    max_bytes = min(limits.max_upload_bytes, max(MAX_RATIO * source.size(), RATIO_FLOOR))
+    # The declared dimension is not trusted: without it openpyxl yields the cells each row really holds.
+    sheet.reset_dimensions()
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(value) for value in row]
+        while cells and cells[-1] == "":
+            cells.pop()
+        why = (f"more than {limits.max_rows:,} rows" if number > limits.max_rows + 1 else
+               f"a row of {len(cells):,} cells (the limit is {MAX_SHEET_COLUMNS:,})" if len(cells) > MAX_SHEET_COLUMNS
+               else f"more than {max_bytes / 2**20:,.0f} MB of text" if text.tell() > max_bytes else None)
+        if why:
+            problems.append(Problem(source.name, f"The workbook's sheet holds {why}; reading stopped here and "
+                                    "nothing was stored.", "Save the sheet as CSV and upload that (split it when it "
+                                    "is large), or delete the unused rows and columns.", row=number))
+            return None
+        writer.writerow(cells)
+    return text.getvalue().encode("utf-8")
 
 
 def _cell_text(value: object) -> str:

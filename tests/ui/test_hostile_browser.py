@@ -1,0 +1,163 @@
+"""Hostile data and links in a real browser: toolbar CSVs hold no live formula, data text makes no link or
+element, hostile URLs raise nothing, and password mode hides the database download until unlocked.
+
+Reproduce: python -m pytest -m browser tests/ui/test_hostile_browser.py (needs Playwright and /usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.ui import test_e2e_browser as e2e
+from tracker import config, store
+from tracker.ingest import Source, import_files
+from tracker.sample import build_sample_database
+
+browser = e2e.browser  # the fixture
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+PASSWORD = "correct horse battery staple"
+SAFE_SOURCE = "https://ok.example/source"
+# Each text field gets every one of these; PLANTED marks what would become an element if it were interpreted.
+TRAPS = ["www.evil.example", "https://evil.example/x", "mail evil@evil.example", "[PLANTED](https://evil.example)",
+         "![PLANTED](https://evil.example/i.png)", "<b>PLANTED</b>", "<img src=https://evil.example/x.png>",
+         "**PLANTED**", "$PLANTED^2$", "\u202eevil\u202c", "=HYPERLINK(\"https://evil.example\",\"PLANTED\")"]
+FORMULA = re.compile(r"^(=|\+|@|\t|\r|-(?!\d+(\.\d+)?$))")
+
+
+def hostile_upload() -> list[Source]:
+    """Vote tallies and member votes whose titles, notes, sources, party labels and member names carry every trap."""
+    tallies, members = io.StringIO(), io.StringIO()
+    tally_rows, member_rows = csv.writer(tallies, lineterminator="\n"), csv.writer(members, lineterminator="\n")
+    tally_rows.writerow(["vote_id", "assembly", "date", "title", "stage", "note", "source_url"])
+    member_rows.writerow(["vote_id", "member_id", "member_name", "party", "position"])
+    for v, trap in enumerate(TRAPS):
+        tally_rows.writerow([f"H{v}", "an-2015", f"2024-02-{v + 1:02d}", trap, trap, "note " + trap,
+                             f"{SAFE_SOURCE} ; javascript:alert(1) ; see {trap}"])
+        for m, party_trap in enumerate(TRAPS[:4]):
+            member_rows.writerow([f"H{v}", f"m{m}", f"{party_trap} {m}", party_trap, "yes" if (v + m) % 2 else "no"])
+    return [Source("hostile_votes.csv", data=tallies.getvalue().encode()),
+            Source("hostile_members.csv", data=members.getvalue().encode())]
+
+
+def _serve(folder: Path, db: Path, env: dict[str, str]):
+    """`streamlit run app.py` with the given upload settings; always stopped."""
+    port = e2e._free_port()
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=config.PROJECT_DIR, env={**os.environ, "TRACKER_DB": str(db), **env}, stdout=log,
+        stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text()[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile")
+    db = folder / "tracker.duckdb"
+    build_sample_database(db)
+    con = store.connect(db)
+    import_files(con, hostile_upload())
+    con.close()
+    yield from _serve(folder, db, {"TRACKER_UPLOADS": "password", "TRACKER_EDITOR_PASSWORD": PASSWORD})
+
+
+PLANTED_ELEMENTS = """() => {
+  const bad = [];
+  for (const a of document.querySelectorAll('a[href]')) {
+    const href = a.getAttribute('href');
+    if (href.startsWith('#')) continue;  // a heading's own in-page anchor: it can only scroll this page
+    if (/evil|javascript:|mailto:/i.test(href) || /PLANTED/.test(a.textContent)) bad.push('link ' + href);
+  }
+  for (const e of document.querySelectorAll('b, strong, em, i, img, code, .katex, script, iframe, sup')) {
+    const text = e.textContent + (e.getAttribute('src') || '');
+    if (/PLANTED|evil/.test(text)) bad.push(e.tagName + ' ' + e.outerHTML.slice(0, 80));
+  }
+  return bad;
+}"""
+
+
+def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    # Without the file picker, Streamlit's toolbar download falls back to an ordinary browser download.
+    context.add_init_script("delete window.showSaveFilePicker;")
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tables, cells, unsafe, neutralised = 0, 0, [], 0
+    try:
+        pages = ["", "votes", "votes?vote=H1", "votes?vote=H5", "parties?parties=" + TRAPS[0], "trends", "members",
+                 "data", "?from=0001-01-01&to=9999-12-31", "votes?from=2101-01-01&vote=%3Cscript%3E",
+                 "parties?period=decade&reference=javascript:alert(1)", "votes?q=" + "x" * 3000]
+        for path in pages:
+            page.goto(f"{hostile_server}/{path}")
+            e2e._settle(page)
+            assert page.locator("[data-testid='stException']").count() == 0, path
+            if "vote=H" in path:
+                page.get_by_text("Sources", exact=True).wait_for(timeout=30_000)
+            assert page.evaluate(PLANTED_ELEMENTS) == [], path
+            for grid in page.locator("[data-testid='stDataFrame']").all():
+                grid.hover()
+                button = grid.locator("[data-testid='stElementToolbarButton']").filter(
+                    has=page.locator("[aria-label='Download as CSV'], [title='Download as CSV']"))
+                if button.count() == 0:
+                    button = page.get_by_role("button", name="Download as CSV").last
+                with page.expect_download(timeout=30_000) as info:
+                    button.first.click()
+                target = tmp_path / f"t{tables}.csv"
+                info.value.save_as(target)
+                tables += 1
+                for row in csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"), newline="")):
+                    cells += len(row)
+                    unsafe += [(path, c) for c in row if FORMULA.match(c)]
+                    neutralised += sum(c.startswith("'=HYPERLINK") for c in row)
+        page.goto(f"{hostile_server}/votes?vote=H1")
+        e2e._settle(page)
+        page.get_by_text("Sources", exact=True).wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+        assert SAFE_SOURCE in links and not any("javascript" in link for link in links)
+        # Password mode: no database download until the password is given.
+        page.goto(f"{hostile_server}/data")
+        e2e._settle(page)
+        assert page.get_by_text("Download the whole database").count() == 0
+        page.get_by_label("Editor password").fill(PASSWORD)
+        page.get_by_role("button", name="Unlock uploads").click()
+        page.get_by_text("Download the whole database").wait_for(timeout=30_000)
+    finally:
+        context.close()
+    print(f"pages: {len(pages)}, dialogs: {len(dialogs)}; toolbar CSVs: {tables} tables, {cells} cells, "
+          f"{len(unsafe)} unsafe, {neutralised} neutralised formulas")
+    assert not dialogs
+    assert tables >= 6 and not unsafe, unsafe[:10]
+    assert neutralised > 0  # the hostile formulas were in the exports, as text
