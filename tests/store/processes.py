@@ -80,3 +80,56 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
+
+
+NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+NGINX_CONF = config.PROJECT_DIR / "deploy" / "nginx.conf"
+
+
+def nginx_config(prefix: Path, port: int, backends: list[int]) -> str:
+    """deploy/nginx.conf with only its placeholders filled in: paths under prefix, the port, one line per backend."""
+    upstreams = "\n".join(f"        server 127.0.0.1:{p};" for p in backends)
+    return (NGINX_CONF.read_text().replace("@PREFIX@", str(prefix)).replace("@LISTEN@", f"127.0.0.1:{port}")
+            .replace("@UPSTREAMS@", upstreams))
+
+
+def start_nginx(prefix: Path, port: int, backends: list[int]) -> subprocess.Popen:
+    """Debian's nginx in the foreground (`daemon off;`) with the generated config; waits until it proxies."""
+    prefix.mkdir(parents=True, exist_ok=True)
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_config(prefix, port, backends))
+    # -e: the log nginx writes before it has read the config goes there too, not to /var/log/nginx.
+    command = [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)]
+    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=30)
+    if checked.returncode != 0:
+        raise AssertionError(f"nginx refused the config: {checked.stderr}")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(prefix / "stderr.log", "w"))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    raise AssertionError(f"nginx did not start: {(prefix / 'error.log').read_text()[-2000:]}")
+
+
+def contents(db: Path) -> dict[str, tuple[int, int]]:
+    """Rows and an order-free hash of their content per stored table, without when batches were imported or logged."""
+    from tracker import store
+    from tracker.store.schema import META_TABLE
+
+    clocks = {"imported_at", "logged_at"}
+    with store.connect(db, read_only=True) as reader:
+        tables = [t for (t,) in reader.connection.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()"
+            " and schema_name = 'main' and not temporary and table_name <> $meta order by 1",
+            {"meta": META_TABLE}).fetchall()]
+        result = {}
+        for table in tables:  # names from the catalog, columns from the table itself: nothing user-written
+            columns = [c for c in reader.read(f"select * from {table} limit 0").columns if c not in clocks]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            result[table] = reader.one(f"select count(*), coalesce(sum(hash({listed})::hugeint), 0) from {table}")
+    return result
