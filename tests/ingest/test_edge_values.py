@@ -104,3 +104,11 @@ def test_a_real_cp1252_file_is_still_read_as_cp1252(fresh_db):
     import_files(fresh_db, [Source("f.csv", data="vote_id,date,title,yes,no\nV1,2024-01-01,Café “x”,3,1\n"
                                    .encode("cp1252"))])
     assert fresh_db.one("select title from votes") == ("Café “x”",)
+
+
+def test_a_title_broken_over_lines_with_commas_of_its_own_is_not_taken_for_swallowed_rows(fresh_db):
+    # As in the Bundestag's 18th term: "... Grundgesetzes (Artikel 90, 91c, 104b, ...)" over three lines.
+    title = "Entwurf eines Gesetzes zur Änderung des \nGrundgesetzes (Artikel 90, 91c, 104b, 104c, 107, 108)\n143d"
+    data = f'vote_id,date,title,yes,no\nV1,2017-06-01,"{title}",1,1\nV2,2017-06-02,Tax,4,2\n'.encode()
+    import_files(fresh_db, [Source("f.csv", data=data)])
+    assert fresh_db.one("select title from votes where vote_id = 'V1'") == (title,)

@@ -312,8 +312,18 @@ def _swallowed_rows(file_name: str, frame: pd.DataFrame, names: list[str], delim
         if not broken.any():
             continue
         for row, value in zip(frame.loc[broken, "_row"], frame.loc[broken, name], strict=True):
-            if any(line.count(delimiter) >= needed for line in value.splitlines()[1:]):
+            if any(_looks_like_a_row(line, delimiter, needed) for line in value.splitlines()[1:]):
                 raise ImportRejected([_open_quote(file_name, int(row))])
+
+
+def _looks_like_a_row(line: str, delimiter: str, needed: int) -> bool:
+    """A line inside a cell that reads as a whole row: as many delimiters as a row has, led by a key-like cell.
+
+    Real titles break over lines too, with commas of their own ("Artikel 90, 91c, 104b, ..." in a Bundestag title):
+    those lines rarely have exactly a row's delimiters, and their first cell is prose with spaces.
+    """
+    first = line.split(delimiter, 1)[0].strip()
+    return line.count(delimiter) == needed and bool(first) and not any(c.isspace() for c in first)
 
 
 def _too_many_cells(file_name: str, row: int, cells: int, columns: int) -> Problem:
