@@ -7,94 +7,27 @@ the reason when they are missing, and fails instead under CI=true.
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDESTAG_CSV, bundestag_native, in_ci
+from tests.conftest import BUNDESTAG_CSV, bundestag_native
+from tests.ui.browser import serve, settle
 from tracker import config, store
 from tracker.demo import DemoSpec, build_demo
 from tracker.ingest import import_files
 from tracker.sample import build_sample_database
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # The README's screenshots are rewritten only when asked (TRACKER_SCREENSHOTS=1), never by an ordinary test run.
 SCREENSHOTS = (config.PROJECT_DIR / "docs" / "screenshots" if os.environ.get("TRACKER_SCREENSHOTS") == "1"
                else Path(tempfile.gettempdir()) / "tracker-e2e-screenshots")
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run"]
 PAGES = {"": "Overview", "votes": "Votes", "parties": "Parties", "trends": "Trends", "data": "Data"}
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
             "E2E1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-def _needs(reason: str) -> None:
-    if in_ci():
-        pytest.fail(f"{reason} (CI=true: the browser test must run; .ci/run installs chromium)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
-        _needs(f"No Chromium at {CHROMIUM}: install it with `apt-get install chromium` to run the browser test")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _needs("Playwright is not installed (pip install playwright)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(folder: Path, db: Path):
-    """`streamlit run app.py` on a free port against `db`; yields the URL and always stops the server."""
-    port = _free_port()
-    env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_UPLOADS": "open"}
-    env.pop("TRACKER_EDITOR_PASSWORD", None)
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=config.PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text()[-3000:])
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +36,7 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     db = folder / "tracker.duckdb"
     build_sample_database(db)
-    yield from _serve(folder, db)
+    yield from serve(folder, db)
 
 
 @pytest.fixture(scope="module")
@@ -125,15 +58,7 @@ def member_server(tmp_path_factory):
     else:
         build_demo(con, DemoSpec(members=60, votes=80, parties=4, seed=7), directory=folder / "demo")
     con.close()
-    yield from _serve(folder, db)
-
-
-def _settle(page) -> None:
-    """Wait until the script has finished running (the status widget leaves) and charts have drawn."""
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
-    page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(800)
+    yield from serve(folder, db)
 
 
 def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_path):
@@ -144,7 +69,7 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         for path, title in PAGES.items():
             page.goto(f"{server}/{path}")
             page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
-            _settle(page)
+            settle(page)
             assert page.locator("[data-testid='stException']").count() == 0, f"exception on {title}"
             if path in ("", "parties", "trends"):
                 page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
@@ -153,7 +78,7 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
 
         page.goto(f"{server}/votes?vote=V44")
         page.get_by_role("heading", name="Votes", exact=True).wait_for(timeout=30_000)
-        _settle(page)
+        settle(page)
         page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
         assert page.locator("[data-testid='stException']").count() == 0
         page.screenshot(path=str(SCREENSHOTS / "vote.png"), full_page=False)
@@ -162,12 +87,12 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         csv = tmp_path / "water.csv"
         csv.write_text(NEW_VOTE, encoding="utf-8")
         page.goto(f"{server}/data")
-        _settle(page)
+        settle(page)
         page.locator("input[type=file]").set_input_files(str(csv))
         page.get_by_role("button", name="Import", exact=True).click(timeout=30_000)
         page.get_by_text("Imported.", exact=True).wait_for(timeout=60_000)
         page.goto(f"{server}/votes?q=water")
-        _settle(page)
+        settle(page)
         page.get_by_text("1 vote matches.").wait_for(timeout=30_000)
         grid = page.locator("[data-testid='stDataFrame']").first
         grid.wait_for(timeout=30_000)
@@ -178,7 +103,7 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
 
         # Download the PNG of the Overview chart: a PNG file, twice (the second from the browser kept running).
         page.goto(f"{server}/")
-        _settle(page)
+        settle(page)
         page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
         button = page.get_by_role("button", name="PNG", exact=True).first
         timings = []
@@ -203,7 +128,7 @@ def test_members_page_in_a_real_browser(browser, member_server):
     try:
         page.goto(f"{member_server}/members")
         page.get_by_role("heading", name="Members", exact=True).wait_for(timeout=30_000)
-        _settle(page)
+        settle(page)
         assert page.locator("[data-testid='stException']").count() == 0
         # The participation/loyalty chart, then the map of where members stand with its party centres.
         page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
@@ -213,10 +138,10 @@ def test_members_page_in_a_real_browser(browser, member_server):
         page.screenshot(path=str(SCREENSHOTS / "members.png"))
         # Error bars and the cutting line of the newest vote, with the members on its wrong side ringed.
         page.get_by_text("Show 90 % intervals", exact=True).click()
-        _settle(page)
+        settle(page)
         page.get_by_role("combobox", name="Cutting line of a vote").click()
         page.get_by_role("option").nth(1).click()
-        _settle(page)
+        settle(page)
         the_map = page.locator(".js-plotly-plot").nth(1)
         the_map.scroll_into_view_if_needed()
         page.wait_for_timeout(1000)

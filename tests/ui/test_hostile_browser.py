@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.ui import test_e2e_browser as e2e
-from tracker import config, store
+from tests.ui.browser import serve, settle
+from tracker import store
 from tracker.ingest import Source, import_files
 from tracker.sample import build_sample_database
 
-browser = e2e.browser  # the fixture
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "correct horse battery staple"
 SAFE_SOURCE = "https://ok.example/source"
@@ -49,38 +42,6 @@ def hostile_upload() -> list[Source]:
             Source("hostile_members.csv", data=members.getvalue().encode())]
 
 
-def _serve(folder: Path, db: Path, env: dict[str, str]):
-    """`streamlit run app.py` with the given upload settings; always stopped."""
-    port = e2e._free_port()
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=config.PROJECT_DIR, env={**os.environ, "TRACKER_DB": str(db), **env}, stdout=log,
-        stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text()[-3000:])
-            time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
@@ -89,7 +50,7 @@ def hostile_server(tmp_path_factory):
     con = store.connect(db)
     import_files(con, hostile_upload())
     con.close()
-    yield from _serve(folder, db, {"TRACKER_UPLOADS": "password", "TRACKER_EDITOR_PASSWORD": PASSWORD})
+    yield from serve(folder, db, {"TRACKER_UPLOADS": "password", "TRACKER_EDITOR_PASSWORD": PASSWORD})
 
 
 PLANTED_ELEMENTS = """() => {
@@ -121,7 +82,7 @@ def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
                  "parties?period=decade&reference=javascript:alert(1)", "votes?q=" + "x" * 3000]
         for path in pages:
             page.goto(f"{hostile_server}/{path}")
-            e2e._settle(page)
+            settle(page)
             assert page.locator("[data-testid='stException']").count() == 0, path
             if "vote=H" in path:
                 page.get_by_text("Sources", exact=True).wait_for(timeout=30_000)
@@ -142,14 +103,14 @@ def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
                     unsafe += [(path, c) for c in row if FORMULA.match(c)]
                     neutralised += sum(c.startswith("'=HYPERLINK") for c in row)
         page.goto(f"{hostile_server}/votes?vote=H1")
-        e2e._settle(page)
+        settle(page)
         page.get_by_text("Sources", exact=True).wait_for(timeout=30_000)
         page.wait_for_timeout(1000)
         links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
         assert SAFE_SOURCE in links and not any("javascript" in link for link in links)
         # Password mode: no database download until the password is given.
         page.goto(f"{hostile_server}/data")
-        e2e._settle(page)
+        settle(page)
         assert page.get_by_text("Download the whole database").count() == 0
         page.get_by_label("Editor password").fill(PASSWORD)
         page.get_by_role("button", name="Unlock uploads").click()

@@ -10,12 +10,10 @@ import random
 
 import pytest
 
-from tests.ui import test_ui
 from tests.ui.test_ui import MEMBER_CSV, PAGES, open_app, show, texts
 from tracker import store
 from tracker.ingest import import_files
 
-sample_db_path = test_ui.sample_db_path  # the fixture
 LINKS = int(os.environ.get("HOSTILE_LINKS", "240"))
 PARAMS = ["from", "to", "assembly", "parties", "period", "reference", "q", "stage", "result", "party", "position",
           "vote", "measure"]
@@ -44,10 +42,11 @@ def hostile_links(count: int, seed: int = 16) -> list[dict[str, str]]:
 
 
 @pytest.fixture
-def member_db_path(sample_db_path):
-    """The sample with member votes as well, so that the Members page exists."""
+def member_db_path(sample_db_path, write_csv):
+    """The sample with member votes of a second (test) chamber as well, so that the Members page exists."""
+    chamber = write_csv("assemblies.csv", "assembly,name,seats\ntest-chamber,Test chamber,6\n")
     con = store.connect(sample_db_path)
-    import_files(con, [MEMBER_CSV])
+    import_files(con, [chamber, MEMBER_CSV], new_parties=True)  # parties A and B are new to the sample
     con.close()
     return sample_db_path
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 import threading
 import tomllib
 
-from tests.ui import test_ui
 from tests.ui.test_ui import open_app, show
 from tracker import access, config
 from tracker.ingest.limits import DEFAULT_MAX_UPLOAD_MB
 
-sample_db_path = test_ui.sample_db_path  # the fixture
 PASSWORD = "correct horse battery staple"
 LOCKED = {"TRACKER_UPLOADS": "password", "TRACKER_EDITOR_PASSWORD": PASSWORD}
 

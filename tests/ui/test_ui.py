@@ -66,12 +66,6 @@ def member_db_path(db_path):
     return db_path
 
 
-@pytest.fixture
-def sample_db_path(db_path):
-    con = store.connect(db_path)
-    import_files(con, config.sample_files())
-    con.close()
-    return db_path
 
 
 @pytest.fixture

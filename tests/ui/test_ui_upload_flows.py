@@ -3,19 +3,9 @@ the assembly choice, problems as a readable list, the mapping form for tally fil
 
 from __future__ import annotations
 
-import pytest
-
 from tests.ui.test_ui import NEW_VOTE, open_app, page_path, show, texts, upload
-from tracker import config, store
+from tracker import store
 from tracker.ingest import import_files
-
-
-@pytest.fixture
-def sample_db_path(db_path):
-    con = store.connect(db_path)
-    import_files(con, config.sample_files())
-    con.close()
-    return db_path
 
 SECOND = "vote_id,assembly,date,title,yes,no\nN2,an-2015,2024-04-01,Second law,80,40\n"
 

@@ -8,12 +8,11 @@ removes one batch. Set UPLOAD_FLOW_SHOTS=DIR to keep the screenshots.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.ui import test_e2e_browser as e2e
+from tests.ui.browser import serve, settle
 from tracker.sample import build_sample_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,30 +25,16 @@ MEMBERS = ("vote_id,date,title,member_id,party,position\n"
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not Path(e2e.CHROMIUM).is_file() and shutil.which("chromium") is None:
-        e2e._needs(f"No Chromium at {e2e.CHROMIUM}: install it with `apt-get install chromium`")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        e2e._needs("Playwright is not installed (pip install playwright)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=e2e.CHROMIUM, args=e2e.BROWSER_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("upload_flows")
     db = folder / "tracker.duckdb"
     build_sample_database(db)
-    yield from e2e._serve(folder, db)
+    yield from serve(folder, db)
 
 
 @pytest.fixture(scope="module")
-def page(chromium):
-    context = chromium.new_context(viewport={"width": 1280, "height": 1400})
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
     yield context.new_page()
     context.close()
 
@@ -63,11 +48,11 @@ def shot(page, name: str) -> None:
 
 def upload(page, server: str, tmp_path: Path, name: str, text: str) -> None:
     page.goto(f"{server}/data")
-    e2e._settle(page)
+    settle(page)
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     page.locator("input[type=file]").set_input_files(str(path))
-    e2e._settle(page)
+    settle(page)
 
 
 def test_spanish_file_without_assembly_is_found_by_search_and_on_the_overview(page, server, tmp_path):
@@ -77,10 +62,10 @@ def test_spanish_file_without_assembly_is_found_by_search_and_on_the_overview(pa
     page.get_by_text("Imported.", exact=True).wait_for(timeout=60_000)
     shot(page, "spanish-imported")
     page.goto(f"{server}/votes?q=aguas+de+guaido")   # no accent, lower case
-    e2e._settle(page)
+    settle(page)
     page.get_by_text("1 vote matches.").wait_for(timeout=30_000)
     page.goto(f"{server}/")
-    e2e._settle(page)
+    settle(page)
     votes = page.locator("[data-testid='stMetric']").first
     assert "46" in votes.text_content()   # the sample's 45 and the new one
 
@@ -97,24 +82,24 @@ def test_members_page_appears_after_a_member_vote_upload_without_reload(page, se
     assert page.get_by_role("link", name="Members").count() == 0
     page.get_by_role("button", name="Import", exact=True).click(timeout=30_000)
     page.get_by_text("Imported.", exact=True).wait_for(timeout=60_000)
-    e2e._settle(page)
+    settle(page)
     page.get_by_role("link", name="Members").first.click(timeout=30_000)
     page.get_by_role("heading", name="Members", exact=True).wait_for(timeout=30_000)
-    e2e._settle(page)
+    settle(page)
     assert page.locator("[data-testid='stException']").count() == 0
 
 
 def test_double_click_on_undo_removes_one_batch(page, server):
     page.goto(f"{server}/data")
-    e2e._settle(page)
+    settle(page)
     page.get_by_text("Yes, remove every row this batch added").click()
-    e2e._settle(page)
+    settle(page)
     # Batch 3 (members.csv) is the newest; a double click must not walk down to batch 2 (es.csv).
     page.get_by_role("button", name="Undo batch").dblclick(timeout=30_000)
     page.get_by_text("Undid batch 3", exact=False).first.wait_for(timeout=60_000)
-    e2e._settle(page)
+    settle(page)
     page.wait_for_timeout(1500)
-    e2e._settle(page)
+    settle(page)
     shot(page, "undo-once")
     body = page.locator("[data-testid='stMain']").text_content()
     assert "Undid batch 2" not in body

@@ -1,0 +1,24 @@
+"""Fixtures of the UI tests: the sample in a database file, and a Chromium shared by one module's browser tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.browser import launch_chromium
+from tracker import config, store
+from tracker.ingest import import_files
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright; skips without it, fails under CI=true."""
+    yield from launch_chromium()
+
+
+@pytest.fixture
+def sample_db_path(db_path):
+    """A database file holding the sample (closed, so the dashboard under test opens it)."""
+    db = store.connect(db_path)
+    import_files(db, config.sample_files())
+    db.close()
+    return db_path
