@@ -48,7 +48,7 @@ def hostile_server(tmp_path_factory):
     db = folder / "tracker.duckdb"
     build_sample_database(db)
     con = store.connect(db)
-    import_files(con, hostile_upload())
+    import_files(con, hostile_upload(), new_parties=True)
     con.close()
     yield from serve(folder, db, {"TRACKER_UPLOADS": "password", "TRACKER_EDITOR_PASSWORD": PASSWORD})
 
@@ -88,6 +88,8 @@ def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
                 page.get_by_text("Sources", exact=True).wait_for(timeout=30_000)
             assert page.evaluate(PLANTED_ELEMENTS) == [], path
             for grid in page.locator("[data-testid='stDataFrame']").all():
+                # In the middle of the window, so its toolbar (drawn above the grid) is not under another element.
+                grid.evaluate("e => e.scrollIntoView({block: 'center'})")
                 grid.hover()
                 button = grid.locator("[data-testid='stElementToolbarButton']").filter(
                     has=page.locator("[aria-label='Download as CSV'], [title='Download as CSV']"))

@@ -89,7 +89,9 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     members = _members(vote_id)
     party_table = cache.read("parties")
     story = vote_story.tell(vote, parties_on_vote, members, outcome, party_table)
-    st.markdown(f"**{widgets.md_escape(story.headline)}**")
+    # Bold only the tool's own words (result and tally): the stage and other data text stay plain text.
+    result, _, rest = story.headline.partition(" · ")
+    st.markdown(f"**{widgets.md_escape(result)}**" + (f" · {widgets.md_escape(rest)}" if rest else ""))
     if story.summary:
         st.markdown(widgets.md_escape(story.summary))
         st.caption(f"Who did what, from {story.summary_basis}.")
@@ -225,7 +227,7 @@ def _stages(matter: str, filter_parts: list[object]) -> None:
     for column, record in zip(columns, stages.to_dict("records"), strict=False):
         with column:
             date = pd.Timestamp(record["date"]).date() if not queries.is_missing(record["date"]) else "date unknown"
-            st.markdown(f"**{widgets.md_escape(record['stage'] or 'stage')}** · {date}")
+            st.markdown(f"{widgets.md_escape(record['stage'] or 'stage')} · {date}")
             st.text(" · ".join(f"{c}: {widgets.UNKNOWN_CELL if queries.is_missing(record[c]) else int(record[c])}"
                                for c in charts.COUNTS))
             st.caption(widgets.md_escape(f"{record['vote_id']}: {record['result'] or 'no result recorded'}"))
