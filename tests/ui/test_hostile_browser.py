@@ -124,3 +124,32 @@ def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
     assert not dialogs
     assert tables >= 6 and not unsafe, unsafe[:10]
     assert neutralised > 0  # the hostile formulas were in the exports, as text
+
+
+@pytest.fixture(scope="module")
+def small_limit_server(tmp_path_factory):
+    """The dashboard with both upload limits at 1 MB: Streamlit's own and the tracker's, as config.toml keeps them."""
+    folder = tmp_path_factory.mktemp("upload_limit")
+    db = folder / "tracker.duckdb"
+    build_sample_database(db)
+    yield from serve(folder, db, {"STREAMLIT_SERVER_MAX_UPLOAD_SIZE": "1", "TRACKER_MAX_UPLOAD_MB": "1"})
+
+
+def test_a_file_over_the_upload_limit_is_refused_in_the_browser_before_it_reaches_the_tracker(
+        browser, small_limit_server, tmp_path):
+    big = tmp_path / "big.csv"
+    rows = "".join(f"X{n},an-2015,2024-01-01,Padding row {n:07d},1,1\n" for n in range(40_000))
+    big.write_text("vote_id,assembly,date,title,yes,no\n" + rows, encoding="utf-8")
+    assert big.stat().st_size > 1024 * 1024
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    page = context.new_page()
+    try:
+        page.goto(f"{small_limit_server}/data")
+        settle(page)
+        page.locator("input[type=file]").set_input_files(str(big))
+        page.get_by_text("must be 1", exact=False).first.wait_for(timeout=30_000)  # Streamlit: "... 1.0MB or smaller"
+        settle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.get_by_role("button", name="Import", exact=True).count() == 0
+    finally:
+        context.close()
