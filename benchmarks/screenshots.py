@@ -71,7 +71,12 @@ def vote_page(db_path: Path) -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 4600})
                 page.goto(f"{url}/votes?vote={VOTE}")
                 page.get_by_text("Party positions").first.wait_for(timeout=90_000)
-                page.wait_for_timeout(3000)
+                # Every chart drawn (plotly adds its main SVG once it has rendered), and the script finished.
+                page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                                       timeout=90_000)
+                page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                       timeout=90_000)
+                page.wait_for_timeout(2000)
                 # Streamlit scrolls inside its own container: a tall window shows the whole vote page at once.
                 top = page.get_by_text("Approved 72").first.bounding_box()["y"] - 140
                 page.screenshot(path=str(OUT / "vote-story.png"),
