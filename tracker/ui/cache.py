@@ -1,4 +1,4 @@
-"""The dashboard's database connection and its cached readers, keyed by the database's version."""
+"""The dashboard's Store and its cached readers, keyed by the database's version."""
 
 from __future__ import annotations
 
