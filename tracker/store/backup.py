@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from tracker import store
+from tracker.store.files import fsync, fsync_directory
 
 # A backup must hold these tables to be restored over the live database.
 REQUIRED_TABLES = ("import_batches", "audit_log", "votes", "party_positions", "member_votes", "parties")
@@ -60,9 +61,9 @@ def backup(db_path: str | os.PathLike[str], target: str | os.PathLike[str], wait
         _copy_files(db_path, copy, wait)
         # Opening the copy replays its WAL; the checkpoint folds it into one self-contained file.
         counts = _check_database(copy, f"The copy of {db_path}", read_only=False, checkpoint=True)
-        _fsync(copy)
+        fsync(copy)
         os.replace(copy, target)
-        _fsync_directory(target.parent)
+        fsync_directory(target.parent)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BackupResult(target, _sha256(target), target.stat().st_size, counts)
@@ -140,7 +141,7 @@ def restore(db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str]
         shutil.copyfile(backup_file, staged)
         counts = _check_database(staged, f"The backup {backup_file}", read_only=False, checkpoint=True)
         _renew_generation(staged)
-        _fsync(staged)
+        fsync(staged)
         with store.hold(db_path, timeout=10):
             if db_path.exists():
                 _close_cleanly(db_path)
@@ -149,7 +150,7 @@ def restore(db_path: str | os.PathLike[str], backup_file: str | os.PathLike[str]
                 if wal_file(db_path).exists():
                     os.replace(wal_file(db_path), wal_file(kept))
             os.replace(staged, db_path)
-            _fsync_directory(db_path.parent)
+            fsync_directory(db_path.parent)
             # The files kept beside the database answered the one just replaced.
             store.Sidecar(db_path).clear()
             # Logged (and published to the dashboards) before the lock goes: no other write comes in between.
@@ -205,16 +206,3 @@ def _sha256(path: Path) -> str:
         while block := stream.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as stream:
-        os.fsync(stream.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

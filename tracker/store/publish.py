@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from tracker.store.files import fsync, fsync_directory, glob_escape
 from tracker.store.sidecar import Sidecar
 
 
@@ -91,7 +92,7 @@ def publish(db_path: Path) -> Pointer:
     staged = db_path.with_name(f".{db_path.name}.publishing-{os.getpid()}")
     try:
         shutil.copyfile(db_path, staged)
-        _fsync(staged)
+        fsync(staged)
         os.replace(staged, db_path.with_name(name))
     finally:
         staged.unlink(missing_ok=True)
@@ -99,7 +100,7 @@ def publish(db_path: Path) -> Pointer:
     staged_pointer = db_path.with_name(f".{db_path.name}.pointer-{os.getpid()}")
     staged_pointer.write_text(json.dumps({"seq": seq, "copy": name, "source": source, "at": pointer.published_at}))
     os.replace(staged_pointer, pointer_file(db_path))  # readers see the old copy or the new one, never half of one
-    _fsync_directory(db_path.parent)
+    fsync_directory(db_path.parent)
     remove_unused(db_path, below=seq)
     return pointer
 
@@ -265,24 +266,6 @@ def damaged(db_path: Path, error: Exception) -> DatabaseDamaged:
         "and run `python -m tracker init` to start from the sample data.")
 
 
-def glob_escape(text: str) -> str:
-    """A file name with glob's special characters escaped."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb+") as stream:
-        os.fsync(stream.fileno())
-
-
-def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def refuse_while_open(db_path: Path) -> None:
     """Raise DatabaseBusy, naming the processes, when any process reads the database or holds its file open."""
     readers = readers_of(db_path)
@@ -296,7 +279,7 @@ def refuse_while_open(db_path: Path) -> None:
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise DatabaseBusy(f"{db_path} is held open by another program ({str(error).splitlines()[0]}). "
-                                     "Close it, then run this again; nothing was changed.") from None
+                               "Close it, then run this again; nothing was changed.") from None
     except duckdb.Error:
         pass  # a damaged file: replacing it is what the user asked for
 

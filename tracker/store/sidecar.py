@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import duckdb
 
+from tracker.store.files import glob_escape
 from tracker.store.lock import database_file
 
 T = TypeVar("T")
@@ -81,8 +82,8 @@ class Sidecar:
         """Every file kept beside the database, older metrics files included."""
         if self.database is None:
             return []
-        folder, escaped = self.database.parent, _glob_escape(self.database.name)
-        found = set(folder.glob(f"{_glob_escape(self._prefix)}*"))
+        folder, escaped = self.database.parent, glob_escape(self.database.name)
+        found = set(folder.glob(f"{glob_escape(self._prefix)}*"))
         for pattern in OLDER_PATTERNS:
             found.update(folder.glob(pattern.format(db=escaped)))
         return sorted(found)
@@ -105,7 +106,3 @@ class Sidecar:
 
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
-
-
-def _glob_escape(text: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", text)
