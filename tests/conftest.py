@@ -90,6 +90,20 @@ def bundestag_native_csv(bundestag_raw, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def image_browser():
+    """The Chromium kaleido exports images with (its path); skips without one, fails under CI=true."""
+    from tracker import figure_export
+
+    path = figure_export.browser_path()
+    if path is None:
+        if in_ci():
+            pytest.fail("No Chrome/Chromium for kaleido under CI: install chromium (see .ci/run).")
+        pytest.skip("No Chrome/Chromium found for kaleido (install chromium or set BROWSER_PATH).")
+    yield path
+    figure_export.stop_image_server()
+
+
 def in_ci() -> bool:
     """True under CI (CI=true), where tests that need a browser must not skip."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -7,7 +7,6 @@ from datetime import date
 import plotly.graph_objects as go
 import pytest
 
-from tests.conftest import in_ci
 from tracker import figure_export
 
 
@@ -68,18 +67,7 @@ def test_without_a_browser_image_export_says_how_to_enable_it(monkeypatch):
         figure_export.image_bytes(bar(), "png")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    path = figure_export.browser_path()
-    if path is None:
-        if in_ci():
-            pytest.fail("No Chrome/Chromium for kaleido under CI: install chromium (see .ci/run).")
-        pytest.skip("No Chrome/Chromium found for kaleido (install chromium or set BROWSER_PATH).")
-    yield path
-    figure_export.stop_image_server()
-
-
-def test_png_and_svg_come_from_one_browser_kept_running(browser):
+def test_png_and_svg_come_from_one_browser_kept_running(image_browser):
     import kaleido
 
     fig = figure_export.for_export(bar(), "Votes", "all dates")

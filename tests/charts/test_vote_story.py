@@ -7,7 +7,6 @@ import re
 import pandas as pd
 import pytest
 
-from tests.conftest import in_ci
 from tracker import charts, figure_export, queries, vote_story
 from tracker.charts import publish
 
@@ -23,16 +22,6 @@ def v44(tmp_path_factory):
     colours = charts.party_colours(queries.parties(db))
     yield story, vote, parties, colours
     db.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if figure_export.browser_path() is None:
-        if in_ci():
-            pytest.fail("No Chrome/Chromium for kaleido under CI.")
-        pytest.skip("No Chrome/Chromium found for kaleido.")
-    yield
-    figure_export.stop_image_server()
 
 
 def test_headline_line_says_result_tally_rule_stage_and_date(v44):
@@ -76,7 +65,7 @@ def svg_texts(svg: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)]
 
 
-def test_published_svg_carries_title_date_tally_parties_and_sources_as_text(v44, browser):
+def test_published_svg_carries_title_date_tally_parties_and_sources_as_text(v44, image_browser):
     story, vote, parties, colours = v44
     fig = charts.party_breakdown(parties, {c: vote.get(c) for c in charts.COUNTS}, story.threshold, "", "t")
     caption = publish.Caption(story.title, story.subtitle, str(vote["note"]), story.source)
@@ -106,7 +95,7 @@ OVERLAPS = """() => {
 
 
 @pytest.mark.parametrize("preset", list(publish.PRESETS))
-def test_no_text_of_an_exported_image_overlaps_another_or_is_clipped(v44, browser, preset):
+def test_no_text_of_an_exported_image_overlaps_another_or_is_clipped(v44, image_browser, preset):
     from playwright.sync_api import sync_playwright
 
     story, vote, parties, colours = v44

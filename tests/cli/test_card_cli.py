@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.conftest import in_ci
-from tracker import figure_export
 from tracker.cli import main
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if figure_export.browser_path() is None:
-        if in_ci():
-            pytest.fail("No Chrome/Chromium for kaleido under CI.")
-        pytest.skip("No Chrome/Chromium found for kaleido.")
-
-
-def test_card_is_written_in_the_format_of_its_extension(sample_db, db_path, tmp_path, browser, capsys):
+def test_card_is_written_in_the_format_of_its_extension(sample_db, db_path, tmp_path, image_browser, capsys):
     sample_db.close()
     starts = {"png": b"\x89PNG", "svg": b"<svg", "pdf": b"%PDF"}
     for extension, start in starts.items():

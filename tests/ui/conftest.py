@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.browser import launch_chromium
+from tests.ui.browser import launch_chromium, serve
 from tracker import config, store
 from tracker.ingest import import_files
+from tracker.sample import build_sample_database
 
 
 @pytest.fixture(scope="module")
@@ -22,3 +23,12 @@ def sample_db_path(db_path):
     import_files(db, config.sample_files())
     db.close()
     return db_path
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard on a free port against a temporary copy of the sample; always stopped afterwards."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    db = folder / "tracker.duckdb"
+    build_sample_database(db)
+    yield from serve(folder, db)

@@ -18,7 +18,6 @@ from tests.ui.browser import serve, settle
 from tracker import config, store
 from tracker.demo import DemoSpec, build_demo
 from tracker.ingest import import_files
-from tracker.sample import build_sample_database
 
 # The README's screenshots are rewritten only when asked (TRACKER_SCREENSHOTS=1), never by an ordinary test run.
 SCREENSHOTS = (config.PROJECT_DIR / "docs" / "screenshots" if os.environ.get("TRACKER_SCREENSHOTS") == "1"
@@ -28,15 +27,6 @@ NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n
             "E2E1,an-2015,2024-03-01,Water Law of 2024,90,40,5,32,simple,approved\n")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The dashboard on a free port against a temporary copy of the sample; always stopped afterwards."""
-    folder = tmp_path_factory.mktemp("e2e")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
-    yield from serve(folder, db)
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.browser import serve, settle
-from tracker.sample import build_sample_database
+from tests.ui.browser import settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,14 +21,6 @@ SPANISH = ("votación,fecha,título,a favor,en contra,abstenciones,fuente\n"
 MISSPELLED = "vote_id,party,position\nV04,Voluntad Popuar,for\n"
 MEMBERS = ("vote_id,date,title,member_id,party,position\n"
            "M1,2024-06-01,Member-level vote,m1,PJ,yes\nM1,2024-06-01,Member-level vote,m2,VP,no\n")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("upload_flows")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
-    yield from serve(folder, db)
 
 
 @pytest.fixture(scope="module")
