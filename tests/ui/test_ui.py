@@ -102,7 +102,7 @@ def test_every_page_runs_on_member_votes(member_db_path, monkeypatch, page):
 
 def test_members_page_lists_the_rebellion_worked_out_by_hand(member_db_path, monkeypatch):
     # Carla Cruz (A) voted no on M1 (A: 2 yes, 1 no -> yes) and abstained on M3 (A: 2 no -> no): 2 rebellions.
-    app = show(open_app(member_db_path, monkeypatch), "members")
+    app = show(open_app(member_db_path, monkeypatch, {"section": "Rebellions"}), "members")
     rebels = next(d.value for d in app.dataframe if "party_position" in d.value.columns)
     assert sorted(zip(rebels["vote_id"], rebels["name"], strict=True)) == [("M1", "Carla Cruz"), ("M3", "Carla Cruz")]
 
@@ -139,8 +139,9 @@ def test_a_filter_with_no_results_says_so(sample_db_path, monkeypatch):
 def test_parties_page_with_a_party_that_has_no_votes_says_so(fresh_db, db_path, monkeypatch, write_csv):
     import_files(fresh_db, [write_csv("parties.csv", "party,name\nLONE,Lonely party\n"), MEMBER_CSV], new_parties=True)
     fresh_db.close()
-    app = show(open_app(db_path, monkeypatch, {"parties": "LONE"}), "parties")
-    assert "No party took a recorded position" in texts(app)
+    for chart in ("Alignment", "Cohesion", "Positions by vote"):
+        app = show(open_app(db_path, monkeypatch, {"parties": "LONE", "chart": chart}), "parties")
+        assert "No party took a recorded position" in texts(app), chart
 
 
 def test_url_filters_restore_the_search_and_the_open_vote(sample_db_path, monkeypatch):
@@ -378,10 +379,22 @@ def downloads(monkeypatch):
     return made
 
 
+def test_chart_downloads_are_made_only_when_the_download_menu_is_opened(sample_db_path, monkeypatch, downloads):
+    app = open_app(sample_db_path, monkeypatch)
+    assert downloads == [] and not app.get("download_button")
+    app.session_state["overview_outcomes_downloads"] = True
+    app.run()
+    names = sorted(name for name, _, data in downloads)
+    assert names == [f"outcomes-by-year_an-2015.{ext}" for ext in ("csv", "html", "pdf", "png", "svg")]
+    assert all(callable(data) for _, _, data in downloads), "files are made on click, not on every rerun"
+
+
 def test_chart_downloads_carry_png_svg_html_and_the_csv_of_the_data(sample_db_path, monkeypatch, downloads):
     if figure_export.browser_path() is None and not in_ci():
         pytest.skip("No Chrome/Chromium for PNG/SVG export (install chromium or set BROWSER_PATH).")
-    open_app(sample_db_path, monkeypatch)
+    app = open_app(sample_db_path, monkeypatch)
+    app.session_state["overview_outcomes_downloads"] = True
+    app.run()
     files = {name: (mime, data() if callable(data) else data) for name, mime, data in downloads}
     stem = "outcomes-by-year_an-2015"
     assert files[f"{stem}.png"][0] == "image/png" and files[f"{stem}.png"][1].startswith(b"\x89PNG")
@@ -452,7 +465,7 @@ def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member
     from tracker.ui import cache
 
     monkeypatch.setattr(cache, "FIT_ON_FILTER_CELLS", 0)
-    app = show(open_app(member_db_path, monkeypatch), "members")
+    app = show(open_app(member_db_path, monkeypatch, {"section": "Where members stand"}), "members")
     assert "fitted once per import" in texts(app)
     app.button(key="members_fit_map").click().run()
     assert not app.exception, [e.value for e in app.exception]

@@ -30,7 +30,7 @@ def demo_db_path(tmp_path_factory):
 def members_page(db, monkeypatch, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("TRACKER_DB", str(db))
     app = AppTest.from_file(APP, default_timeout=90)
-    app.query_params.update(query or {})
+    app.query_params.update({"section": "Where members stand", **(query or {})})
     app.run()
     app.switch_page("tracker/ui/pages/members.py").run()
     assert not app.exception, [e.value for e in app.exception]

@@ -18,16 +18,22 @@ APP = str(config.PROJECT_DIR / "app.py")
 
 @pytest.fixture
 def csv_downloads(monkeypatch):
-    """The CSV files the page's download buttons hold: file name -> bytes."""
+    """The CSV files the page's download buttons hold: file name -> bytes (deferred ones are made here)."""
     made: dict[str, bytes] = {}
-    add = MediaFileManager.add
+    add, add_deferred = MediaFileManager.add, MediaFileManager.add_deferred
 
     def spy(self, data, mimetype, coordinates, file_name=None, is_for_static_download=False):
         if is_for_static_download and mimetype == "text/csv":
             made[file_name] = data
         return add(self, data, mimetype, coordinates, file_name, is_for_static_download)
 
+    def spy_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        if mimetype == "text/csv":
+            made[file_name] = data_callable()
+        return add_deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
     monkeypatch.setattr(MediaFileManager, "add", spy)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy_deferred)
     return made
 
 
@@ -47,6 +53,9 @@ def test_v44_page_says_the_result_and_who_did_what_and_every_csv_holds_its_chart
     parties = queries.vote_parties(sample_db, "V44")
     sample_db.close()
     app = open_vote(db_path, monkeypatch, "V44")
+    for chart in ("vote_hemicycle", "vote_breakdown"):   # their Download menus opened
+        app.session_state[f"{chart}_downloads"] = True
+    app.run()
     said = "\n".join(m.value for m in app.markdown).replace("\\", "").replace("**", "")  # as a reader sees it
     assert "Approved 72–29–8 · simple majority · second discussion · 30 Dec 2022" in said
     assert "Against: Voluntad Popular" in said

@@ -12,17 +12,19 @@ from tracker.charts.style import base_layout, colour_of, empty_figure, plain
 OUTCOME_COLOURS = {"passed": "#0072B2", "failed": "#D55E00", "unknown": "#BBBBBB"}
 
 
-def outcomes_over_time(by_period: pd.DataFrame, title: str) -> go.Figure:
-    """Stacked bars of votes passed, failed and of unknown result per period."""
+def outcomes_over_time(by_period: pd.DataFrame, title: str, height: int = 450,
+                       names: Mapping[str, str] | None = None) -> go.Figure:
+    """Stacked bars of votes passed, failed and of unknown result per period (legend names from `names`)."""
     if by_period.empty:
         return empty_figure("No votes with a date match the filters.", title)
     fig = go.Figure()
     for outcome in ("passed", "failed", "unknown"):
-        fig.add_trace(go.Bar(x=by_period["period"], y=by_period[outcome], name=outcome.capitalize(),
+        fig.add_trace(go.Bar(x=by_period["period"], y=by_period[outcome],
+                             name=(names or {}).get(outcome, outcome.capitalize()),
                              marker_color=OUTCOME_COLOURS[outcome]))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="votes")
-    return base_layout(fig, title)
+    return base_layout(fig, title, height=height)
 
 
 def trend_lines(frame: pd.DataFrame, value: str, group: str, colours: Mapping[str, str], title: str,

@@ -161,6 +161,12 @@ class Store:
     @property
     def version(self) -> Version:
         """Changes with every import, undo and restore, and never repeats (restore renews the generation)."""
+        if self.publishes and self._writer_thread != threading.get_ident():
+            # A published copy never changes, so its version is read once (pages ask for it on every read).
+            reader = self._reader()
+            if reader.version is None:
+                reader.version = database_version(reader.connection)
+            return reader.version
         return database_version(self)
 
     def refresh(self) -> bool:

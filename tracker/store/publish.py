@@ -118,6 +118,7 @@ class Reader:
     seq: int
     stamp: tuple | None
     left_at: float | None = None
+    version: object = None   # the copy's Version, read once: a published copy never changes
 
     def close(self) -> None:
         """Close the connection and let the copy go."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.ui import cache, widgets
+from tracker.ui import cache, timing, widgets
 
 PAGES = {
     "overview": ("tracker/ui/pages/overview.py", "Overview", ":material/dashboard:"),
@@ -18,12 +18,16 @@ PAGES = {
 
 def run() -> None:
     """Set up the page, open (or build) the database once per process, and run the chosen page."""
-    st.set_page_config(page_title="Parliamentary vote tracker", page_icon=":material/how_to_vote:", layout="wide")
-    cache.database()
-    if notice := cache.import_notice():
-        st.caption(notice)
-    widgets.banner_if_synthetic(cache.read("synthetic_assemblies"))
-    shown = [name for name in PAGES if name != "members" or cache.read("has_member_votes")]
-    pages = [st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=name,
-                     default=(name == "overview")) for name in shown]
-    st.navigation(pages, position="top").run()
+    with timing.rerun("script") as timed:
+        st.set_page_config(page_title="Parliamentary vote tracker", page_icon=":material/how_to_vote:", layout="wide")
+        cache.database()
+        if notice := cache.import_notice():
+            st.caption(notice)
+        widgets.banner_if_synthetic(cache.read("synthetic_assemblies"))
+        shown = [name for name in PAGES if name != "members" or cache.read("has_member_votes")]
+        pages = [st.Page(PAGES[name][0], title=PAGES[name][1], icon=PAGES[name][2], url_path=name,
+                         default=(name == "overview")) for name in shown]
+        page = st.navigation(pages, position="top")
+        timed["page"] = page.url_path
+        page.run()
+

@@ -116,6 +116,17 @@ def parties(label: str, options: Sequence[str], key: str = "f_parties", param: s
     return tuple(value)
 
 
+def page_number(pages: int, key: str, param: str = "page") -> int:
+    """Which page (1..pages) of a long list to show, kept in the URL; a page past the end shows the last one."""
+    _init(key, param, lambda raw: int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 1_000_000 else
+          (1 if raw in (None, "") else None), "a page number", default=1)
+    st.session_state[key] = min(max(1, int(st.session_state[key] or 1)), pages)
+    left, _ = st.columns([1, 5])
+    value = left.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, step=1, key=key)
+    _write(param, None if value == 1 else str(value))
+    return int(value)
+
+
 def period(key: str = "f_period", param: str = "period") -> str:
     """Month, quarter or year, kept in the URL."""
     _init(key, param, lambda raw: raw if raw in PERIODS else ("year" if raw in (None, "") else None),

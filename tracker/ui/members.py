@@ -7,11 +7,12 @@ import streamlit as st
 
 from tracker import charts, metrics
 from tracker.metrics import Filters
-from tracker.ui import cache, filters, widgets
+from tracker.ui import cache, filters, timing, widgets
 from tracker.ui.choices import party_filters
 
 VOTES_LISTED = 1_000    # a longer select would be slow to send and to scroll
 EMPTY_CENTROIDS = pd.DataFrame(columns=["party", "dim1", "dim2", "members"])
+SECTIONS = ("Participation and loyalty", "Rebellions", "Where members stand")
 
 
 def render() -> None:
@@ -34,29 +35,44 @@ def render() -> None:
     if stats.empty:
         st.info("No member voted on the votes matching these filters.")
         return
+    # One section at a time (kept in the URL as ?section=...): a filter change redraws only the open one.
+    loyalty_tab, rebels_tab, map_tab = st.tabs(SECTIONS, key="section", bind="query-params")
+    with loyalty_tab:
+        if loyalty_tab.open:
+            _participation(chosen, stats, colours, text)
+    with rebels_tab:
+        if rebels_tab.open:
+            _rebellions(stats, rebels)
+    with map_tab:
+        if map_tab.open:
+            member_map(chosen, stats, colours, text)
+
+
+def _participation(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], text: str) -> None:
     title = "Members: participation and loyalty to party"
     widgets.chart(charts.member_scatter(stats, colours, title), stats, "member-participation-loyalty", title,
                   filters.name_parts(chosen), text, key="members_scatter")
     widgets.table(stats.sort_values(["party", "name"]), key="members_table",
-                 column_config={"participation": st.column_config.NumberColumn(format="percent"),
-                                "loyalty": st.column_config.NumberColumn(format="percent")})
-    st.subheader("Rebellions")
+                  column_config={"participation": st.column_config.NumberColumn(format="percent"),
+                                 "loyalty": st.column_config.NumberColumn(format="percent")})
+
+
+def _rebellions(stats: pd.DataFrame, rebels: pd.DataFrame) -> None:
     if rebels.empty:
         st.caption("No member voted against their party's position on these votes.")
-    else:
-        total = int(stats["rebellions"].sum())
-        shown = f"the latest {len(rebels):,} are listed, newest first" if total > len(rebels) else "newest first"
-        st.caption(f"{total:,} votes cast against the member's party position ({shown}; the CSV download of the "
-                   "table holds the rows listed, `python -m tracker export` all of them).")
-        widgets.table(rebels, key="members_rebellions",
-                      column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-                                     "title": st.column_config.TextColumn("title", width="large")})
-    st.subheader("Where members stand")
-    member_map(chosen, stats, colours, text)
+        return
+    total = int(stats["rebellions"].sum())
+    shown = f"the latest {len(rebels):,} are listed, newest first" if total > len(rebels) else "newest first"
+    st.caption(f"{total:,} votes cast against the member's party position ({shown}; the CSV download of the "
+               "table holds the rows listed, `python -m tracker export` all of them).")
+    widgets.table(rebels, key="members_rebellions",
+                  column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+                                 "title": st.column_config.TextColumn("title", width="large")})
 
 
+@timing.fragment
 def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], text: str) -> None:
-    """The map of one all-votes fit: filtered members highlighted, axes named, a vote's cutting line on request."""
+    """The map of one all-votes fit: filtered members highlighted, a vote's cutting line on request (reruns alone)."""
     try:
         fitted = cache.ideal_points(chosen)
     except ValueError as bad:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import charts
+from tracker import charts, metrics
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import party_filters, reference_label
+
+# One chart at a time: only the open tab's numbers are computed and drawn, so a filter change redraws one chart.
+# The open tab is kept in the URL (?chart=Cohesion).
+TABS = ("Alignment", "Cohesion", "Against a reference", "Positions by vote")
 
 
 def render() -> None:
@@ -17,21 +21,43 @@ def render() -> None:
         return
     chosen, names, colours = party_filters()
     text = filters.describe(chosen, names)
+    alignment_tab, cohesion_tab, reference_tab, grid_tab = st.tabs(TABS, key="chart", bind="query-params")
     try:
-        alignment = cache.metric("party_alignment", chosen)
-        summary = cache.metric("cohesion_summary", chosen)
-        grid = cache.latest_position_grid(chosen)
+        with alignment_tab:
+            if alignment_tab.open:
+                _alignment(chosen, text)
+        with cohesion_tab:
+            if cohesion_tab.open:
+                _cohesion(chosen, colours, text)
+        with reference_tab:
+            if reference_tab.open:
+                _reference(chosen, colours, text)
+        with grid_tab:
+            if grid_tab.open:
+                _grid(chosen, text)
     except ValueError as bad:
         st.warning(widgets.md_escape(bad))
-        return
-    if summary.empty and grid.empty:
-        st.info("No party took a recorded position on the votes matching these filters. Widen the filters, or "
-                "upload party positions or member votes.")
+
+
+NOTHING_RECORDED = ("No party took a recorded position on the votes matching these filters. Widen the filters, or "
+                    "upload party positions or member votes.")
+
+
+def _alignment(chosen: metrics.Filters, text: str) -> None:
+    alignment = cache.metric("party_alignment", chosen)
+    if alignment.empty:
+        st.info(NOTHING_RECORDED)
         return
     title = "Party alignment: share of votes with the same position"
     widgets.chart(charts.alignment_heatmap(alignment, title), alignment, "party-alignment", title,
                   filters.name_parts(chosen), text, key="parties_alignment")
-    st.subheader("Cohesion")
+
+
+def _cohesion(chosen: metrics.Filters, colours: dict[str, str], text: str) -> None:
+    summary = cache.metric("cohesion_summary", chosen)
+    if summary.empty:
+        st.info(NOTHING_RECORDED)
+        return
     title = "Party cohesion: mean Agreement Index and Rice index"
     widgets.chart(charts.cohesion_bars(summary, colours, title), summary, "party-cohesion", title,
                   filters.name_parts(chosen), text, key="parties_cohesion")
@@ -39,20 +65,29 @@ def render() -> None:
     if no_counts:
         st.caption("No counts are known for: " + widgets.md_escape(", ".join(no_counts)) +
                    " (only their positions are recorded), so their cohesion cannot be computed.")
-    st.subheader("Alignment with a reference")
+
+
+def _reference(chosen: metrics.Filters, colours: dict[str, str], text: str) -> None:
     if chosen.reference is None:
         st.info("Choose a reference party or bloc in the sidebar to see how often each party took its position.")
-    else:
-        reference = cache.metric("alignment_with_reference", chosen)
-        title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
-        fig = charts.trend_lines(reference, "agreement", "party", colours, title, "share of votes with the same "
-                                 "position", hover_count="votes_compared")
-        widgets.chart(fig, reference, "alignment-with-reference", title,
-                      filters.name_parts(chosen, chosen.reference, chosen.period), text, key="parties_reference")
-    st.subheader("Positions on each vote")
+        return
+    reference = cache.metric("alignment_with_reference", chosen)
+    title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
+    fig = charts.trend_lines(reference, "agreement", "party", colours, title, "share of votes with the same "
+                             "position", hover_count="votes_compared")
+    widgets.chart(fig, reference, "alignment-with-reference", title,
+                  filters.name_parts(chosen, chosen.reference, chosen.period), text, key="parties_reference")
+
+
+def _grid(chosen: metrics.Filters, text: str) -> None:
+    grid = cache.latest_position_grid(chosen)
+    if grid.empty:
+        st.info(NOTHING_RECORDED)
+        return
     votes_shown = grid["vote_id"].nunique()
     if votes_shown >= cache.GRID_VOTES_SHOWN:
-        st.caption(f"The latest {votes_shown:,} votes in the chosen range (narrow the dates to see earlier ones).")
+        st.caption(f"The latest {votes_shown:,} votes in the chosen range (narrow the dates to see earlier ones; "
+                   "`python -m tracker export cohesion` lists every vote's party positions).")
     title = "Party positions by vote"
     widgets.chart(charts.position_grid(grid, title), grid, "party-positions", title, filters.name_parts(chosen),
                   text, key="parties_grid")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from tracker import figure_export
 from tracker.export import table_bytes
-from tracker.ui import widgets
+from tracker.ui import timing, widgets
 
 POSITIONS = ("yes", "no", "abstain", "absent")
 
@@ -24,8 +26,9 @@ def filtered_members(members: pd.DataFrame, text: str, parties: list[str], posit
     return shown
 
 
+@timing.fragment
 def member_list(members: pd.DataFrame, vote_id: str) -> None:
-    """How each member voted, with rebels (against their party's position) marked."""
+    """How each member voted, with rebels marked; its search and filters rerun this list only."""
     st.subheader("How each member voted")
     rebels = int(members["rebel"].sum())
     st.caption(f"{len(members):,} members; {rebels:,} voted against their party's position (marked rebel).")
@@ -42,6 +45,6 @@ def member_list(members: pd.DataFrame, vote_id: str) -> None:
     table = shown.assign(rebel=shown["rebel"].map({True: "rebel", False: ""}))[
         ["name", "party", "position", "party_position", "rebel"]].rename(columns={"party_position": "party's position"})
     widgets.table(table.reset_index(drop=True), key="vote_member_table", height=min(len(table), 15) * 35 + 38)
-    st.download_button("Members CSV", data=table_bytes(table, "csv"), key="vote_member_csv", on_click="ignore",
-                       file_name=figure_export.file_name("members", [vote_id], "csv"), mime="text/csv",
-                       help="The members listed, as filtered")
+    st.download_button("Members CSV", data=functools.partial(table_bytes, table, "csv"), key="vote_member_csv",
+                       on_click="ignore", file_name=figure_export.file_name("members", [vote_id], "csv"),
+                       mime="text/csv", help="The members listed, as filtered")

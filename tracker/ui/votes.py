@@ -32,6 +32,8 @@ def render() -> None:
         st.warning(str(bad))
         return
     st.caption(f"{len(found):,} vote matches." if len(found) == 1 else f"{len(found):,} votes match.")
+    if not found.empty:
+        _matches_over_time(found, search, names)
     chosen = _vote_table(found)
     if chosen is None:
         return
@@ -53,25 +55,58 @@ def _search_filters(ids: list[str], names: dict[str, str]) -> queries.VoteSearch
                               stage=stage, result=result, party=party, party_position=position)
 
 
+OFFICIAL_NAMES = {"passed": "Passed (official)", "failed": "Failed (official)", "unknown": "No clear official result"}
+
+
+def _matches_over_time(found: pd.DataFrame, search: queries.VoteSearch, names: dict[str, str]) -> None:
+    """The matching votes per year by official result: where in time the search's votes lie."""
+    official = found["official"].where(found["official"].isin(["passed", "failed"]))
+    by_year = queries.outcomes_by_period(found.assign(outcome=official), "year")
+    title = "Matching votes by year and official result"
+    shown = Filters(assembly=search.assembly, date_from=search.date_from, date_to=search.date_to)
+    widgets.chart(charts.outcomes_over_time(by_year, title, height=260, names=OFFICIAL_NAMES), by_year,
+                  "matching-votes-by-year", title, [search.text, *filters.name_parts(shown)],
+                  filters.describe(shown, names, search=search.text, stage=search.stage, result=search.result,
+                                   party=search.party, position=search.party_position), key="votes_by_year")
+
+
+ROWS_PER_PAGE = 100   # a page of the table; the whole list is in the search's CSV, not on the screen
+
+
 def _vote_table(found: pd.DataFrame) -> str | None:
-    """The table of matching votes; returns the vote to show (from a row click or the URL)."""
+    """One page of the matching votes; returns the vote to show (from a row click, the list below, or the URL)."""
     if found.empty:
         st.info("No vote matches these filters. Clear the search text or widen the date range.")
         return None
-    table = found[TABLE_COLUMNS].reset_index(drop=True)
-    event = widgets.table(table, key="v_table", on_select="rerun", selection_mode="single-row",
+    pages = -(-len(found) // ROWS_PER_PAGE)
+    page = filters.page_number(pages, "v_page") if pages > 1 else 1
+    first = (page - 1) * ROWS_PER_PAGE
+    shown = found.iloc[first:first + ROWS_PER_PAGE]
+    if pages > 1:
+        st.caption(f"Votes {first + 1:,}–{first + len(shown):,} of {len(found):,}, newest first: choose another "
+                   "page above the table, or narrow the search.")
+    table = shown[TABLE_COLUMNS].reset_index(drop=True)
+    # The table's key names its page and rows, so a row selected on one page or search is not read on another.
+    rows_key = f"v_table_{page}_{hash(tuple(shown['vote_id'].astype(str))) & 0xFFFFFFFF:x}"
+    event = widgets.table(table, key=rows_key, on_select="rerun", selection_mode="single-row",
                          column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
                                         "title": st.column_config.TextColumn("title", width="large")})
-    vote_ids = found["vote_id"].astype(str).tolist()
+    vote_ids = shown["vote_id"].astype(str).tolist()
     rows = event.selection.rows if event is not None else []
     clicked = vote_ids[rows[0]] if rows and rows[0] < len(vote_ids) else None
-    # A click opens the vote once; afterwards the selectbox (and the URL) may choose another.
+    # A click opens the vote once; afterwards the list (and the URL) may choose another.
     if clicked is not None and st.session_state.get("v_clicked") != clicked:
         st.session_state["v_vote"] = clicked
     st.session_state["v_clicked"] = clicked
-    labels = dict(zip(vote_ids, found["title"].fillna("").astype(str), strict=False))
+    labels = dict(zip(vote_ids, shown["title"].fillna("").astype(str), strict=False))
+    # The list holds this page's votes and the one open now (from a link, a click or an earlier page), so it stays
+    # short however many votes match; a link to a vote that does not exist is refused with a notice.
+    current = st.session_state.get("v_vote") or st.query_params.get("vote")
+    if current and current not in labels and cache.read("vote_detail", current) is not None:
+        vote_ids.append(current)
     return filters.choice("Open a vote", "vote", vote_ids, "v_vote", "Choose a vote (or click a row above)",
-                          format_func=lambda v: f"{v} · {labels.get(v, '')[:90]}", sidebar=False)
+                          format_func=lambda v: f"{v} · {labels.get(v, '')[:90]}" if v in labels else v,
+                          sidebar=False)
 
 
 def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
@@ -159,10 +194,9 @@ def _party_table(parties_on_vote: pd.DataFrame, colours: dict[str, str]) -> None
 
 def _share_card(story: vote_story.VoteStory, parties_on_vote: pd.DataFrame, colours: dict[str, str],
                 vote_id: str) -> None:
-    """The vote's 1200×630 share card as PNG, SVG or PDF."""
+    """The vote's 1200×630 share card as PNG, SVG or PDF, drawn only when a button is pressed."""
     st.subheader("Share card")
     headline = st.text_input("Card headline", value=story.title, key="vote_card_headline")
-    card = vote_story.card(story, parties_on_vote, colours, headline or story.title)
     if widgets.image_export_problem() is not None:
         st.caption(widgets.image_export_problem())
         return
@@ -170,9 +204,17 @@ def _share_card(story: vote_story.VoteStory, parties_on_vote: pd.DataFrame, colo
     with row:
         for fmt in ("png", "svg", "pdf"):
             st.download_button(f"Card {fmt.upper()}", key=f"vote_card_{fmt}", on_click="ignore",
-                               data=functools.partial(figure_export.image_bytes, card, fmt, 1200, 630, 1),
+                               data=functools.partial(_card_bytes, story, parties_on_vote, colours,
+                                                      headline or story.title, fmt),
                                file_name=figure_export.file_name("card", [vote_id], fmt),
                                mime=figure_export.MIME_TYPES[fmt])
+
+
+def _card_bytes(story: vote_story.VoteStory, parties_on_vote: pd.DataFrame, colours: dict[str, str], headline: str,
+                fmt: str) -> bytes:
+    """The share card drawn and rendered, when its download is pressed."""
+    card = vote_story.card(story, parties_on_vote, colours, headline)
+    return figure_export.image_bytes(card, fmt, 1200, 630, 1)
 
 
 def _outcome(vote_id: str, per_vote: Filters) -> dict | None:

@@ -14,6 +14,7 @@ import streamlit as st
 from tracker import figure_export
 from tracker.charts import publish
 from tracker.export import neutralise_formulas, table_bytes
+from tracker.ui import timing
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
@@ -63,36 +64,47 @@ def image_export_problem() -> str | None:
 
 def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_parts: Sequence[object],
           filters_text: str, key: str, caption: publish.Caption | None = None) -> None:
-    """A chart with PNG, SVG, PDF, HTML and CSV (exactly the data it draws) downloads at a chosen size."""
+    """A chart with a Download menu: PNG, SVG, PDF (headline and size chosen there), HTML and CSV of what it draws."""
     st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
     caption = caption or publish.Caption(title, filters_text, "", publish.GENERIC_SOURCE)
-    with st.expander("Image for publishing: headline and size", expanded=False):
+    downloads(fig, data, name, tuple(filter_parts), caption, key)
+
+
+@timing.fragment
+def downloads(fig: go.Figure, data: pd.DataFrame, name: str, filter_parts: tuple, caption: publish.Caption,
+              key: str) -> None:
+    """A chart's Download menu; its controls are drawn only while it is open, and each file is made on its click."""
+    menu = st.popover("Download", icon=":material/download:", key=f"{key}_downloads", on_change="rerun",
+                      help="The chart as PNG, SVG or PDF with its headline, filters and source; as interactive HTML; "
+                           "or the data it draws as CSV")
+    with menu:
+        if not menu.open:
+            return
         headline = st.text_input("Headline", value=caption.headline, key=f"{key}_headline")
         preset = st.selectbox("Size", list(publish.PRESETS), format_func=publish.PRESET_LABELS.get,
                               key=f"{key}_preset")
-    caption = dataclasses.replace(caption, headline=headline or caption.headline)
-    suffix = [] if preset == "social" else [preset]
-    problem = image_export_problem()
-    row = st.container(horizontal=True, gap="small", key=f"{key}_downloads")
-    with row:
-        for fmt in ("png", "svg", "pdf"):
-            if problem is None:
-                st.download_button(
-                    fmt.upper(), data=functools.partial(publish.export_image, fig, caption, fmt, preset),
-                    file_name=figure_export.file_name(name, [*filter_parts, *suffix], fmt),
-                    mime=figure_export.MIME_TYPES[fmt], key=f"{key}_{fmt}", on_click="ignore",
-                    help=f"Download the chart as {fmt.upper()} ({publish.PRESET_LABELS[preset]})")
-            else:
-                st.button(fmt.upper(), disabled=True, key=f"{key}_{fmt}", help=problem)
-        st.download_button("HTML", data=functools.partial(publish.export_html, fig, caption, preset),
-                           file_name=figure_export.file_name(name, [*filter_parts, *suffix], "html"),
-                           mime="text/html", key=f"{key}_html", on_click="ignore",
-                           help="Interactive chart in one HTML file")
-        st.download_button("CSV", data=table_bytes(data, "csv"),
-                           file_name=figure_export.file_name(name, filter_parts, "csv"), mime="text/csv",
-                           key=f"{key}_csv", on_click="ignore", help="The data this chart shows")
-    if problem is not None:
-        st.caption(problem)
+        caption = dataclasses.replace(caption, headline=headline or caption.headline)
+        suffix = [] if preset == "social" else [preset]
+        problem = image_export_problem()
+        with st.container(horizontal=True, gap="small", key=f"{key}_files"):
+            for fmt in ("png", "svg", "pdf"):
+                if problem is None:
+                    st.download_button(
+                        fmt.upper(), data=functools.partial(publish.export_image, fig, caption, fmt, preset),
+                        file_name=figure_export.file_name(name, [*filter_parts, *suffix], fmt),
+                        mime=figure_export.MIME_TYPES[fmt], key=f"{key}_{fmt}", on_click="ignore",
+                        help=f"Download the chart as {fmt.upper()} ({publish.PRESET_LABELS[preset]})")
+                else:
+                    st.button(fmt.upper(), disabled=True, key=f"{key}_{fmt}", help=problem)
+            st.download_button("HTML", data=functools.partial(publish.export_html, fig, caption, preset),
+                               file_name=figure_export.file_name(name, [*filter_parts, *suffix], "html"),
+                               mime="text/html", key=f"{key}_html", on_click="ignore",
+                               help="Interactive chart in one HTML file")
+            st.download_button("CSV", data=functools.partial(table_bytes, data, "csv"),
+                               file_name=figure_export.file_name(name, filter_parts, "csv"), mime="text/csv",
+                               key=f"{key}_csv", on_click="ignore", help="The data this chart shows")
+        if problem is not None:
+            st.caption(problem)
 
 
 UNKNOWN_CELL = "–"

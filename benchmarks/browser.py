@@ -1,0 +1,527 @@
+"""What a user feels, in real Chromium: from an action until Streamlit is idle and every chart has drawn.
+
+`python benchmarks/browser.py --scale 14m` generates the synthetic parliament (or reuses `--work/<scale>.duckdb`),
+starts `streamlit run app.py` on it and, page by page, measures in Chromium (Playwright, Debian's /usr/bin/chromium):
+
+- cold visit: the first visit to the page after the server has started (a new server for every sample);
+- second visit: the same address again in a new tab of the same server;
+- widget change: a new "From" date typed into the sidebar (a new value every time, so no cache can answer);
+- URL change: the page's address with a new date range, loaded as a link would be;
+- on Votes, opening a vote by clicking its row; on a vote's page, a search in its member list;
+- on Members of a database without a kept map, "Fit the map" until the map has drawn (`--fit-map`).
+
+A sample ends when no script run is in progress on the server (the timing log the dashboard writes when
+TRACKER_TIMING_LOG is set), Streamlit's status widget is gone, every plotly chart on the page has drawn, and nothing
+on the page has changed for QUIET_MS; its time is from the action to the last change on the page. The server's
+script time of the runs the action caused is recorded beside it. Each page's figures (metric values and the numbers
+every chart draws) are fingerprinted, so `--compare OLD.json` tells whether a change altered what a page shows.
+Results go to benchmarks/results/browser-<scale>-<time>.json; nothing here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent
+PROJECT = BENCHMARKS.parent
+sys.path.insert(0, str(PROJECT))
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 1400, "height": 1000}
+QUIET_MS = 400          # nothing on the page changed for this long: the page is done
+TIMEOUT_S = 180.0
+TARGETS_MS = {"widget change": 300, "url change": 300, "open a vote": 500, "cold visit": 2000,
+              "fit the map": 2000, "member search": 300}
+# members × votes, as benchmarks/run.py generates them
+SCALES = {"tiny": (60, 50, 5), "1m": (500, 2_000, 8), "14m": (700, 20_000, 8), "25m": (1_000, 25_000, 10)}
+
+# Installed before any page script: the time of the last change anywhere on the page (the status widget aside).
+WATCH_PAGE = """
+(() => {
+  window.__bench = {last: 0};
+  const watch = () => {
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+        if (el && el.closest && el.closest('[data-testid="stStatusWidget"]')) continue;
+        window.__bench.last = performance.timeOrigin + performance.now();
+        break;
+      }
+    }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
+  };
+  if (document.documentElement) watch(); else document.addEventListener('readystatechange', watch, {once: true});
+})();
+"""
+PAGE_STATE = """() => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  return {last: window.__bench ? window.__bench.last : 0,
+          now: performance.timeOrigin + performance.now(),
+          running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+          app: !!document.querySelector('[data-testid="stApp"]'),
+          charts: plots.length,
+          drawn: plots.filter(p => p._fullLayout && p.querySelector('.main-svg')).length,
+          exception: !!document.querySelector('[data-testid="stException"]')};
+}"""
+FIGURES = """() => {
+  const numbers = (v) => v == null ? [] : (typeof v === 'number' ? [v] :
+      (Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v).flatMap(numbers) : []));
+  const strings = (v) => v == null ? [] : (typeof v === 'string' ? [v] :
+      (Array.isArray(v) ? v.flatMap(strings) : []));
+  return {
+    metrics: [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.textContent.trim()),
+    charts: [...document.querySelectorAll('.js-plotly-plot')].map(p => ({
+      title: (p.layout && p.layout.title && p.layout.title.text) || '',
+      numbers: (p.data || []).flatMap(t => [...numbers(t.x), ...numbers(t.y), ...numbers(t.z)]),
+      labels: (p.data || []).flatMap(t => [...strings(t.x), ...strings(t.y)]),
+    })),
+  };
+}"""
+
+
+@dataclass
+class Page:
+    """A page as a user reaches it: its address and the actions measured on it."""
+
+    name: str
+    path: str
+    params: dict[str, str] = field(default_factory=dict)
+    actions: tuple[str, ...] = ("widget change", "url change")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+FLOOR_APP = """import streamlit as st
+
+from tracker.ui import timing
+
+with timing.rerun("script") as timed:
+    timed["page"] = "floor"
+    st.write("A one-line page: what any Streamlit page costs to load and draw here.")
+"""
+
+
+class Server:
+    """`streamlit run app.py` on a free port, logging every rerun's script time to a file."""
+
+    def __init__(self, db: Path, work: Path, app: str = "app.py") -> None:
+        self.db, self.log, self.app = db, work / "reruns.jsonl", app
+        self.output = work / "streamlit.log"
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+        self.started_s = 0.0
+
+    def start(self) -> None:
+        """Start the server and wait for its health check."""
+        self.log.write_text("")
+        port = free_port()
+        env = {**os.environ, "TRACKER_DB": str(self.db), "TRACKER_UPLOADS": "open",
+               "TRACKER_TIMING_LOG": str(self.log), "PYTHONPATH": str(PROJECT)}
+        began = time.perf_counter()
+        with open(self.output, "w") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", self.app, "--server.headless", "true", "--server.port",
+                 str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+                cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + self.output.read_text()[-3000:])
+            time.sleep(0.05)
+        self.started_s = time.perf_counter() - began
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            self.process = None
+
+    def runs(self, since: float) -> tuple[list[dict], bool]:
+        """The script runs that ended after `since` (epoch s), and whether one is still in progress."""
+        starts, ends = set(), []
+        for line in self.log.read_text().splitlines():
+            record = json.loads(line)
+            if record["event"] == "start":
+                starts.add((record["t"], record["session"]))
+            else:
+                starts.discard((record["start"], record["session"]))
+                if record["t"] >= since:
+                    ends.append(record)
+        return ends, bool(starts)
+
+
+class Dates:
+    """A new date range for every use, inside the data's range, so that no cache can answer."""
+
+    def __init__(self, first: date, last: date) -> None:
+        self.first, self.span, self.used = first, max((last - first).days, 2), 0
+
+    def next(self) -> tuple[str, str]:
+        self.used += 1
+        # Start dates spread over the first fifth of the term; end dates over the last.
+        step = (self.used * 7919) % max(self.span // 5, 1)
+        start = self.first + timedelta(days=step)
+        end = self.first + timedelta(days=self.span - 1 - (self.used * 104_729) % max(self.span // 5, 1))
+        return start.isoformat(), end.isoformat()
+
+
+def wait_until_drawn(page, server: Server, began: float, need_run: bool = True) -> dict:
+    """Milliseconds from `began` (epoch s) to the last change on the page once it is done; with the runs it caused."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while True:
+        state = page.evaluate(PAGE_STATE)
+        ends, in_progress = server.runs(began - 0.01)
+        last_end = max((e["t"] for e in ends), default=0.0) * 1000
+        settled_at = max(state["last"], last_end)
+        done = (state["app"] and not state["running"] and not in_progress and state["charts"] == state["drawn"]
+                and (ends or not need_run) and state["now"] - settled_at >= QUIET_MS)
+        if done:
+            return {"ms": settled_at - began * 1000, "script_ms": [round(e["script_ms"], 1) for e in ends],
+                    "pages": sorted({e["page"] for e in ends if e["page"]}), "charts": state["charts"],
+                    "exception": state["exception"]}
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the page did not settle within {TIMEOUT_S:.0f} s: {state}, runs {ends}")
+        time.sleep(0.02)
+
+
+def address(server: Server, page: Page, **params: str) -> str:
+    query = {**page.params, **params}
+    return f"{server.url}/{page.path}" + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def visit(context, server: Server, url: str) -> tuple[dict, object]:
+    """Open `url` in a new tab and wait until it has drawn."""
+    tab = context.new_page()
+    began = time.time()
+    tab.goto(url)
+    return wait_until_drawn(tab, server, began), tab
+
+
+def set_sidebar_date(tab, server: Server, label: str, value: str) -> dict:
+    """Type a date into the sidebar's date input `label` and leave the field, as a user would (it commits on leaving)."""
+    field_ = tab.locator("[data-testid='stSidebar'] [data-testid='stDateInput']").filter(has_text=label)
+    field_.locator("[data-type=year]").click()
+    tab.keyboard.type(value.replace("-", ""))
+    tab.keyboard.press("Tab")   # to the field's calendar button
+    began = time.time()
+    tab.keyboard.press("Tab")   # out of the field: the new date is sent
+    return wait_until_drawn(tab, server, began)
+
+
+def search_members(tab, server: Server, text: str) -> dict:
+    """Type a name into a vote's member search and press Enter."""
+    box = tab.get_by_label("Search member names")
+    box.fill(text)
+    began = time.time()
+    box.press("Enter")
+    return wait_until_drawn(tab, server, began)
+
+
+def open_vote_by_row(tab, server: Server, row: int) -> dict:
+    """Click the selection box of a row of the Votes table; the vote's page opens below."""
+    grid = tab.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    began = time.time()
+    tab.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)
+    return wait_until_drawn(tab, server, began)
+
+
+def fit_map(tab, server: Server) -> dict:
+    """Press "Fit the map" and wait until the map has drawn."""
+    button = tab.get_by_role("button", name="Fit the map")
+    began = time.time()
+    button.click()
+    return wait_until_drawn(tab, server, began)
+
+
+def fingerprint(tab) -> dict:
+    """What the page shows, as numbers: metric values and, per chart, a hash of the values it draws."""
+    shown = tab.evaluate(FIGURES)
+    charts = []
+    for chart in shown["charts"]:
+        numbers = sorted(round(float(v), 6) for v in chart["numbers"])
+        labels = sorted(chart["labels"])
+        digest = hashlib.sha256(json.dumps([numbers, labels]).encode()).hexdigest()[:16]
+        charts.append({"title": chart["title"], "values": len(numbers), "labels": len(labels), "sha": digest})
+    return {"metrics": shown["metrics"], "charts": charts}
+
+
+def summary(samples: list[dict]) -> dict:
+    """Median, min, max and n of a list of samples, and of the script time they caused."""
+    ms = [s["ms"] for s in samples]
+    script = [sum(s["script_ms"]) for s in samples]
+    return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1), "max_ms": round(max(ms), 1),
+            "n": len(ms), "script_median_ms": round(statistics.median(script), 1),
+            "runs_median": statistics.median(len(s["script_ms"]) for s in samples),
+            "samples": [{"ms": round(s["ms"], 1), "script_ms": s["script_ms"]} for s in samples]}
+
+
+def build_database(scale: str, work: Path) -> Path:
+    """The scale's synthetic parliament, generated with `python -m tracker demo` unless it is already there."""
+    db = work / f"{scale}.duckdb"
+    if not db.exists():
+        members, votes, parties = SCALES[scale]
+        work.mkdir(parents=True, exist_ok=True)
+        print(f"generating {scale}: {members} members x {votes} votes ...", flush=True)
+        subprocess.run([sys.executable, "-m", "tracker", "--db", str(db), "demo", "--members", str(members),
+                        "--votes", str(votes), "--parties", str(parties), "--seed", "1"], cwd=PROJECT, check=True,
+                       stdout=subprocess.DEVNULL)
+    return db
+
+
+def database_facts(db: Path) -> dict:
+    """Dates, votes and member votes of the database, and a few vote ids to open."""
+    from tracker import store
+
+    con = store.connect(db, read_only=True)
+    try:
+        first, last, votes = con.one("select min(date), max(date), count(*) from votes")
+        member_votes = con.one("select count(*) from member_votes")[0]
+        latest = [r[0] for r in con.cursor().execute(
+            "select vote_id from votes order by date desc, vote_id desc limit 40").fetchall()]
+    finally:
+        con.close()
+    return {"first": first, "last": last, "votes": votes, "member_votes": member_votes, "latest": latest}
+
+
+def remove_kept_map(db: Path) -> int:
+    """Delete the kept all-votes fits beside the database, so that the Members page offers "Fit the map"."""
+    removed = 0
+    for path in db.parent.glob(f"{db.name}.*ideal-point*"):
+        path.unlink()
+        removed += 1
+    return removed
+
+
+def pages_for(facts: dict, wanted: list[str] | None) -> list[Page]:
+    """The pages measured, each with the actions that make sense on it."""
+    vote = facts["latest"][0]
+    pages = [
+        Page("overview", ""),
+        Page("votes", "votes", actions=("widget change", "url change", "open a vote")),
+        Page("vote", "votes", {"vote": vote}, actions=("member search", "url change")),
+        Page("parties", "parties"),
+        Page("trends", "trends"),
+        Page("members", "members"),
+    ]
+    return [p for p in pages if not wanted or p.name in wanted]
+
+
+def measure_page(browser, server: Server, page: Page, facts: dict, dates: Dates, cold: int, samples: int,
+                 screenshots: Path | None) -> dict:
+    """Cold and second visits (a new server for each cold one), then the page's actions on the last server."""
+    found: dict[str, list[dict]] = {"cold visit": [], "second visit": []}
+    result: dict = {"url": "", "figures": None}
+    for k in range(cold):
+        server.start()
+        context = browser.new_context(viewport=VIEWPORT)
+        context.add_init_script(WATCH_PAGE)
+        try:
+            url = address(server, page)
+            result["url"] = url.replace(server.url, "")
+            first, tab = visit(context, server, url)
+            found["cold visit"].append(first)
+            second, tab = visit(context, server, url)
+            found["second visit"].append(second)
+            if k == 0:
+                result["figures"] = fingerprint(tab)
+                if screenshots is not None:
+                    tab.screenshot(path=str(screenshots / f"browser-{page.name}.png"), full_page=True)
+            if k == cold - 1:
+                for action in page.actions:
+                    found[action] = [run_action(context, tab, server, page, action, facts, dates, i)
+                                     for i in range(samples)]
+        finally:
+            context.close()
+            server.stop()
+    result["actions"] = {name: summary(s) for name, s in found.items() if s}
+    result["exceptions"] = sum(s["exception"] for s in sum(found.values(), []))
+    return result
+
+
+def run_action(context, tab, server: Server, page: Page, action: str, facts: dict, dates: Dates, i: int) -> dict:
+    """One sample of an action on a page that has drawn."""
+    if action == "widget change":
+        return set_sidebar_date(tab, server, "From", dates.next()[0])
+    if action == "url change":
+        if page.name == "vote":
+            other = facts["latest"][(i + 1) % len(facts["latest"])]
+            measured, new_tab = visit(context, server, address(server, page, vote=other))
+        else:
+            start, end = dates.next()
+            measured, new_tab = visit(context, server, address(server, page, **{"from": start, "to": end}))
+        new_tab.close()
+        return measured
+    if action == "member search":
+        return search_members(tab, server, f"member {i + 1}")
+    if action == "open a vote":
+        measured, votes_tab = visit(context, server, address(server, page))
+        opened = open_vote_by_row(votes_tab, server, i % 10)
+        votes_tab.close()
+        return {**opened, "before_ms": measured["ms"]}
+    raise ValueError(action)
+
+
+def measure_fit_map(browser, server: Server, db: Path, samples: int) -> dict | None:
+    """"Fit the map" on the Members page, after removing the kept fit each time (a new server for each)."""
+    found = []
+    for _ in range(samples):
+        remove_kept_map(db)
+        server.start()
+        context = browser.new_context(viewport=VIEWPORT)
+        context.add_init_script(WATCH_PAGE)
+        try:
+            _, tab = visit(context, server, f"{server.url}/members")
+            if tab.get_by_role("button", name="Fit the map").count() == 0:
+                return None   # small enough to be fitted on the first visit
+            found.append(fit_map(tab, server))
+        finally:
+            context.close()
+            server.stop()
+    return summary(found)
+
+
+def measure_floor(browser, db: Path, work: Path, samples: int) -> dict:
+    """A one-line Streamlit page served and visited the same way: what no page of ours can beat."""
+    app = work / "floor_app.py"
+    app.write_text(FLOOR_APP)
+    server = Server(db, work, app=str(app))
+    server.start()
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(WATCH_PAGE)
+    try:
+        first, tab = visit(context, server, server.url)
+        found = []
+        for _ in range(samples):
+            measured, tab = visit(context, server, server.url)
+            found.append(measured)
+            tab.close()
+    finally:
+        context.close()
+        server.stop()
+    return {"cold visit": summary([first]), "second visit": summary(found)}
+
+
+def compare(old: dict, new: dict) -> list[str]:
+    """The pages whose figures differ between two results files."""
+    differences = []
+    for name, page in new["pages"].items():
+        before = old.get("pages", {}).get(name, {}).get("figures")
+        if before is None:
+            continue
+        if before != page["figures"]:
+            differences.append(name)
+    return differences
+
+
+def table(results: dict) -> str:
+    """The results as a Markdown table: one row per page and action."""
+    lines = [f"{results['member_votes']:,} member votes ({results['scale']}), {results['measured_at']}",
+             "", "| page | action | median ms | min | max | n | script ms (median) | target ms |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for name, page in results["pages"].items():
+        for action, s in page["actions"].items():
+            target = TARGETS_MS.get(action, "")
+            lines.append(f"| {name} | {action} | {s['median_ms']:,.0f} | {s['min_ms']:,.0f} | {s['max_ms']:,.0f} "
+                         f"| {s['n']} | {s['script_median_ms']:,.0f} | {target} |")
+    for action, s in results.get("floor", {}).items():
+        lines.append(f"| one-line page (floor) | {action} | {s['median_ms']:,.0f} | {s['min_ms']:,.0f} "
+                     f"| {s['max_ms']:,.0f} | {s['n']} | {s['script_median_ms']:,.0f} | |")
+    if results.get("fit_map"):
+        s = results["fit_map"]
+        lines.append(f"| members | fit the map | {s['median_ms']:,.0f} | {s['min_ms']:,.0f} | {s['max_ms']:,.0f} "
+                     f"| {s['n']} | {s['script_median_ms']:,.0f} | {TARGETS_MS['fit the map']} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=list(SCALES), default="1m")
+    parser.add_argument("--db", type=Path, help="measure this database instead of a generated one")
+    parser.add_argument("--work", type=Path, default=BENCHMARKS / "work")
+    parser.add_argument("--out", type=Path, default=BENCHMARKS / "results")
+    parser.add_argument("--samples", type=int, default=5, help="samples of each action")
+    parser.add_argument("--cold", type=int, default=3, help="cold visits of each page (a new server for each)")
+    parser.add_argument("--pages", nargs="*", help="only these pages (overview votes vote parties trends members)")
+    parser.add_argument("--fit-map", action="store_true", help="also measure 'Fit the map' (removes the kept fit)")
+    parser.add_argument("--screenshots", type=Path, help="save a screenshot of each page here")
+    parser.add_argument("--compare", type=Path, help="an earlier results file: say which pages' figures differ")
+    parser.add_argument("--label", default="", help="a word saved with the results (e.g. before, after)")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    db = args.db or build_database(args.scale, args.work)
+    work = args.work / f"browser-{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
+    facts = database_facts(db)
+    dates = Dates(facts["first"], facts["last"])
+    server = Server(db, work)
+    results = {"scale": args.scale if args.db is None else str(args.db), "label": args.label,
+               "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "votes": facts["votes"],
+               "member_votes": facts["member_votes"], "quiet_ms": QUIET_MS, "targets_ms": TARGETS_MS,
+               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                           "chromium": CHROMIUM}, "pages": {}}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            results["floor"] = measure_floor(browser, db, work, args.samples)
+            for page in pages_for(facts, args.pages):
+                print(f"{page.name} ...", flush=True)
+                results["pages"][page.name] = measure_page(browser, server, page, facts, dates, args.cold,
+                                                           args.samples, args.screenshots)
+            if args.fit_map:
+                results["fit_map"] = measure_fit_map(browser, server, db, max(1, args.cold))
+        finally:
+            browser.close()
+            server.stop()
+    shutil.rmtree(work, ignore_errors=True)
+    if args.compare:
+        results["figures_differ"] = compare(json.loads(args.compare.read_text()), results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    out = args.out / f"browser-{args.scale if args.db is None else Path(args.db).stem}-{stamp}.json"
+    out.write_text(json.dumps(results, indent=1, default=str))
+    print(table(results))
+    if args.compare:
+        print("figures differ on: " + (", ".join(results["figures_differ"]) or "no page"))
+    print(f"results: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
