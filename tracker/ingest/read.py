@@ -153,7 +153,9 @@ def _detect_encoding(source: Source) -> str:
     try:
         with source.open() as stream:
             while block := stream.read(_BLOCK):
-                utf8_seen = utf8_seen or _UTF8_SEQUENCE.search(block) is not None
+                # An ASCII block holds no multi-byte character; isascii() runs at memory speed, the search does not
+                # (it was a third of the import's time on a plain ASCII file).
+                utf8_seen = utf8_seen or (not block.isascii() and _UTF8_SEQUENCE.search(block) is not None)
                 decoder.decode(block)
                 offset += len(block)
             decoder.decode(b"", final=True)
