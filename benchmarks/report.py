@@ -25,9 +25,11 @@ def markdown(results: dict) -> str:
              + (f"≤ {peak_target} GB |" if peak_target != "–" else "– |")]
     if "floor" in imp:
         floor = imp["floor"]
+        cpu = (f" (CPU {imp['cpu_seconds']:.0f} s against {floor['cpu_seconds']:.0f} s)"
+               if "cpu_seconds" in imp and "cpu_seconds" in floor else "")
         lines += [f"| floor: plain DuckDB read_csv of the same member-vote files | {floor['seconds']:.0f} s = "
                   f"{floor['rows_per_second']:,.0f} member votes/s, peak {floor['peak_gb']:.1f} GB | – |",
-                  f"| import / floor | **{imp['floor_ratio']:.1f}×** | ≤ {targets.get('import_vs_floor', '–')}× |"]
+                  f"| import / floor | **{imp['floor_ratio']:.1f}×**{cpu} | ≤ {targets.get('import_vs_floor', '–')}× |"]
     if "pages" not in results:
         return "\n".join(lines)   # an --import-only run
     lines += ["", "| page data after a filter change (all its queries) | cold process ms | first call ms "

@@ -201,6 +201,10 @@ def _fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
     return "-" if value is None else f"{value:,.{digits}f}{unit}"
 
 
+def _cpu(measured: dict) -> str:
+    return f"   cpu {measured['cpu_seconds']:.1f} s" if "cpu_seconds" in measured else ""
+
+
 def table(results: dict) -> str:
     """The results as a plain text table."""
     imp, gen = results["import"], results["generate"]
@@ -209,11 +213,12 @@ def table(results: dict) -> str:
              f"{results['machine']['cpu']}",
              f"  generate CSV       {gen['seconds']:8.1f} s   ({gen['csv_bytes'] / 1e6:,.0f} MB)",
              f"  import from CSV    {imp['seconds']:8.1f} s   {imp['rows_per_second']:,.0f} member votes/s   "
-             f"peak {imp['peak_gb']:.2f} GB" + (f"   (from {imp['reused_from']})" if "reused_from" in imp else "")]
+             f"peak {imp['peak_gb']:.2f} GB" + _cpu(imp)
+             + (f"   (from {imp['reused_from']})" if "reused_from" in imp else "")]
     if "floor" in imp:
         floor, target = imp["floor"], results["targets"].get("import_vs_floor")
         lines += [f"  plain read_csv     {floor['seconds']:8.1f} s   {floor['rows_per_second']:,.0f} member votes/s   "
-                  f"peak {floor['peak_gb']:.2f} GB",
+                  f"peak {floor['peak_gb']:.2f} GB" + _cpu(floor),
                   f"  import / floor     {imp['floor_ratio']:8.1f}x  (target <= {target}x)"]
     if "pages" not in results:
         return "\n".join(lines)   # --import-only
