@@ -1,8 +1,9 @@
 """The benchmark suite: `python benchmarks/run.py --scale 1m|14m|25m` prints a table and writes results/*.json.
 
 Everything is measured on the same synthetic parliament in the same run: generation, import from CSV (in a child
-process, for its peak memory), each page's data after a filter change (cold and warm), each exported metric, and the
-same metrics computed the obvious way with pandas on a DataFrame of all member votes.
+process, for its peak memory) against its floor (a plain DuckDB read_csv of the same member-vote files, also in a
+child), each page's data after a filter change (cold and warm), each exported metric, and the same metrics computed
+the obvious way with pandas on a DataFrame of all member votes. --import-only stops after the import and its floor.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import pandas as pd  # noqa: E402
 from common import Window, filter_windows, time_ms  # noqa: E402
 
 from tracker import store  # noqa: E402
-from tracker.demo import DemoSpec, write_demo_files  # noqa: E402
+from tracker.demo import DemoFiles, DemoSpec, write_demo_files  # noqa: E402
 
 # members x votes; 14m and 25m are the issue's planning sizes (a European Parliament term, all of VoteView).
 SCALES: dict[str, DemoSpec] = {
@@ -43,6 +44,7 @@ SCALES: dict[str, DemoSpec] = {
 TARGETS = {
     "import_rows_per_second": 500_000,
     "import_peak_gb": {"14m": 3.0, "25m": 4.0},
+    "import_vs_floor": 3.0,   # import seconds / plain read_csv seconds, with all the import's checks
     "page_warm_median_ms": 150,
     "first_render_cold_s": 3.0,
     "metric_vs_pandas": 5.0,
@@ -67,7 +69,7 @@ def machine() -> dict:
             "numpy": numpy.__version__, "streamlit": streamlit.__version__}
 
 
-def generate(spec: DemoSpec, directory: Path) -> tuple[dict, list[Path]]:
+def generate(spec: DemoSpec, directory: Path) -> tuple[dict, DemoFiles]:
     """Write the synthetic CSV files; generation is timed apart from the import."""
     if directory.exists():
         shutil.rmtree(directory)
@@ -75,23 +77,44 @@ def generate(spec: DemoSpec, directory: Path) -> tuple[dict, list[Path]]:
     files = write_demo_files(directory, spec)
     seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in files.paths)
-    return {"seconds": seconds, "member_votes": files.rows, "csv_bytes": size}, files.paths
+    return {"seconds": seconds, "member_votes": files.rows, "csv_bytes": size}, files
 
 
-def import_in_child(db: Path, files: list[Path]) -> dict:
-    """Import in a fresh process: wall time, rows per second and that process's peak memory."""
+def _measure_in_child(db: Path, arguments: list[str], what: str) -> dict:
+    """Run import_child.py on a new database file: wall time, rows per second and that process's peak memory."""
     for suffix in ("", ".wal"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "import_child.py"), str(db), *map(str, files)],
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "import_child.py"), *arguments],
                           capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started
     if done.returncode != 0:
-        raise RuntimeError(f"The import failed:\n{done.stderr[-4000:]}")
+        raise RuntimeError(f"The {what} failed:\n{done.stderr[-4000:]}")
     measured = json.loads(done.stdout.strip().splitlines()[-1])
     measured["process_seconds"] = wall
     measured["rows_per_second"] = measured["member_votes"] / measured["seconds"]
     measured["peak_gb"] = measured["peak_rss_bytes"] / 1e9
+    return measured
+
+
+def import_in_child(db: Path, files: list[Path]) -> dict:
+    """Import in a fresh process: wall time, rows per second and that process's peak memory."""
+    return _measure_in_child(db, [str(db), *map(str, files)], "import")
+
+
+def floor_in_child(db: Path, member_votes: list[Path]) -> dict:
+    """The import's floor: the same member-vote files into a new database by a plain DuckDB read_csv, in a child."""
+    measured = _measure_in_child(db, ["--floor", str(db), *map(str, member_votes)], "plain read_csv")
+    for suffix in ("", ".wal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)   # only its time was wanted
+    return measured
+
+
+def measure_import(db: Path, files: DemoFiles, work: Path) -> dict:
+    """The import and, in the same run on the same files, its floor; with import seconds / floor seconds."""
+    measured = import_in_child(db, files.paths)
+    measured["floor"] = floor_in_child(work / "floor.duckdb", files.member_votes)
+    measured["floor_ratio"] = measured["seconds"] / measured["floor"]["seconds"]
     return measured
 
 
@@ -125,7 +148,8 @@ def metric_names() -> list[str]:
     return list(metrics.METRICS)
 
 
-def run(scale: str, work: Path, repeat: int, cold: bool, reuse: Path | None = None) -> dict:
+def run(scale: str, work: Path, repeat: int, cold: bool, reuse: Path | None = None,
+        import_only: bool = False) -> dict:
     """Run every measurement at one scale and return the results (reuse: the database and import of a result file)."""
     spec = SCALES[scale]
     work.mkdir(parents=True, exist_ok=True)
@@ -145,9 +169,12 @@ def run(scale: str, work: Path, repeat: int, cold: bool, reuse: Path | None = No
     else:
         results["generate"], files = generate(spec, work / f"csv-{scale}")
         print(f"  generated CSV in {results['generate']['seconds']:.1f} s", flush=True)
-        results["import"] = import_in_child(db, files)
-        print(f"  imported in {results['import']['seconds']:.1f} s", flush=True)
+        results["import"] = measure_import(db, files, work)
+        print(f"  imported in {results['import']['seconds']:.1f} s, plain read_csv in "
+              f"{results['import']['floor']['seconds']:.1f} s", flush=True)
         shutil.rmtree(work / f"csv-{scale}")  # the CSV is large; the database is what the rest reads
+    if import_only:
+        return results
 
     if cold:
         # In new processes, before this one opens the database (the app opens it for writing).
@@ -174,6 +201,10 @@ def _fmt(value: float | None, unit: str = "", digits: int = 0) -> str:
     return "-" if value is None else f"{value:,.{digits}f}{unit}"
 
 
+def _cpu(measured: dict) -> str:
+    return f"   cpu {measured['cpu_seconds']:.1f} s" if "cpu_seconds" in measured else ""
+
+
 def table(results: dict) -> str:
     """The results as a plain text table."""
     imp, gen = results["import"], results["generate"]
@@ -182,9 +213,16 @@ def table(results: dict) -> str:
              f"{results['machine']['cpu']}",
              f"  generate CSV       {gen['seconds']:8.1f} s   ({gen['csv_bytes'] / 1e6:,.0f} MB)",
              f"  import from CSV    {imp['seconds']:8.1f} s   {imp['rows_per_second']:,.0f} member votes/s   "
-             f"peak {imp['peak_gb']:.2f} GB" + (f"   (from {imp['reused_from']})" if "reused_from" in imp else ""),
-             "",
-             f"  {'page data (all its queries)':34} {'cold proc ms':>12} {'first ms':>9} {'warm median ms':>15}"]
+             f"peak {imp['peak_gb']:.2f} GB" + _cpu(imp)
+             + (f"   (from {imp['reused_from']})" if "reused_from" in imp else "")]
+    if "floor" in imp:
+        floor, target = imp["floor"], results["targets"].get("import_vs_floor")
+        lines += [f"  plain read_csv     {floor['seconds']:8.1f} s   {floor['rows_per_second']:,.0f} member votes/s   "
+                  f"peak {floor['peak_gb']:.2f} GB" + _cpu(floor),
+                  f"  import / floor     {imp['floor_ratio']:8.1f}x  (target <= {target}x)"]
+    if "pages" not in results:
+        return "\n".join(lines)   # --import-only
+    lines += ["", f"  {'page data (all its queries)':34} {'cold proc ms':>12} {'first ms':>9} {'warm median ms':>15}"]
     for name, page in results["pages"].items():
         if "error" in page:
             lines.append(f"  {name:34} ERROR {page['error']}")
@@ -227,10 +265,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7, help="warm runs per page and metric (each a new filter)")
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-process measurements")
     parser.add_argument("--reuse", type=Path, help="a result file of this scale: reuse its database and import")
+    parser.add_argument("--import-only", action="store_true",
+                        help="measure generation, the import and its plain read_csv floor, nothing else")
     args = parser.parse_args(argv)
-    results = run(args.scale, args.work, args.repeat, cold=not args.no_cold, reuse=args.reuse)
+    if args.import_only and args.reuse:
+        parser.error("--import-only measures a new import; it cannot reuse an earlier one")
+    results = run(args.scale, args.work, args.repeat, cold=not args.no_cold, reuse=args.reuse,
+                  import_only=args.import_only)
     args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"{args.scale}-{date.today().isoformat()}.json"
+    kind = "-import" if args.import_only else ""
+    out = args.out / f"{args.scale}{kind}-{date.today().isoformat()}.json"
     out.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     print(table(results))
     print(f"\nWrote {out}")

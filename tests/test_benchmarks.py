@@ -39,6 +39,15 @@ def test_tiny_run_imports_every_generated_member_vote(tiny_run):
     assert results["import"]["peak_rss_bytes"] > 0
 
 
+def test_tiny_run_measures_the_import_against_a_plain_read_csv_of_the_same_rows(tiny_run):
+    results, printed = tiny_run
+    floor = results["import"]["floor"]
+    assert floor["member_votes"] == 3_000 and floor["seconds"] > 0 and floor["peak_rss_bytes"] > 0
+    assert results["import"]["floor_ratio"] == results["import"]["seconds"] / floor["seconds"]
+    assert results["targets"]["import_vs_floor"] == 3.0
+    assert "plain read_csv" in printed and "import / floor" in printed
+
+
 def test_tiny_run_times_every_page_and_metric_without_errors(tiny_run):
     results, _ = tiny_run
     from tracker import metrics
@@ -140,5 +149,6 @@ def test_markdown_report_has_a_row_per_page_and_metric_with_its_target(tiny_run)
     results, _ = tiny_run
     text = report.markdown(results)
     assert "3,000 member votes" in text and "≥ 500,000/s" in text
+    assert "| import / floor | **" in text and "≤ 3.0× |" in text
     for name in [*results["pages"], *results["metrics"]]:
         assert f"| {name} |" in text

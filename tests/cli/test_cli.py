@@ -143,19 +143,22 @@ def test_init_reads_every_sample_file():
                                                        "votes.csv"]
 
 
-def test_import_of_member_votes_keeps_the_member_tables_ready_for_the_dashboard(capsys, db_path, write_csv):
+def test_import_of_member_votes_keeps_the_member_tables_and_map_ready_for_the_dashboard(capsys, db_path, write_csv):
     votes = write_csv("members.csv", "vote_id,date,title,member_id,party,position\n"
                                      "M1,2021-01-01,First,a,Red,yes\nM1,2021-01-01,First,b,Blue,no\n")
-    code, _, _ = run(capsys, "--db", str(db_path), "import", str(votes))
-    assert code == 0
+    code, out, _ = run(capsys, "--db", str(db_path), "import", str(votes))
+    assert code == 0 and "Keeping the member vote matrix" in out and "Fitting the members' map" in out
     kept = list(db_path.parent.glob("*.member-matrix-*.npz"))
     assert len(kept) == 1
     con = store.connect(db_path)
     try:
         from tracker import metrics
+        from tracker.metrics.filters import NO_ASSEMBLY
 
-        loaded = metrics.load_matrix(con, None)
+        # The votes name no assembly, so the dashboard opens with "no assembly": that is what is kept.
+        loaded = metrics.load_matrix(con, NO_ASSEMBLY)
         assert loaded is not None and loaded.positions.shape == (2, 1)
+        assert metrics.stored_member_map(con, NO_ASSEMBLY) is not None
     finally:
         con.close()
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from tracker import cli, store
+import tracker.metrics.matrix as matrix_module
+import tracker.metrics.points as points_module
+from tracker import cli, config, metrics, store
 from tracker.demo import (
     DemoRefused,
     DemoSpec,
@@ -74,6 +77,39 @@ def test_generated_files_pass_the_importer_and_store_every_member_vote(fresh_db)
     assert report.batch_id == 1
     assert store.table_counts(fresh_db) == {
         "assemblies": 1, "parties": 4, "votes": 25, "party_positions": 0, "members": 40, "member_votes": 1_000}
+
+
+def test_demo_keeps_the_member_vote_matrix_and_map_of_the_synthetic_assembly(fresh_db, monkeypatch):
+    build_demo(fresh_db, SMALL)
+    kept = metrics.stored_member_map(fresh_db, "synthetic")
+    assert kept is not None and len(kept.points) > 30   # members with too few yes/no votes are not placed
+    # The kept codes answer this database version without reading the member votes again.
+    monkeypatch.setattr(matrix_module, "_build_member_vote_matrix",
+                        lambda *args: pytest.fail("the member votes were read again"))
+    filters = metrics.Filters(assembly="synthetic")
+    matrix = metrics.member_vote_matrix(fresh_db, filters, keep=True)
+    assert matrix is not None and matrix.positions.shape == (40, 25)
+    fresh = metrics.member_map(matrix, filters).oriented(None)
+    pd.testing.assert_frame_equal(kept.points, fresh.points, check_dtype=False)
+
+
+def test_first_members_visit_after_demo_builds_no_matrix_and_fits_no_map(db_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    con = store.connect(db_path)
+    build_demo(con, SMALL)
+    con.close()
+    built = []
+    build, fit = matrix_module._build_member_vote_matrix, points_module.member_map
+    monkeypatch.setattr(matrix_module, "_build_member_vote_matrix", lambda *a: built.append("matrix") or build(*a))
+    monkeypatch.setattr(points_module, "member_map", lambda *a, **k: built.append("map") or fit(*a, **k))
+    monkeypatch.setenv("TRACKER_DB", str(db_path))
+    app = AppTest.from_file(str(config.PROJECT_DIR / "app.py"), default_timeout=90)
+    app.run()
+    app.switch_page("tracker/ui/pages/members.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("placed by their votes" in chart.proto.spec for chart in app.get("plotly_chart"))
+    assert built == []
 
 
 def test_synthetic_data_is_named_synthetic_in_the_store(fresh_db):
@@ -145,7 +181,8 @@ def test_impossible_sizes_are_refused_naming_the_option(members: int, votes: int
 def test_cli_demo_imports_then_refuses_the_sample_database(tmp_path: Path, capsys):
     demo_db = tmp_path / "demo.duckdb"
     assert cli.main(["--db", str(demo_db), "demo", "--members", "12", "--votes", "5", "--parties", "3"]) == 0
-    assert "Synthetic parliament" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "Synthetic parliament" in printed and "Fitting the members' map of synthetic" in printed
     con = store.connect(demo_db)
     assert store.table_counts(con)["member_votes"] == 60  # 12 x 5
     con.close()

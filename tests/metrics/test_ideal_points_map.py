@@ -9,9 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import tracker.metrics.matrix as matrix_module
+import tracker.metrics.points as points_module
 from tracker import cli, metrics
 from tracker.ingest import import_files
 from tracker.metrics import Filters
+from tracker.metrics.filters import NO_ASSEMBLY
 
 MEMBERS, VOTES = 40, 90
 
@@ -84,6 +87,28 @@ def test_kept_map_answers_with_the_same_points_votes_and_classification(chamber_
     assert 0.75 < about["correct_1d"] <= 1 and 0.75 < about["correct_2d"] <= 1 and about["votes"] == VOTES
     assert 0 < about["apre_1d"] <= 1 and 0 < about["apre_2d"] <= 1
     assert set(kept.votes["vote_id"]) <= {f"V{v:03d}" for v in range(VOTES)}
+
+
+def test_keeping_after_an_import_stores_the_matrix_and_map_the_members_page_opens_with(chamber_db, monkeypatch):
+    # The chamber's votes name no assembly, so the pages open with NO_ASSEMBLY: that is what must be kept.
+    assert metrics.default_assembly(chamber_db) == NO_ASSEMBLY
+    assert metrics.keep_member_matrix_and_map(chamber_db) is True
+    kept = metrics.stored_member_map(chamber_db, NO_ASSEMBLY)
+    assert kept is not None and len(kept.points) == MEMBERS
+
+    def fail(*args, **kwargs):
+        pytest.fail("built again instead of read from the kept files")
+
+    monkeypatch.setattr(matrix_module, "_build_member_vote_matrix", fail)
+    monkeypatch.setattr(points_module, "member_map", fail)
+    loaded = metrics.member_vote_matrix(chamber_db, Filters(assembly=NO_ASSEMBLY), keep=True)
+    assert loaded.positions.shape == (MEMBERS, VOTES)
+    assert metrics.keep_member_matrix_and_map(chamber_db) is True   # kept already: neither built nor fitted again
+
+
+def test_nothing_is_kept_when_no_member_votes_are_stored(sample_db):
+    assert metrics.keep_member_matrix_and_map(sample_db) is False
+    assert metrics.stored_member_map(sample_db, "an-2015") is None
 
 
 def test_same_member_keeps_the_same_coordinates_when_the_date_range_changes(chamber_db):

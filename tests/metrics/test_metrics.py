@@ -12,6 +12,7 @@ from tests.conftest import one_row as row
 from tracker import metrics
 from tracker.ingest import import_files
 from tracker.metrics import Filters
+from tracker.metrics.filters import NO_ASSEMBLY
 
 
 @pytest.fixture
@@ -232,6 +233,18 @@ def test_date_range_is_inclusive_and_assembly_filters_votes(stated_db):
     assert frame["vote_id"].tolist() == ["S2", "S3", "S4"]
     assert metrics.outcomes(stated_db, Filters(assembly="elsewhere")).empty
     assert len(metrics.outcomes(stated_db, Filters(assembly="chamber"))) == 5
+
+
+def test_pages_open_with_the_only_assembly_and_with_all_when_there_are_several(stated_db, write_csv):
+    assert metrics.default_assembly(stated_db) == "chamber"
+    import_files(stated_db, [write_csv("senate.csv", "assembly,name,seats\nsenate,Made-up senate,50\n")])
+    assert metrics.default_assembly(stated_db) is None
+
+
+def test_pages_open_with_no_assembly_when_every_vote_names_none_and_with_all_on_an_empty_store(fresh_db, write_csv):
+    assert metrics.default_assembly(fresh_db) is None
+    import_files(fresh_db, [write_csv("votes.csv", "vote_id,date,title,yes,no\nV1,2024-01-01,A vote,3,1\n")])
+    assert metrics.default_assembly(fresh_db) == NO_ASSEMBLY
 
 
 @pytest.mark.parametrize("filters", [Filters(date_from="2023-13-01"), Filters(date_to="yesterday")])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,24 @@ Command = Callable[[Path, argparse.Namespace], int]
 
 # Commands that only read: they open the newest published copy and never wait for a writer.
 READ_ONLY_COMMANDS = frozenset({"export", "batches"})
+
+
+class Steps:
+    """A progress callback for long commands: prints each step as it starts and its seconds when it ends."""
+
+    def __init__(self) -> None:
+        self._started: float | None = None
+
+    def __call__(self, step: str) -> None:
+        self.finish()
+        print(f"{step}...", end="", flush=True)
+        self._started = time.perf_counter()
+
+    def finish(self) -> None:
+        """End the current step's line with its seconds (nothing when no step runs)."""
+        if self._started is not None:
+            print(f" {time.perf_counter() - self._started:.1f} s", flush=True)
+            self._started = None
 
 
 def with_connection(command: Callable[..., int]) -> Command:

@@ -1,12 +1,13 @@
-"""`python -m tracker demo`: generate a synthetic parliament and import it."""
+"""`python -m tracker demo`: generate a synthetic parliament, import it and keep the Members page's matrix and map."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
-from tracker.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from tracker.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, Steps
 
 SIZES = ("members", "votes", "parties", "seed")
 
@@ -36,13 +37,17 @@ def run_demo(db_path: Path, args: argparse.Namespace) -> int:
     from tracker.ingest import ImportRejected
 
     db = store.connect(db_path)
+    steps = Steps()
+    started = time.perf_counter()
     try:
-        report = build_demo(db, spec, directory=args.csv_dir, force=args.force)
+        report = build_demo(db, spec, directory=args.csv_dir, force=args.force, progress=steps)
     except (DemoRefused, ImportRejected) as refused:
+        steps.finish()
         print(str(refused), file=sys.stderr)
         return EXIT_REJECTED
     finally:
+        steps.finish()
         db.close()
     print(f"Synthetic parliament in {db_path}: {spec.members:,} members, {spec.votes:,} votes, "
-          f"{spec.parties} parties, seed {spec.seed}.\n{report.text()}")
+          f"{spec.parties} parties, seed {spec.seed}, in {time.perf_counter() - started:.1f} s.\n{report.text()}")
     return EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tracker.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, with_connection
+from tracker.cli.common import EXIT_OK, EXIT_REJECTED, EXIT_USAGE, Steps, with_connection
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -57,8 +57,12 @@ def run_import(db, db_path: Path, args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     print(report.text())
     if report.batch_id is not None and report.added.get("member votes"):
-        # Ready the Members page's member vote codes now, while the import's cost is expected anyway.
-        metrics.keep_member_vote_matrix(db)
+        # Ready the Members page's matrix and map now, while the import's cost is expected anyway.
+        steps = Steps()
+        try:
+            metrics.keep_member_matrix_and_map(db, progress=steps)
+        finally:
+            steps.finish()
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from tracker.metrics.filters import Filters
+from tracker.metrics.filters import Filters, default_assembly
 from tracker.metrics.majority import flips, thresholds, vote_passed, vote_threshold, votes_to_flip
 from tracker.metrics.matrix import (
     MAX_MATRIX_CELLS,
@@ -45,6 +45,7 @@ from tracker.metrics.points import (
     fit_and_store_ideal_points,
     fit_and_store_member_map,
     ideal_points,
+    keep_member_matrix_and_map,
     member_map,
     party_centroids,
     points_in_range,
@@ -72,10 +73,10 @@ __all__ = [
     "COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "IDEAL_POINT_COLUMNS", "MAP_VOTE_COLUMNS", "MAX_MATRIX_CELLS",
     "MEMBER_COLUMNS", "METRICS", "NO_PARTY", "OUTCOME_COLUMNS", "PERIODS", "POSITION_CODES", "REFERENCE_COLUMNS",
     "Filters", "MemberMap", "MemberVoteMatrix", "VoteCut", "agreement_index", "alignment_trend",
-    "alignment_with_reference", "cohesion", "cohesion_summary", "cohesion_trend", "fit_and_store_ideal_points",
-    "fit_and_store_member_map", "flips", "ideal_points", "keep_member_vote_matrix", "load_matrix", "member_alignment",
-    "member_map", "member_stats", "member_vote_matrix", "outcomes", "party_alignment", "party_centroids",
-    "party_position", "party_position_grid", "pivotal_parties", "points_in_range", "rebellions", "rice_index",
-    "stored_ideal_points", "stored_member_map", "thresholds", "vote_cut", "vote_passed", "vote_threshold",
-    "votes_to_flip",
+    "alignment_with_reference", "cohesion", "cohesion_summary", "cohesion_trend", "default_assembly",
+    "fit_and_store_ideal_points", "fit_and_store_member_map", "flips", "ideal_points", "keep_member_matrix_and_map",
+    "keep_member_vote_matrix", "load_matrix", "member_alignment", "member_map", "member_stats", "member_vote_matrix",
+    "outcomes", "party_alignment", "party_centroids", "party_position", "party_position_grid", "pivotal_parties",
+    "points_in_range", "rebellions", "rice_index", "stored_ideal_points", "stored_member_map", "thresholds", "vote_cut",
+    "vote_passed", "vote_threshold", "votes_to_flip",
 ]

@@ -74,3 +74,16 @@ def query(db: Store, sql: str, filters: Filters, **extra: object) -> pd.DataFram
         return cursor.execute(sql, used).df()
     finally:
         cursor.close()
+
+
+def default_assembly(db: Store) -> str | None:
+    """The assembly the dashboard shows before one is chosen: the only one stored (NO_ASSEMBLY too), else None = all.
+
+    The same rule as the dashboard's assembly choice (tracker/ui/choices.py and filters.py), so what is kept after an
+    import is what the pages ask for first.
+    """
+    found = db.read("""
+        select distinct coalesce(assembly, $no_assembly) as assembly
+        from (select assembly from assemblies union all select assembly from votes) limit 2""",
+                    no_assembly=NO_ASSEMBLY)["assembly"].tolist()
+    return str(found[0]) if len(found) == 1 else None

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 import tracker.metrics.kept as kept
-from tracker.metrics.filters import ALL_VOTES, FILTERED_VOTES, Filters, parameters, query
+from tracker.metrics.filters import ALL_VOTES, FILTERED_VOTES, Filters, default_assembly, parameters, query
 from tracker.store import Store
 
 # Cell codes of MemberVoteMatrix.positions (0 = no row) and .party_positions (0 = no position).
@@ -80,13 +80,21 @@ def member_vote_matrix(db: Store, filters: Filters = ALL_VOTES,
 
 
 def keep_member_vote_matrix(db: Store) -> bool:
-    """After an import: build the member vote codes of all assemblies and keep them, so the Members page opens fast.
+    """After an import: keep the member vote codes of the assembly the pages open with, so the Members page opens fast.
 
     False (nothing kept) when there are no member votes or the matrix would be too large to build.
     """
-    if db.cursor().execute("select count(*) from member_votes").fetchone()[0] == 0:
-        return False
-    return member_vote_matrix(db, Filters(), keep=True) is not None
+    return kept_matrix(db) is not None
+
+
+def kept_matrix(db: Store) -> MemberVoteMatrix | None:
+    """The member vote matrix of the assembly the pages open with (default_assembly), built and kept if need be.
+
+    None when there are no member votes or the matrix would be too large to build.
+    """
+    if db.one("select count(*) from (select 1 from member_votes limit 1)")[0] == 0:
+        return None
+    return member_vote_matrix(db, Filters(assembly=default_assembly(db)), keep=True)
 
 
 def _arrays(matrix: MemberVoteMatrix) -> dict[str, np.ndarray]:
