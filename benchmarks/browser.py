@@ -47,7 +47,7 @@ VIEWPORT = {"width": 1400, "height": 1000}
 QUIET_MS = 400          # nothing on the page changed for this long: the page is done
 TIMEOUT_S = 180.0
 TARGETS_MS = {"widget change": 300, "url change": 300, "open a vote": 500, "cold visit": 2000,
-              "fit the map": 2000, "member search": 300}
+              "fit the map": 2000, "member search": 300, "tab change": 300}
 # members × votes, as benchmarks/run.py generates them
 SCALES = {"tiny": (60, 50, 5), "1m": (500, 2_000, 8), "14m": (700, 20_000, 8), "25m": (1_000, 25_000, 10)}
 
@@ -258,6 +258,15 @@ def open_vote_by_row(tab, server: Server, row: int) -> dict:
     return wait_until_drawn(tab, server, began)
 
 
+def switch_tab(tab, server: Server, i: int) -> dict:
+    """Open the next of the page's tabs (each shows one chart or table, computed when opened)."""
+    tabs = tab.get_by_role("tab")
+    target = tabs.nth((i + 1) % tabs.count())
+    began = time.time()
+    target.click()
+    return wait_until_drawn(tab, server, began)
+
+
 def fit_map(tab, server: Server) -> dict:
     """Press "Fit the map" and wait until the map has drawn."""
     button = tab.get_by_role("button", name="Fit the map")
@@ -332,9 +341,9 @@ def pages_for(facts: dict, wanted: list[str] | None) -> list[Page]:
         Page("overview", ""),
         Page("votes", "votes", actions=("widget change", "url change", "open a vote")),
         Page("vote", "votes", {"vote": vote}, actions=("member search", "url change")),
-        Page("parties", "parties"),
+        Page("parties", "parties", actions=("widget change", "url change", "tab change")),
         Page("trends", "trends"),
-        Page("members", "members"),
+        Page("members", "members", actions=("widget change", "url change", "tab change")),
     ]
     return [p for p in pages if not wanted or p.name in wanted]
 
@@ -384,6 +393,8 @@ def run_action(context, tab, server: Server, page: Page, action: str, facts: dic
             measured, new_tab = visit(context, server, address(server, page, **{"from": start, "to": end}))
         new_tab.close()
         return measured
+    if action == "tab change":
+        return switch_tab(tab, server, i)
     if action == "member search":
         return search_members(tab, server, f"member {i + 1}")
     if action == "open a vote":

@@ -12,7 +12,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FIXTURES, in_ci
-from tracker import config, figure_export, store
+from tracker import config, figure_export, metrics, store
 from tracker.ingest import import_files
 
 APP = str(config.PROJECT_DIR / "app.py")
@@ -218,6 +218,12 @@ def test_member_votes_imported_on_the_data_page_leave_the_member_tables_ready(sa
     assert not app.exception, [e.value for e in app.exception]
     assert any("Imported." in s.value for s in app.success)
     assert len(list(sample_db_path.parent.glob("*.member-matrix-*.npz"))) == 1
+    # And the map: the sample's one assembly is what the Members page opens with, so its fit is kept for it.
+    db = store.connect(sample_db_path, read_only=True)
+    try:
+        assert metrics.stored_member_map(db, "an-2015") is not None
+    finally:
+        db.close()
 
 
 def test_changed_vote_is_refused_on_the_data_page_until_replace_is_ticked(sample_db_path, monkeypatch):

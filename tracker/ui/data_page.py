@@ -151,8 +151,8 @@ def _import(sources: list[Source], replace: bool, editor: bool, reading: ReadOpt
         st.error(f"Nothing was imported: {widgets.md_escape(busy)}")
         return
     if report.batch_id is not None and report.added.get("member votes"):
-        bar.progress(1.0, text="Preparing the member tables")
-        metrics.keep_member_vote_matrix(cache.database())
+        # The Members page then opens on the kept member vote matrix and map instead of building them.
+        metrics.keep_member_matrix_and_map(cache.database(), progress=lambda step: bar.progress(1.0, text=step))
     bar.progress(1.0, text="Done")
     _changed("d_imported", "Imported." if report.batch_id else "Nothing new was imported.", report.text(),
              reset=("d_new_parties",))
