@@ -111,21 +111,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-FLOOR_APP = """import streamlit as st
+FLOOR_APP = """from datetime import date
+
+import streamlit as st
 
 from tracker.ui import timing
 
 with timing.rerun("script") as timed:
     timed["page"] = "floor"
-    st.write("A one-line page: what any Streamlit page costs to load and draw here.")
+    chosen = st.sidebar.date_input("From", value=None, format="YYYY-MM-DD", min_value=date(1800, 1, 1),
+                                   max_value=date(2100, 12, 31))
+    st.write(f"A one-line page with one date input: what any Streamlit page costs here ({chosen}).")
 """
 
 
 class Server:
     """`streamlit run app.py` on a free port, logging every rerun's script time to a file."""
 
-    def __init__(self, db: Path, work: Path, app: str = "app.py") -> None:
-        self.db, self.log, self.app = db, work / "reruns.jsonl", app
+    def __init__(self, db: Path, work: Path, app: str = "app.py", project: Path = PROJECT) -> None:
+        self.db, self.log, self.app, self.project = db, work / "reruns.jsonl", app, project
         self.output = work / "streamlit.log"
         self.process: subprocess.Popen | None = None
         self.url = ""
@@ -136,13 +140,13 @@ class Server:
         self.log.write_text("")
         port = free_port()
         env = {**os.environ, "TRACKER_DB": str(self.db), "TRACKER_UPLOADS": "open",
-               "TRACKER_TIMING_LOG": str(self.log), "PYTHONPATH": str(PROJECT)}
+               "TRACKER_TIMING_LOG": str(self.log), "PYTHONPATH": str(self.project)}
         began = time.perf_counter()
         with open(self.output, "w") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "streamlit", "run", self.app, "--server.headless", "true", "--server.port",
                  str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                cwd=self.project, env=env, stdout=out, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while True:
@@ -229,7 +233,7 @@ def visit(context, server: Server, url: str) -> tuple[dict, object]:
 
 
 def set_sidebar_date(tab, server: Server, label: str, value: str) -> dict:
-    """Type a date into the sidebar's date input `label` and leave the field, as a user would (it commits on leaving)."""
+    """Type a date into the sidebar's date input `label` and leave the field, as a user would (that sends it)."""
     field_ = tab.locator("[data-testid='stSidebar'] [data-testid='stDateInput']").filter(has_text=label)
     field_.locator("[data-type=year]").click()
     tab.keyboard.type(value.replace("-", ""))
@@ -258,9 +262,11 @@ def open_vote_by_row(tab, server: Server, row: int) -> dict:
     return wait_until_drawn(tab, server, began)
 
 
-def switch_tab(tab, server: Server, i: int) -> dict:
-    """Open the next of the page's tabs (each shows one chart or table, computed when opened)."""
+def switch_tab(tab, server: Server, i: int) -> dict | None:
+    """Open the next of the page's tabs (each shows one chart or table, computed when opened); None without tabs."""
     tabs = tab.get_by_role("tab")
+    if tabs.count() < 2:
+        return None
     target = tabs.nth((i + 1) % tabs.count())
     began = time.time()
     target.click()
@@ -275,16 +281,31 @@ def fit_map(tab, server: Server) -> dict:
     return wait_until_drawn(tab, server, began)
 
 
-def fingerprint(tab) -> dict:
-    """What the page shows, as numbers: metric values and, per chart, a hash of the values it draws."""
+def fingerprint(tab, server: Server) -> dict:
+    """What the page shows, as numbers: metric values and, per chart title, a hash of the values it draws.
+
+    On a page with tabs every tab is opened in turn (and the first one again at the end), so every chart counts.
+    """
+    charts: dict[str, dict] = {}
     shown = tab.evaluate(FIGURES)
-    charts = []
-    for chart in shown["charts"]:
-        numbers = sorted(round(float(v), 6) for v in chart["numbers"])
-        labels = sorted(chart["labels"])
-        digest = hashlib.sha256(json.dumps([numbers, labels]).encode()).hexdigest()[:16]
-        charts.append({"title": chart["title"], "values": len(numbers), "labels": len(labels), "sha": digest})
-    return {"metrics": shown["metrics"], "charts": charts}
+    metrics_shown = shown["metrics"]
+    tabs = tab.get_by_role("tab")
+    for i in range(max(1, tabs.count())):
+        if i > 0:
+            began = time.time()
+            tabs.nth(i).click()
+            wait_until_drawn(tab, server, began)
+            shown = tab.evaluate(FIGURES)
+        for chart in shown["charts"]:
+            numbers = sorted(round(float(v), 6) for v in chart["numbers"])
+            labels = sorted(chart["labels"])
+            digest = hashlib.sha256(json.dumps([numbers, labels]).encode()).hexdigest()[:16]
+            charts[chart["title"]] = {"values": len(numbers), "labels": len(labels), "sha": digest}
+    if tabs.count() > 1:
+        began = time.time()
+        tabs.nth(0).click()
+        wait_until_drawn(tab, server, began)
+    return {"metrics": metrics_shown, "charts": charts}
 
 
 def summary(samples: list[dict]) -> dict:
@@ -365,13 +386,14 @@ def measure_page(browser, server: Server, page: Page, facts: dict, dates: Dates,
             second, tab = visit(context, server, url)
             found["second visit"].append(second)
             if k == 0:
-                result["figures"] = fingerprint(tab)
+                result["figures"] = fingerprint(tab, server)
                 if screenshots is not None:
                     tab.screenshot(path=str(screenshots / f"browser-{page.name}.png"), full_page=True)
             if k == cold - 1:
                 for action in page.actions:
-                    found[action] = [run_action(context, tab, server, page, action, facts, dates, i)
-                                     for i in range(samples)]
+                    measured = [run_action(context, tab, server, page, action, facts, dates, i)
+                                for i in range(samples)]
+                    found[action] = [m for m in measured if m is not None]
         finally:
             context.close()
             server.stop()
@@ -380,7 +402,8 @@ def measure_page(browser, server: Server, page: Page, facts: dict, dates: Dates,
     return result
 
 
-def run_action(context, tab, server: Server, page: Page, action: str, facts: dict, dates: Dates, i: int) -> dict:
+def run_action(context, tab, server: Server, page: Page, action: str, facts: dict, dates: Dates,
+               i: int) -> dict | None:
     """One sample of an action on a page that has drawn."""
     if action == "widget change":
         return set_sidebar_date(tab, server, "From", dates.next()[0])
@@ -438,22 +461,29 @@ def measure_floor(browser, db: Path, work: Path, samples: int) -> dict:
         for _ in range(samples):
             measured, tab = visit(context, server, server.url)
             found.append(measured)
-            tab.close()
+        dates = Dates(date(2001, 1, 1), date(2020, 12, 31))
+        changes = [set_sidebar_date(tab, server, "From", dates.next()[0]) for _ in range(samples)]
     finally:
         context.close()
         server.stop()
-    return {"cold visit": summary([first]), "second visit": summary(found)}
+    return {"cold visit": summary([first]), "second visit": summary(found), "widget change": summary(changes)}
 
 
-def compare(old: dict, new: dict) -> list[str]:
-    """The pages whose figures differ between two results files."""
-    differences = []
+def compare(old: dict, new: dict) -> dict[str, list[str]]:
+    """Per page, what differs between two results files: metric values, and charts of the same title."""
+    differences: dict[str, list[str]] = {}
     for name, page in new["pages"].items():
-        before = old.get("pages", {}).get(name, {}).get("figures")
-        if before is None:
+        before = (old.get("pages", {}).get(name) or {}).get("figures")
+        after = page.get("figures")
+        if not before or not after:
             continue
-        if before != page["figures"]:
-            differences.append(name)
+        found = []
+        if before["metrics"] != after["metrics"]:
+            found.append(f"metrics {before['metrics']} -> {after['metrics']}")
+        for title, chart in after["charts"].items():
+            if title in before["charts"] and before["charts"][title]["sha"] != chart["sha"]:
+                found.append(f"chart '{title}'")
+        differences[name] = found
     return differences
 
 
@@ -477,6 +507,18 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def _commit(project: Path) -> str:
+    """The checkout's commit (and '+changes' when its work tree differs from it)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=list(SCALES), default="1m")
@@ -490,6 +532,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of each page here")
     parser.add_argument("--compare", type=Path, help="an earlier results file: say which pages' figures differ")
     parser.add_argument("--label", default="", help="a word saved with the results (e.g. before, after)")
+    parser.add_argument("--project", type=Path, default=PROJECT,
+                        help="serve the dashboard of this checkout (e.g. an older commit, for a before/after run; it "
+                             "needs tracker/ui/timing.py's log)")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -501,9 +546,10 @@ def main(argv: list[str] | None = None) -> int:
         args.screenshots.mkdir(parents=True, exist_ok=True)
     facts = database_facts(db)
     dates = Dates(facts["first"], facts["last"])
-    server = Server(db, work)
+    server = Server(db, work, project=args.project.resolve())
     results = {"scale": args.scale if args.db is None else str(args.db), "label": args.label,
                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "votes": facts["votes"],
+               "project": str(args.project.resolve()), "commit": _commit(args.project),
                "member_votes": facts["member_votes"], "quiet_ms": QUIET_MS, "targets_ms": TARGETS_MS,
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "chromium": CHROMIUM}, "pages": {}}
@@ -529,7 +575,8 @@ def main(argv: list[str] | None = None) -> int:
     out.write_text(json.dumps(results, indent=1, default=str))
     print(table(results))
     if args.compare:
-        print("figures differ on: " + (", ".join(results["figures_differ"]) or "no page"))
+        for name, found in results["figures_differ"].items():
+            print(f"{name}: " + ("; ".join(found) if found else "same figures as before"))
     print(f"results: {out}")
     return 0
 

@@ -95,7 +95,11 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         page.goto(f"{server}/")
         settle(page)
         page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        # The files are behind the chart's Download menu, made only when it is opened.
+        assert page.get_by_role("button", name="PNG", exact=True).count() == 0
+        page.get_by_role("button", name="Download", exact=True).first.click()
         button = page.get_by_role("button", name="PNG", exact=True).first
+        button.wait_for(timeout=30_000)
         timings = []
         for _ in range(2):
             started = time.monotonic()
@@ -120,11 +124,15 @@ def test_members_page_in_a_real_browser(browser, member_server):
         page.get_by_role("heading", name="Members", exact=True).wait_for(timeout=30_000)
         settle(page)
         assert page.locator("[data-testid='stException']").count() == 0
-        # The participation/loyalty chart, then the map of where members stand with its party centres.
-        page.locator(".js-plotly-plot").nth(1).wait_for(timeout=60_000)
-        page.get_by_text("Where members stand", exact=True).scroll_into_view_if_needed()
-        page.wait_for_timeout(1000)
-        assert page.locator(".js-plotly-plot").nth(1).text_content().count("party centre") >= 1
+        # The participation/loyalty chart, then (in its tab) the map of where members stand with its party centres.
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        assert "participation" in page.locator(".js-plotly-plot").first.text_content()
+        page.get_by_role("tab", name="Where members stand").click()
+        settle(page)
+        page.wait_for_function("() => document.querySelector('.js-plotly-plot') && "
+                               "document.querySelector('.js-plotly-plot').textContent.includes('party centre')",
+                               timeout=60_000)
+        assert "section=Where" in page.url   # the open tab is kept in the link
         page.screenshot(path=str(SCREENSHOTS / "members.png"))
         # Error bars and the cutting line of the newest vote, with the members on its wrong side ringed.
         page.get_by_text("Show 90 % intervals", exact=True).click()
@@ -132,7 +140,7 @@ def test_members_page_in_a_real_browser(browser, member_server):
         page.get_by_role("combobox", name="Cutting line of a vote").click()
         page.get_by_role("option").nth(1).click()
         settle(page)
-        the_map = page.locator(".js-plotly-plot").nth(1)
+        the_map = page.locator(".js-plotly-plot").first
         the_map.scroll_into_view_if_needed()
         page.wait_for_timeout(1000)
         assert page.locator("[data-testid='stException']").count() == 0

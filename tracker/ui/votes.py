@@ -33,7 +33,7 @@ def render() -> None:
         return
     st.caption(f"{len(found):,} vote matches." if len(found) == 1 else f"{len(found):,} votes match.")
     if not found.empty:
-        _matches_over_time(found, search, names)
+        _matches_over_time(search, names)
     chosen = _vote_table(found)
     if chosen is None:
         return
@@ -58,10 +58,16 @@ def _search_filters(ids: list[str], names: dict[str, str]) -> queries.VoteSearch
 OFFICIAL_NAMES = {"passed": "Passed (official)", "failed": "Failed (official)", "unknown": "No clear official result"}
 
 
-def _matches_over_time(found: pd.DataFrame, search: queries.VoteSearch, names: dict[str, str]) -> None:
-    """The matching votes per year by official result: where in time the search's votes lie."""
+@st.cache_data(show_spinner=False, max_entries=64)
+def _matches_by_year(db: str, version: object, search: queries.VoteSearch) -> pd.DataFrame:
+    found = cache.read("search_votes", search)
     official = found["official"].where(found["official"].isin(["passed", "failed"]))
-    by_year = queries.outcomes_by_period(found.assign(outcome=official), "year")
+    return queries.outcomes_by_period(found.assign(outcome=official), "year")
+
+
+def _matches_over_time(search: queries.VoteSearch, names: dict[str, str]) -> None:
+    """The matching votes per year by official result: where in time the search's votes lie."""
+    by_year = _matches_by_year(cache.database_path(), cache.version(), search)
     title = "Matching votes by year and official result"
     shown = Filters(assembly=search.assembly, date_from=search.date_from, date_to=search.date_to)
     widgets.chart(charts.outcomes_over_time(by_year, title, height=260, names=OFFICIAL_NAMES), by_year,
