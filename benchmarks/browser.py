@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -79,7 +80,8 @@ PAGE_STATE = """() => {
           exception: !!document.querySelector('[data-testid="stException"]')};
 }"""
 FIGURES = """() => {
-  const numbers = (v) => v == null ? [] : (typeof v === 'number' ? [v] :
+  // Finite numbers only (a heatmap's empty cells are NaN, which would not sort the same way twice).
+  const numbers = (v) => v == null ? [] : (typeof v === 'number' ? (isFinite(v) ? [v] : []) :
       (Array.isArray(v) || ArrayBuffer.isView(v) ? Array.from(v).flatMap(numbers) : []));
   const strings = (v) => v == null ? [] : (typeof v === 'string' ? [v] :
       (Array.isArray(v) ? v.flatMap(strings) : []));
@@ -87,8 +89,9 @@ FIGURES = """() => {
     metrics: [...document.querySelectorAll('[data-testid="stMetricValue"]')].map(e => e.textContent.trim()),
     charts: [...document.querySelectorAll('.js-plotly-plot')].map(p => ({
       title: (p.layout && p.layout.title && p.layout.title.text) || '',
-      numbers: (p.data || []).flatMap(t => [...numbers(t.x), ...numbers(t.y), ...numbers(t.z)]),
-      labels: (p.data || []).flatMap(t => [...strings(t.x), ...strings(t.y)]),
+      // _fullData: the traces as plotly.js drew them (typed arrays decoded), not the spec's base64 blocks.
+      numbers: (p._fullData || []).flatMap(t => [...numbers(t.x), ...numbers(t.y), ...numbers(t.z)]),
+      labels: (p._fullData || []).flatMap(t => [...strings(t.x), ...strings(t.y)]),
     })),
   };
 }"""
@@ -300,7 +303,8 @@ def fingerprint(tab, server: Server) -> dict:
             numbers = sorted(round(float(v), 6) for v in chart["numbers"])
             labels = sorted(chart["labels"])
             digest = hashlib.sha256(json.dumps([numbers, labels]).encode()).hexdigest()[:16]
-            charts[chart["title"]] = {"values": len(numbers), "labels": len(labels), "sha": digest}
+            title = re.sub(r"<[^>]+>", "", chart["title"])   # Streamlit's theme wraps titles in <b>
+            charts[title] = {"values": len(numbers), "labels": len(labels), "sha": digest}
     if tabs.count() > 1:
         began = time.time()
         tabs.nth(0).click()
