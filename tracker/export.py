@@ -6,10 +6,12 @@ import io
 import json
 import re
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from tracker.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLES = {
     "votes": "select * from vote_tallies order by date, vote_id",
@@ -40,6 +42,8 @@ def table_or_metric(db: Store, what: str, assembly: str | None = None,
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that start like a formula with an apostrophe, so spreadsheets show them as text."""
+    import pandas as pd  # here, not at the top: `export` writes through DuckDB without pandas
+
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
@@ -67,6 +71,8 @@ def table_bytes(frame: pd.DataFrame, file_format: str) -> bytes:
 
 def _dates_as_dates(frame: pd.DataFrame) -> pd.DataFrame:
     """Timestamp columns that only hold midnights (DuckDB dates read by pandas) as dates."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         values = out[column]
