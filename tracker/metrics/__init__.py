@@ -9,18 +9,25 @@ imports neither pandas nor numpy, so `python -m tracker export cohesion` does no
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-# Each metric by the name the CLI and the exports use: the module and the function that computes it as a DataFrame.
+if TYPE_CHECKING:
+    from tracker.metrics.filters import Filters
+    from tracker.store import Store
+    from tracker.table_query import TableQuery
+
+# Each metric by the name the CLI and the exports use: the function computing it as a DataFrame, and the function
+# giving it as one query DuckDB writes itself (`export`'s fast path; None: the DataFrame is the only way).
 _METRIC_HOMES = {
-    "outcomes": ("results", "outcomes"),
-    "cohesion": ("parties", "cohesion"),
-    "cohesion-trend": ("parties", "cohesion_trend"),
-    "alignment": ("parties", "party_alignment"),
-    "alignment-trend": ("parties", "alignment_trend"),
-    "pivotal": ("results", "pivotal_parties"),
-    "members": ("members", "member_stats"),
-    "member-alignment": ("members", "member_alignment"),
-    "ideal-points": ("points", "ideal_points"),
+    "outcomes": ("results.outcomes", None),
+    "cohesion": ("parties.cohesion", "parties.cohesion_query"),
+    "cohesion-trend": ("parties.cohesion_trend", "parties.cohesion_trend_query"),
+    "alignment": ("parties.party_alignment", "parties.party_alignment_query"),
+    "alignment-trend": ("parties.alignment_trend", "parties.alignment_trend_query"),
+    "pivotal": ("results.pivotal_parties", None),
+    "members": ("members.member_stats", "members.member_stats_query"),
+    "member-alignment": ("members.member_alignment", None),
+    "ideal-points": ("points.ideal_points", None),
 }
 METRIC_NAMES = tuple(_METRIC_HOMES)
 
@@ -42,18 +49,28 @@ _HOMES = {
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
-__all__ = sorted(["METRICS", "METRIC_NAMES", *_HOME_OF])
+__all__ = sorted(["METRICS", "METRIC_NAMES", "metric_query", *_HOME_OF])
 
 
 def _module(name: str):
     return importlib.import_module(name if "." in name else f"{__name__}.{name}")
 
 
+def _function(home: str):
+    module, _, name = home.rpartition(".")
+    return getattr(_module(module), name)
+
+
+def metric_query(name: str, db: Store, filters: Filters) -> TableQuery | None:
+    """A metric as one query DuckDB can write itself (loading no pandas); None when only its DataFrame function can."""
+    home = _METRIC_HOMES[name][1]
+    return None if home is None else _function(home)(db, filters)
+
+
 def __getattr__(name: str) -> object:
     """A public name, imported from its module on first use and kept here."""
     if name == "METRICS":
-        value: object = {metric: getattr(_module(module), function)
-                         for metric, (module, function) in _METRIC_HOMES.items()}
+        value: object = {metric: _function(frame) for metric, (frame, _) in _METRIC_HOMES.items()}
     elif name in _HOME_OF:
         value = getattr(_module(_HOME_OF[name]), name)
     else:
