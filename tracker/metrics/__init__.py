@@ -19,12 +19,12 @@ if TYPE_CHECKING:
 # Each metric by the name the CLI and the exports use: the function computing it as a DataFrame, and the function
 # giving it as one query DuckDB writes itself (`export`'s fast path; None: the DataFrame is the only way).
 _METRIC_HOMES = {
-    "outcomes": ("results.outcomes", None),
+    "outcomes": ("results.outcomes", "results.outcomes_query"),
     "cohesion": ("parties.cohesion", "parties.cohesion_query"),
     "cohesion-trend": ("parties.cohesion_trend", "parties.cohesion_trend_query"),
     "alignment": ("parties.party_alignment", "parties.party_alignment_query"),
     "alignment-trend": ("parties.alignment_trend", "parties.alignment_trend_query"),
-    "pivotal": ("results.pivotal_parties", None),
+    "pivotal": ("results.pivotal_parties", "results.pivotal_query"),
     "members": ("members.member_stats", "members.member_stats_query"),
     "member-alignment": ("members.member_alignment", None),
     "ideal-points": ("points.ideal_points", None),
@@ -34,7 +34,7 @@ METRIC_NAMES = tuple(_METRIC_HOMES)
 # Where each public name lives (a module of this package, or tracker.model).
 _HOMES = {
     "filters": ("Filters",),
-    "majority": ("flips", "thresholds", "vote_passed", "vote_threshold", "votes_to_flip"),
+    "majority": ("vote_passed", "vote_threshold", "votes_to_flip"),
     "matrix": ("MAX_MATRIX_CELLS", "NO_PARTY", "POSITION_CODES", "MemberVoteMatrix", "keep_member_vote_matrix",
                "load_matrix", "member_vote_matrix"),
     "members": ("MEMBER_COLUMNS", "member_alignment", "member_stats", "rebellions"),
