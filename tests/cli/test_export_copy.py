@@ -161,3 +161,33 @@ def test_export_runs_without_importing_pandas(db_path, tmp_path, what):
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "[]"
     assert out.read_bytes().startswith(b"vote_id," if what == "votes" else b"")
+
+
+def test_member_alignment_and_ideal_points_are_written_from_the_kept_codes_and_fit(fresh_db, tmp_path):
+    _chamber(fresh_db)
+    fitted = metrics.ideal_points(fresh_db, metrics.Filters(), matrix=metrics.member_vote_matrix(fresh_db))
+    assert metrics.metric_query("ideal-points", fresh_db, metrics.Filters()) is None   # nothing kept yet
+    metrics.keep_member_vote_matrix(fresh_db)
+    metrics.fit_and_store_ideal_points(fresh_db, None)
+    for what, chosen in (("member-alignment", {}), ("member-alignment", FILTERS["chosen"]),
+                         ("ideal-points", {}), ("ideal-points", {"parties": ["A", "B"]})):
+        table = export.table_query(fresh_db, what, **chosen)
+        frame = export.table_or_metric(fresh_db, what, **chosen)
+        assert _written(fresh_db, table, "csv", tmp_path) == export.table_bytes(frame, "csv"), (what, chosen)
+        assert json.loads(_written(fresh_db, table, "json", tmp_path)) == json.loads(export.table_bytes(frame, "json"))
+    # The kept fit is the fit: read back, it equals fitting again.
+    pd.testing.assert_frame_equal(metrics.ideal_points(fresh_db, metrics.Filters()), fitted, check_dtype=False)
+    assert metrics.metric_query("ideal-points", fresh_db, metrics.Filters(date_from="2020-02-01")) is None
+
+
+@pytest.mark.parametrize("what", ["member-alignment", "ideal-points"])
+def test_metrics_from_kept_files_run_without_importing_pandas(db_path, tmp_path, what):
+    assert cli.main(["--db", str(db_path), "import", str(FIXTURES / "metrics_member_votes.csv"),
+                     str(FIXTURES / "metrics_parties.csv")]) == 0   # keeps the member vote codes
+    with store.connect(db_path) as db:
+        metrics.fit_and_store_ideal_points(db, None)
+    out = tmp_path / "out.csv"
+    done = subprocess.run([sys.executable, "-c", _IMPORTED, "--db", str(db_path), "export", what, "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, cwd=config.PROJECT_DIR)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == ("['numpy']" if what == "member-alignment" else "[]")

@@ -26,8 +26,8 @@ _METRIC_HOMES = {
     "alignment-trend": ("parties.alignment_trend", "parties.alignment_trend_query"),
     "pivotal": ("results.pivotal_parties", "results.pivotal_query"),
     "members": ("members.member_stats", "members.member_stats_query"),
-    "member-alignment": ("members.member_alignment", None),
-    "ideal-points": ("points.ideal_points", None),
+    "member-alignment": ("members.member_alignment", "pairs.member_alignment_query"),
+    "ideal-points": ("points.ideal_points", "kept.fit_query"),
 }
 METRIC_NAMES = tuple(_METRIC_HOMES)
 
@@ -35,8 +35,8 @@ METRIC_NAMES = tuple(_METRIC_HOMES)
 _HOMES = {
     "filters": ("Filters",),
     "majority": ("vote_passed", "vote_threshold", "votes_to_flip"),
-    "matrix": ("MAX_MATRIX_CELLS", "NO_PARTY", "POSITION_CODES", "MemberVoteMatrix", "keep_member_vote_matrix",
-               "load_matrix", "member_vote_matrix"),
+    "codes": ("MAX_MATRIX_CELLS", "POSITION_CODES"),
+    "matrix": ("NO_PARTY", "MemberVoteMatrix", "keep_member_vote_matrix", "load_matrix", "member_vote_matrix"),
     "members": ("MEMBER_COLUMNS", "member_alignment", "member_stats", "rebellions"),
     "parties": ("COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "REFERENCE_COLUMNS", "agreement_index",
                 "alignment_trend", "alignment_with_reference", "cohesion", "cohesion_summary", "cohesion_trend",
