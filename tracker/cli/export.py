@@ -35,17 +35,17 @@ def run_export(db, db_path: Path, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     chosen = {"assembly": args.assembly, "date_from": args.date_from, "date_to": args.date_to, "parties": args.party,
               "period": args.period}
-    frame = None
     try:
-        table = None if args.right_party is not None else export.table_query(db, args.what, **chosen)
         if args.right_party is not None:
             from tracker import metrics
 
-            frame = metrics.ideal_points(db, metrics.Filters(assembly=args.assembly, date_from=args.date_from,
-                                                             date_to=args.date_to, parties=tuple(args.party or ())),
-                                         right_party=args.right_party)
-        elif table is None:
-            frame = export.table_or_metric(db, args.what, **chosen)
+            table, frame = None, metrics.ideal_points(
+                db, metrics.Filters(assembly=args.assembly, date_from=args.date_from, date_to=args.date_to,
+                                    parties=tuple(args.party or ())), right_party=args.right_party)
+        else:
+            # DuckDB writes the file itself when the table or metric is one query; else the DataFrame is written.
+            table = export.table_query(db, args.what, **chosen)
+            frame = export.table_or_metric(db, args.what, **chosen) if table is None else None
     except KeyError as unknown:
         print(str(unknown.args[0]), file=sys.stderr)
         return EXIT_USAGE
