@@ -91,11 +91,16 @@ def test_every_sql_metric_has_a_query_for_duckdb(fresh_db):
 
 def test_csv_cells_that_start_like_a_formula_get_an_apostrophe_and_rows_stay_rows(tmp_path):
     cells = ["\tcmd", "\r=cmd", "x\r=cmd", "=1+2", "+1", "-5 minus", "@SUM(A1)", 'say "hi", twice', "", None, "plain"]
-    table = TableQuery("select unnest($cells::varchar[]) as title, unnest(range(11)) as n, -1 as minus", ("n",),
-                       {"cells": cells})
+    # Beside the text: a number, a NaN and a decimal (written as pandas writes floats), a boolean with an unknown.
+    table = TableQuery("""
+        select unnest($cells::varchar[]) as title, unnest(range(11)) as n, -1 as minus,
+               case when n % 3 = 0 then 'nan'::double else n / 4 end as share, (n / 8)::decimal(6, 3) as part,
+               case when n % 3 = 1 then null else n % 2 = 0 end as even""", ("n",), {"cells": cells})
     with store.connect(None) as db:
         written = _written(db, table, "csv", tmp_path)
         assert written == export.table_bytes(table.read(db), "csv")
+        assert json.loads(_written(db, table, "json", tmp_path)) == json.loads(export.table_bytes(table.read(db),
+                                                                                                  "json"))
     back = pd.read_csv(io.BytesIO(written), dtype=str, keep_default_na=False)
     # A carriage return inside a cell stays inside its quoted cell; only a cell's first character is checked.
     assert back["title"].tolist() == ["'\tcmd", "'\r=cmd", "x\r=cmd", "'=1+2", "'+1", "'-5 minus", "'@SUM(A1)",
