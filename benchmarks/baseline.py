@@ -10,13 +10,14 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pandas as pd
 from common import Window, time_ms
 
-from tracker import metrics
+if TYPE_CHECKING:  # only pandas and numpy at run time: cli_pandas.py times a script that imports this module
+    import duckdb
 
 CAST = ["yes", "no", "abstain"]
 
@@ -194,6 +195,8 @@ BASELINES: dict[str, tuple[Callable[[pd.DataFrame, Window], pd.DataFrame], list[
 
 def metric_calls(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[Window], pd.DataFrame]]:
     """Every exported metric of tracker.metrics, as a call taking a filter window."""
+    from tracker import metrics
+
     return {name: (lambda w, f=function: f(con, metrics.Filters(date_from=w.date_from, date_to=w.date_to)))
             for name, function in metrics.METRICS.items()}
 

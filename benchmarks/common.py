@@ -8,13 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 BENCHMARKS = Path(__file__).resolve().parent
 PROJECT = BENCHMARKS.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
-import duckdb  # noqa: E402
+if TYPE_CHECKING:  # not imported at run time: the plain pandas script (cli_pandas.py) loads this module
+    import duckdb
 
 
 @dataclass(frozen=True)

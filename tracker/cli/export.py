@@ -28,19 +28,24 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 @with_connection
 def run_export(db, db_path: Path, args: argparse.Namespace) -> int:
     """Run `export`: 0 when written, 2 for an unknown table, metric or party, a bad filter, or Parquet without --out."""
-    from tracker import export, metrics
+    from tracker import export
 
     if args.right_party is not None and args.what != "ideal-points":
         print("--right-party applies to ideal-points only.", file=sys.stderr)
         return EXIT_USAGE
+    chosen = {"assembly": args.assembly, "date_from": args.date_from, "date_to": args.date_to, "parties": args.party,
+              "period": args.period}
     try:
         if args.right_party is not None:
-            frame = metrics.ideal_points(db, metrics.Filters(assembly=args.assembly, date_from=args.date_from,
-                                                             date_to=args.date_to, parties=tuple(args.party or ())),
-                                         right_party=args.right_party)
+            from tracker import metrics
+
+            table, frame = None, metrics.ideal_points(
+                db, metrics.Filters(assembly=args.assembly, date_from=args.date_from, date_to=args.date_to,
+                                    parties=tuple(args.party or ())), right_party=args.right_party)
         else:
-            frame = export.table_or_metric(db, args.what, assembly=args.assembly, date_from=args.date_from,
-                                           date_to=args.date_to, parties=args.party, period=args.period)
+            # DuckDB writes the file itself when the table or metric is one query; else the DataFrame is written.
+            table = export.table_query(db, args.what, **chosen)
+            frame = export.table_or_metric(db, args.what, **chosen) if table is None else None
     except KeyError as unknown:
         print(str(unknown.args[0]), file=sys.stderr)
         return EXIT_USAGE
@@ -50,10 +55,39 @@ def run_export(db, db_path: Path, args: argparse.Namespace) -> int:
     if args.format == "parquet" and args.out is None:
         print("Parquet needs --out FILE.", file=sys.stderr)
         return EXIT_USAGE
-    data = export.table_bytes(frame, args.format)
-    if args.out is None:
+    if frame is not None:
+        rows = _write_frame(frame, args.format, args.out)
+    elif args.out is not None:
+        rows = export.write_table(db, table, args.format, args.out)
+    else:
+        rows = _write_to_stdout(db, table, args.format)
+    if args.out is not None:
+        print(f"Wrote {rows:,} row{'' if rows == 1 else 's'} to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_frame(frame, file_format: str, out: Path | None) -> int:
+    """A DataFrame to the file, or to standard output; the number of rows."""
+    from tracker import export
+
+    data = export.table_bytes(frame, file_format)
+    if out is None:
         sys.stdout.write(data.decode("utf-8"))
     else:
-        args.out.write_bytes(data)
-        print(f"Wrote {len(frame):,} row{'' if len(frame) == 1 else 's'} to {args.out}", file=sys.stderr)
-    return EXIT_OK
+        out.write_bytes(data)
+    return len(frame)
+
+
+def _write_to_stdout(db, table, file_format: str) -> int:
+    """What DuckDB writes into a temporary file, copied to standard output a megabyte at a time; the number of rows."""
+    import shutil
+    import tempfile
+
+    from tracker import export
+
+    with tempfile.TemporaryDirectory(prefix="tracker-export-") as folder:
+        path = Path(folder) / f"export.{file_format}"
+        rows = export.write_table(db, table, file_format, path)
+        with path.open(encoding="utf-8", newline="") as written:
+            shutil.copyfileobj(written, sys.stdout, 1 << 20)
+    return rows

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from tracker.model import PERIODS
 from tracker.store import Store
+from tracker.table_query import TableQuery
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -64,14 +67,20 @@ def parameters(filters: Filters) -> dict[str, object]:
             "period": filters.period}
 
 
-def query(db: Store, sql: str, filters: Filters, **extra: object) -> pd.DataFrame:
-    """Run a query after the filtered-votes CTE `fv` (more CTEs start with a comma), binding the parameters it uses."""
+def metric_table(sql: str, filters: Filters, order: tuple[str, ...], columns: tuple[str, ...] | None = None,
+                 **extra: object) -> TableQuery:
+    """A metric's rows (a select after the filtered-votes CTE `fv`; more CTEs start with a comma) as a TableQuery."""
     sql = f"with {FILTERED_VOTES}\n{sql}"
     values = {**parameters(filters), **extra}
-    used = {name: value for name, value in values.items() if f"${name}" in sql}
+    return TableQuery(sql, order, {name: value for name, value in values.items() if f"${name}" in sql}, columns)
+
+
+def query(db: Store, sql: str, filters: Filters, **extra: object) -> pd.DataFrame:
+    """Run a query after the filtered-votes CTE `fv` (more CTEs start with a comma), binding the parameters it uses."""
+    table = metric_table(sql, filters, (), **extra)
     cursor = db.cursor()
     try:
-        return cursor.execute(sql, used).df()
+        return cursor.execute(table.rows, dict(table.values)).df()
     finally:
         cursor.close()
 

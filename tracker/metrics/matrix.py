@@ -8,16 +8,21 @@ import numpy as np
 import pandas as pd
 
 import tracker.metrics.kept as kept
-from tracker.metrics.filters import ALL_VOTES, FILTERED_VOTES, Filters, default_assembly, parameters, query
+from tracker.metrics.codes import (
+    MAX_MATRIX_CELLS,
+    POSITION_CODES,
+    allowed_parties,
+    code_cells,
+    code_matrices,
+    date_window,
+    party_labels,
+)
+from tracker.metrics.filters import ALL_VOTES, Filters, default_assembly, query
 from tracker.store import Store
 
-# Cell codes of MemberVoteMatrix.positions (0 = no row) and .party_positions (0 = no position).
-POSITION_CODES = {"yes": 1, "no": 2, "abstain": 3, "absent": 4, "not_member": 5, "split": 6}
+# Names of the codes of MemberVoteMatrix.positions (0 = no row) and .party_positions (0 = no position).
 POSITION_NAMES = np.array([None, "yes", "no", "abstain", "absent", "not_member", "split", None], dtype=object)
-_OTHER = 7   # any other stored position: in office, not cast
 NO_PARTY = "(no party)"   # the party_tallies label of members without a party
-# Above this many members × votes the matrix is not built (eight bytes a cell): 60 M cells = 480 MB.
-MAX_MATRIX_CELLS = 60_000_000
 
 
 @dataclass(frozen=True)
@@ -42,22 +47,11 @@ class MemberVoteMatrix:
         """The columns of the votes in the filter's date range (undated votes only when no date is set)."""
         if (filters.assembly or None) != self.assembly:
             raise ValueError(f"This member vote matrix holds assembly {self.assembly!r}, not {filters.assembly!r}.")
-        values = parameters(filters)
-        dates = self.votes["date"]
-        dated = int(dates.notna().sum())
-        known = dates.iloc[:dated].to_numpy(dtype="datetime64[D]")
-        start, stop = 0, dated if (values["date_from"] or values["date_to"]) else len(dates)
-        if values["date_from"]:
-            start = int(np.searchsorted(known, np.datetime64(values["date_from"], "D"), side="left"))
-        if values["date_to"]:
-            stop = int(np.searchsorted(known, np.datetime64(values["date_to"], "D"), side="right"))
-        return slice(start, max(start, stop))
+        return date_window(self.votes["date"].to_numpy(dtype="datetime64[D]"), filters)
 
     def allowed_parties(self, filters: Filters) -> np.ndarray:
         """Per party code (0 = no party), whether the party filter keeps it."""
-        if not filters.parties:
-            return np.ones(len(self.party_labels) + 1, dtype=bool)
-        return np.concatenate([[False], np.isin(self.party_labels.astype(str), list(filters.parties))])
+        return allowed_parties(self.party_labels, filters)
 
 
 def member_vote_matrix(db: Store, filters: Filters = ALL_VOTES,
@@ -139,29 +133,11 @@ def _build_member_vote_matrix(db: Store, filters: Filters,
         left join members m using (member_id) order by d.member_id""", filters)
     if len(votes) * len(members) > max_cells:
         return None
-    labels = query(db, "select distinct party from party_votes order by party", filters)["party"]
-    label_list = [str(x) for x in labels.tolist()]
-    cells = db.cursor().execute(f"""
-        with {FILTERED_VOTES}
-        , vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v from fv)
-        , mi as (select member_id, (row_number() over (order by member_id) - 1)::integer as m
-                 from (select distinct member_id from member_votes))
-        , pi as (select unnest($labels::varchar[]) as party, unnest(range(1, len($labels::varchar[]) + 1)) as p)
-        select mi.m, vi.v,
-               (case mv.position when 'yes' then 1 when 'no' then 2 when 'abstain' then 3 when 'absent' then 4
-                                 when 'not_member' then 5 else {_OTHER} end)::tinyint as code,
-               coalesce(pi.p, 0)::smallint as p
-        from member_votes mv join vi using (vote_id) join mi using (member_id) left join pi on pi.party = mv.party""",
-        {**{k: v for k, v in parameters(filters).items() if k in ("assembly", "date_from", "date_to")},
-         "labels": label_list}).fetchnumpy()
-    shape = (len(members), len(votes))
-    positions = np.zeros(shape, dtype=np.int8)
-    parties = np.zeros(shape, dtype=np.int16)
-    m, v = np.asarray(cells["m"]), np.asarray(cells["v"])
-    positions[m, v] = np.asarray(cells["code"])
-    parties[m, v] = np.asarray(cells["p"])
-    if np.count_nonzero(positions) != len(m):
+    label_list = party_labels(db)
+    codes = code_matrices(code_cells(db, filters, label_list), len(members), len(votes))
+    if codes is None:
         return None   # a member with two rows on one vote: only the SQL path counts both
+    positions, parties = codes
     stated = query(db, """
         , vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v from fv)
         select vi.v, p.party, p.position from party_votes p join vi using (vote_id)

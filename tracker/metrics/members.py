@@ -6,12 +6,16 @@ which the Members page uses; both give the same rows.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from tracker.metrics.filters import Filters, party_in, query
-from tracker.metrics.matrix import POSITION_NAMES, MemberVoteMatrix, latest_party, required_matrix
+from tracker.metrics.filters import Filters, metric_table, party_in, query
 from tracker.store import Store
+from tracker.table_query import TableQuery
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tracker.metrics.matrix import MemberVoteMatrix
 
 # Member votes in the filter, with the party's effective position at that vote; not_member rows are not in office.
 _MEMBER_ROWS = f"""
@@ -29,8 +33,15 @@ def member_stats(db: Store, filters: Filters,
                  matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Per member: votes in office, votes cast, participation, loyalty to their party and rebellions."""
     if matrix is not None:
-        return _member_stats_dense(matrix, filters)
-    frame = query(db, f"""
+        from tracker.metrics.members_dense import member_stats_dense  # numpy and pandas: the page's path only
+
+        return member_stats_dense(matrix, filters)[MEMBER_COLUMNS]
+    return member_stats_query(db, filters).read(db)
+
+
+def member_stats_query(db: Store, filters: Filters) -> TableQuery:
+    """The SQL of member_stats."""
+    return metric_table(f"""
         {_MEMBER_ROWS}
         , counted as (
             select member_id, arg_max(party, date) as party, count(*) as votes_in_office,
@@ -44,16 +55,17 @@ def member_stats(db: Store, filters: Filters,
                c.votes_cast::double / c.votes_in_office as participation, c.votes_with_party,
                case when c.judged > 0 then c.votes_with_party::double / c.judged end as loyalty,
                c.judged - c.votes_with_party as rebellions
-        from counted c left join members m using (member_id)
-        order by c.party, m.name, c.member_id""", filters)
-    return frame[MEMBER_COLUMNS]
+        from counted c left join members m using (member_id)""", filters, ("party", "name", "member_id"),
+                        tuple(MEMBER_COLUMNS))
 
 
 def rebellions(db: Store, filters: Filters, latest: int | None = None,
                matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Votes cast against the party's (non-split) position: all, oldest first; or the `latest` N, newest first."""
     if matrix is not None:
-        return _rebellions_dense(matrix, filters, latest)
+        from tracker.metrics.members_dense import rebellions_dense
+
+        return rebellions_dense(matrix, filters, latest)
     order = "r.date, r.vote_id, r.party, r.member_id" if latest is None else \
         "r.date desc nulls last, r.vote_id desc, r.party, r.member_id limit $latest"
     return query(db, f"""
@@ -65,89 +77,21 @@ def rebellions(db: Store, filters: Filters, latest: int | None = None,
         order by {order}""", filters, latest=latest)
 
 
-def _dense_cells(matrix: MemberVoteMatrix, filters: Filters) -> dict[str, object]:
-    """The masks member metrics count, over the filter's votes and parties (members × votes in the window)."""
-    window = matrix.window(filters)
-    cells = {"window": window, "position": matrix.positions[:, window], "party": matrix.parties[:, window],
-             "line": matrix.lines[:, window]}
-    kept = matrix.allowed_parties(filters)[cells["party"]] if filters.parties else None
-    for name in ("in_office", "cast", "with_party", "against"):
-        mask = getattr(matrix, name)[:, window]
-        cells[name] = mask if kept is None else mask & kept
-    return cells
-
-
-def _member_stats_dense(matrix: MemberVoteMatrix, filters: Filters) -> pd.DataFrame:
-    cells = _dense_cells(matrix, filters)
-    in_office = np.count_nonzero(cells["in_office"], axis=1)
-    cast = np.count_nonzero(cells["cast"], axis=1)
-    with_party = np.count_nonzero(cells["with_party"], axis=1)
-    judged = with_party + np.count_nonzero(cells["against"], axis=1)
-    frame = pd.DataFrame({
-        "member_id": matrix.members, "name": matrix.names,
-        "party": latest_party(matrix, cells["party"], cells["in_office"]),
-        "votes_in_office": in_office, "votes_cast": cast,
-        "participation": cast / np.maximum(in_office, 1), "votes_with_party": with_party,
-        "loyalty": np.where(judged > 0, with_party / np.maximum(judged, 1), np.nan),
-        "rebellions": judged - with_party})[in_office > 0]
-    return frame.sort_values(["party", "name", "member_id"], na_position="last", ignore_index=True)[MEMBER_COLUMNS]
-
-
-def _rebellions_dense(matrix: MemberVoteMatrix, filters: Filters, latest: int | None) -> pd.DataFrame:
-    cells = _dense_cells(matrix, filters)
-    against = cells["against"]
-    first = 0
-    if latest is not None:
-        # Only the newest votes that hold the latest N rebellions are unpacked.
-        from_the_end = np.cumsum(np.count_nonzero(against, axis=0)[::-1])
-        first = max(0, against.shape[1] - 1 - int(np.searchsorted(from_the_end, latest)))
-    member, column = np.nonzero(against[:, first:])
-    column = column + first
-    votes = matrix.votes.iloc[cells["window"]].reset_index(drop=True)
-    labels = np.concatenate([[None], matrix.party_labels]).astype(object)
-    frame = pd.DataFrame({"column": column, "vote_id": votes["vote_id"].to_numpy()[column],
-                          "date": votes["date"].to_numpy()[column], "title": votes["title"].to_numpy()[column],
-                          "member_id": matrix.members.to_numpy()[member], "name": matrix.names[member],
-                          "party": labels[cells["party"][member, column]],
-                          "position": POSITION_NAMES[cells["position"][member, column]],
-                          "party_position": POSITION_NAMES[cells["line"][member, column]]})
-    newest_first = latest is not None
-    frame = frame.sort_values(["column", "party", "member_id"], ascending=[not newest_first, True, True],
-                              ignore_index=True)
-    if latest is not None:
-        frame = frame.head(latest)
-    return frame.drop(columns="column")
-
-
 def member_alignment(db: Store, filters: Filters,
                      matrix: MemberVoteMatrix | None = None) -> pd.DataFrame:
     """Share of votes both members cast (yes/no/abstain) on which they voted the same; both orders, no self pairs."""
-    matrix = matrix or required_matrix(db, filters)
-    columns = ["member_a", "member_b", "votes_compared", "agreement"]
-    window = matrix.window(filters)
-    position = matrix.positions[:, window]
-    allowed = matrix.allowed_parties(filters)[matrix.parties[:, window]]
-    cast = (position >= 1) & (position <= 3) & allowed
-    voting = np.flatnonzero(cast.any(axis=1))
-    if len(voting) < 2:
-        return pd.DataFrame(columns=columns)
-    position, cast = position[voting], cast[voting]
-    compared = np.zeros((len(voting), len(voting)))
-    agreed = np.zeros_like(compared)
-    # Agreed = one matmul of the yes|no|abstain one-hot blocks side by side; compared = one of the cast indicator.
-    # float32 counts are exact below 2^24 and each block's product is added into float64.
-    block = max(1, 6_000_000 // len(voting))
-    for start in range(0, position.shape[1], block):
-        part, voted = position[:, start:start + block], cast[:, start:start + block]
-        one_hot = np.concatenate([(part == code) & voted for code in (1, 2, 3)], axis=1).astype(np.float32)
-        agreed += one_hot @ one_hot.T
-        indicator = voted.astype(np.float32)
-        compared += indicator @ indicator.T
-    a, b = np.nonzero(compared > 0)
-    keep = a != b
-    a, b = a[keep], b[keep]
-    ids = matrix.members[voting]
+    import pandas as pd  # here, with numpy: `export` counts the same pairs without pandas (pairs.py)
+
+    from tracker.metrics.pairs import MEMBER_ALIGNMENT_COLUMNS, member_pairs, stored_member_pairs
+
+    if matrix is None:
+        pairs = stored_member_pairs(db, filters)
+    else:
+        pairs = member_pairs(matrix.members.to_numpy(), matrix.votes["date"].to_numpy(dtype="datetime64[D]"),
+                             matrix.positions, matrix.parties, matrix.party_labels, filters)
+    if len(pairs.a) == 0:
+        return pd.DataFrame(columns=list(MEMBER_ALIGNMENT_COLUMNS))
     # Categoricals: 490,000 pairs of 700 ids are built in a millisecond instead of 490,000 strings twice.
-    return pd.DataFrame({"member_a": pd.Categorical.from_codes(a, ids), "member_b": pd.Categorical.from_codes(b, ids),
-                         "votes_compared": compared[a, b].round().astype(np.int64),
-                         "agreement": agreed[a, b] / compared[a, b]})
+    return pd.DataFrame({"member_a": pd.Categorical.from_codes(pairs.a, pairs.ids),
+                         "member_b": pd.Categorical.from_codes(pairs.b, pairs.ids),
+                         "votes_compared": pairs.votes_compared, "agreement": pairs.agreement})

@@ -6,11 +6,15 @@ party and vote, kept as the readable definition and tested to agree with the SQL
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from tracker.metrics.filters import Filters, party_in, query
+from tracker.metrics.filters import Filters, metric_table, party_in, query
 from tracker.model import party_position_sql
 from tracker.store import Store
+from tracker.table_query import TableQuery
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def rice_index(yes: int | None, no: int | None) -> float | None:
@@ -42,14 +46,18 @@ COHESION_COLUMNS = ["vote_id", "date", "party", "yes", "no", "abstain", "absent"
                     "agreement_index", "source"]
 
 
-def cohesion(db: Store, filters: Filters) -> pd.DataFrame:
-    """Per party and vote: counts, position, Rice index and Agreement Index."""
-    frame = query(db, f"""
+def cohesion_query(db: Store, filters: Filters) -> TableQuery:
+    """The SQL of cohesion."""
+    return metric_table(f"""
         select p.vote_id, fv.date, p.party, p.yes, p.no, p.abstain, p.absent, p.position, {_INDICES}, p.source
         from party_votes p join fv using (vote_id)
-        where {party_in('p.party')}
-        order by fv.date, p.vote_id, p.party""", filters)
-    return frame.astype({c: "Int64" for c in ("yes", "no", "abstain", "absent")})[COHESION_COLUMNS]
+        where {party_in('p.party')}""", filters, ("date", "vote_id", "party"), tuple(COHESION_COLUMNS))
+
+
+def cohesion(db: Store, filters: Filters) -> pd.DataFrame:
+    """Per party and vote: counts, position, Rice index and Agreement Index."""
+    frame = cohesion_query(db, filters).read(db)
+    return frame.astype({c: "Int64" for c in ("yes", "no", "abstain", "absent")})
 
 
 COHESION_SUMMARY_COLUMNS = ["party", "votes", "mean_rice", "rice_votes", "mean_agreement_index", "agreement_votes"]
@@ -67,16 +75,21 @@ def cohesion_summary(db: Store, filters: Filters) -> pd.DataFrame:
         from rows group by party order by party""", filters)[COHESION_SUMMARY_COLUMNS]
 
 
-def cohesion_trend(db: Store, filters: Filters) -> pd.DataFrame:
-    """Mean Rice and Agreement Index per party and period, with the number of votes each mean covers."""
-    return query(db, f"""
+def cohesion_trend_query(db: Store, filters: Filters) -> TableQuery:
+    """The SQL of cohesion_trend."""
+    return metric_table(f"""
         , rows as (
             select date_trunc($period, fv.date)::date as period, p.party, {_INDICES}
             from party_votes p join fv using (vote_id)
             where fv.date is not null and {party_in('p.party')})
         select period, party, count(*) as votes, avg(rice) as mean_rice, avg(agreement_index) as mean_agreement_index,
                count(rice) as rice_votes, count(agreement_index) as agreement_votes
-        from rows group by period, party order by period, party""", filters)
+        from rows group by period, party""", filters, ("period", "party"))
+
+
+def cohesion_trend(db: Store, filters: Filters) -> pd.DataFrame:
+    """Mean Rice and Agreement Index per party and period, with the number of votes each mean covers."""
+    return cohesion_trend_query(db, filters).read(db)
 
 
 # --- alignment ----------------------------------------------------------------------------------------------------
@@ -90,25 +103,35 @@ _POSITIONS = f"""
     where p.position in ('yes', 'no', 'abstain') and {party_in('p.party')})"""
 
 
-def party_alignment(db: Store, filters: Filters) -> pd.DataFrame:
-    """Share of votes on which two parties took the same (non-split) position; both orders, a–a included."""
-    return query(db, f"""
+def party_alignment_query(db: Store, filters: Filters) -> TableQuery:
+    """The SQL of party_alignment."""
+    return metric_table(f"""
         {_POSITIONS}
         select a.party as party_a, b.party as party_b, count(*) as votes_compared,
                avg((a.position = b.position)::integer)::double as agreement
         from positions a join positions b using (vote_id)
-        group by all order by party_a, party_b""", filters)
+        group by all""", filters, ("party_a", "party_b"))
 
 
-def alignment_trend(db: Store, filters: Filters) -> pd.DataFrame:
-    """Party alignment per period."""
-    return query(db, f"""
+def party_alignment(db: Store, filters: Filters) -> pd.DataFrame:
+    """Share of votes on which two parties took the same (non-split) position; both orders, a–a included."""
+    return party_alignment_query(db, filters).read(db)
+
+
+def alignment_trend_query(db: Store, filters: Filters) -> TableQuery:
+    """The SQL of alignment_trend."""
+    return metric_table(f"""
         {_POSITIONS}
         select date_trunc($period, a.date)::date as period, a.party as party_a, b.party as party_b,
                count(*) as votes_compared, avg((a.position = b.position)::integer)::double as agreement
         from positions a join positions b using (vote_id)
         where a.date is not null
-        group by all order by period, party_a, party_b""", filters)
+        group by all""", filters, ("period", "party_a", "party_b"))
+
+
+def alignment_trend(db: Store, filters: Filters) -> pd.DataFrame:
+    """Party alignment per period."""
+    return alignment_trend_query(db, filters).read(db)
 
 
 REFERENCE_COLUMNS = ["period", "party", "votes_compared", "agreement"]
@@ -118,6 +141,8 @@ def alignment_with_reference(db: Store, filters: Filters) -> pd.DataFrame:
     """Per period, how often each party took the reference party's (or bloc's) position."""
     reference = (filters.reference or "").strip()
     if not reference:
+        import pandas as pd
+
         return pd.DataFrame(columns=REFERENCE_COLUMNS)
     cursor = db.cursor()
     if reference.startswith("bloc:"):

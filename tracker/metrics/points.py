@@ -113,6 +113,10 @@ def ideal_points(db: Store, filters: Filters, right_party: str | None = None,
     The right_party's mean is made positive on both dimensions (default: the party with most members placed);
     ValueError when no member of it is placed.
     """
+    if matrix is None and right_party is None and (min_votes, min_minority) == (ideal.MIN_VOTES, ideal.MIN_MINORITY):
+        stored = kept.fit_query(db, filters)   # the same fit, kept for this version: read, not fitted again
+        if stored is not None:
+            return stored.read(db)[IDEAL_POINT_COLUMNS]
     matrix = matrix or required_matrix(db, filters)
     frame = member_map(matrix, filters, min_votes, min_minority).oriented(right_party).points
     if filters.parties:

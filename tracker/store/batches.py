@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from tracker.store.schema import rebuild_party_tallies, refresh_party_votes, transaction
 from tracker.store.sidecar import Sidecar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def next_batch_id(cursor: duckdb.DuckDBPyConnection) -> int:
@@ -67,6 +70,8 @@ def write_batch(cursor: duckdb.DuckDBPyConnection, batch_id: int, file_name: str
     )
     replaced_member_votes: list[str] = []
     if replacements:
+        import pandas as pd  # here, not at the top: every command imports the store, few replace rows
+
         frame = pd.DataFrame([r.__dict__ for r in replacements])
         cursor.register("replacements", frame)
         for table, flag in (("votes", "vote_row"), ("party_positions", "party_rows"), ("member_votes", "member_rows")):

@@ -8,9 +8,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from tracker import config
 from tracker.store import publish
@@ -18,6 +18,9 @@ from tracker.store.lock import LockTimeout, database_file, hold
 from tracker.store.schema import create_schema, import_memory_limit, open_connection, transaction
 from tracker.store.sidecar import Sidecar
 from tracker.store.state import Version, database_version
+
+if TYPE_CHECKING:
+    import pandas as pd  # only read() returns a DataFrame, and DuckDB imports pandas for it
 
 # A reader left behind by a newer copy is closed this long after (a query that started on it may still run).
 OLD_READER_GRACE = 60.0
