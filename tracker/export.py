@@ -121,15 +121,24 @@ def _cell(name: str, kind: str, file_format: str) -> str:
     return f"{cell} as " + '"' + name.replace('"', '""') + '"'
 
 
+def neutralise_cell(value: object) -> object:
+    """A text that starts like a formula with an apostrophe before it; anything else as it is."""
+    return "'" + value if isinstance(value, str) and _FORMULA_START.match(value) else value
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that start like a formula with an apostrophe, so spreadsheets show them as text."""
     import pandas as pd  # here, not at the top: `export` writes through DuckDB without pandas
 
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and _FORMULA_START.match(v) else v)
+        values = safe[column]
+        if isinstance(values.dtype, pd.StringDtype):   # text only: one vectorised match (a 700-row table was 10 ms)
+            risky = values.str.match(_FORMULA_START.pattern).fillna(False).astype(bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + values)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):   # mixed values, categories: each cell
+            safe[column] = values.map(neutralise_cell)
     return safe
 
 

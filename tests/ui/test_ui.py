@@ -490,3 +490,19 @@ def test_no_page_module_imports_another_page():
         imported |= {f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                      and node.module for alias in node.names}
         assert not {f"tracker.ui.{page}" for page in pages - {name}} & imported, name
+
+
+def test_tables_on_screen_drop_bidi_controls_before_neutralising_formulas():
+    import pandas as pd
+
+    from tracker.ui.widgets import display_safe
+
+    # "\u202e=1+1" shows as "=1+1" once the control is gone: the toolbar's CSV would hand a spreadsheet a formula.
+    frame = pd.DataFrame({"title": pd.Series(["\u202e=1+1", "plain", None, "-3 seats"], dtype="string"),
+                          "mixed": pd.Series(["@SUM(A1)", 7, None, "\u2066ok\u2069"], dtype=object),
+                          "=cmd": [1, 2, 3, 4]})
+    shown = display_safe(frame)
+    assert shown["title"].tolist()[:2] == ["'=1+1", "plain"] and shown["title"].tolist()[3] == "'-3 seats"
+    assert shown["mixed"].tolist()[0] == "'@SUM(A1)" and shown["mixed"].tolist()[1] == 7
+    assert shown["mixed"].tolist()[3] == "ok" and list(shown.columns) == ["title", "mixed", "'=cmd"]
+    assert frame["title"].tolist()[0] == "\u202e=1+1"   # the frame given is left as it was

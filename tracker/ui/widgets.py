@@ -13,7 +13,7 @@ import streamlit as st
 
 from tracker import figure_export
 from tracker.charts import publish
-from tracker.export import neutralise_formulas, table_bytes
+from tracker.export import neutralise_cell, neutralise_formulas, table_bytes
 from tracker.ui import timing
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
@@ -117,13 +117,19 @@ def table(frame: pd.DataFrame, key: str, **options: object):
 
 
 def display_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with formula-like text cells (and column names) neutralised, and bidi controls removed."""
-    safe = neutralise_formulas(frame)
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(lambda v: _BIDI_CONTROLS.sub("", v) if isinstance(v, str) else v)
-    return safe.rename(columns=lambda c: neutralise_formulas(pd.DataFrame({"c": [c]}))["c"][0]
-                       if isinstance(c, str) else c)
+    """The frame with bidi controls removed, then formula-like text cells (and column names) neutralised."""
+    cleaned = frame.copy()
+    for column in cleaned.columns:
+        values = cleaned[column]
+        if isinstance(values.dtype, pd.StringDtype):
+            if values.str.contains(_BIDI_CONTROLS.pattern).fillna(False).any():
+                cleaned[column] = values.str.replace(_BIDI_CONTROLS.pattern, "", regex=True)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            cleaned[column] = values.map(lambda v: _BIDI_CONTROLS.sub("", v) if isinstance(v, str) else v)
+    # Bidi controls first: "\u202e=1+1" would otherwise reach the toolbar's CSV as "=1+1".
+    safe = neutralise_formulas(cleaned)
+    safe.columns = [neutralise_cell(_BIDI_CONTROLS.sub("", c)) if isinstance(c, str) else c for c in safe.columns]
+    return safe
 
 
 def banner_if_synthetic(names: Sequence[str]) -> None:
