@@ -50,7 +50,8 @@ def test_tiny_browser_run_measures_each_action_until_the_page_has_drawn(tiny_bro
             # Every action caused at least one script run on the server, and its time was logged.
             assert measured["runs_median"] >= 1 and measured["script_median_ms"] > 0, (name, action)
     # The floor: a one-line page served and driven the same way.
-    assert set(results["floor"]) == {"cold visit", "second visit", "widget change"}
+    assert set(results["floor"]) == {"first visit, empty browser cache", "second visit", "widget change"}
+    assert results["first_visit_empty_cache"]["page"] == "overview"
 
 
 @pytest.mark.browser
