@@ -111,6 +111,9 @@ def test_trends_page_shows_outcomes_by_period(member_db_path, monkeypatch):
     # By hand (simple majority): M1 2 yes / 3 no failed (Jan 2020), M2 4 yes / 1 no passed (Feb),
     # M3 0 yes / 5 no failed (Mar). By quarter: 2020 Q1 has 3 votes, 1 passed, 2 failed, 0 unknown.
     app = show(open_app(member_db_path, monkeypatch, {"measure": "outcomes", "period": "quarter"}), "trends")
+    assert not app.dataframe   # the numbers are drawn only when asked for
+    app.session_state["trends_numbers"] = True
+    app.run()
     table = next(d.value for d in app.dataframe if "votes" in d.value.columns)
     assert table[["votes", "passed", "failed", "unknown"]].to_dict("records") == [
         {"votes": 3, "passed": 1, "failed": 2, "unknown": 0}]
@@ -172,8 +175,16 @@ def test_vote_page_shows_verdict_threshold_and_sources(sample_db_path, monkeypat
     assert len(app.get("plotly_chart")) >= 2
 
 
-@pytest.mark.parametrize("page,query,column", [("overview", {}, "outcome"), ("votes", {}, "stage"),
-                                               ("votes", {"vote": "V44"}, "as reported")])
+def test_unknown_counts_in_the_latest_votes_show_a_dash_not_none_or_zero(sample_db_path, monkeypatch):
+    # V46 (unanimous, no counts stated) and V44 (no absent count) are among the sample's latest 15 votes.
+    app = show(open_app(sample_db_path, monkeypatch), "overview")
+    latest = app.table[0].value.set_index("vote\\_id")
+    assert latest.loc["V46", ["yes", "no", "absent"]].tolist() == ["–", "–", "–"]
+    assert latest.loc["V44", ["yes", "no", "abstain", "absent"]].tolist() == ["72", "29", "8", "–"]
+    assert latest.loc["V44", "date"] == "2022\\-12\\-30"   # a date, escaped as text (st.table reads Markdown)
+
+
+@pytest.mark.parametrize("page,query,column", [("votes", {}, "stage"), ("votes", {"vote": "V44"}, "as reported")])
 def test_unknown_counts_are_blank_cells_not_the_word_none_or_zero(sample_db_path, monkeypatch, page, query, column):
     # V46 (unanimous, no counts stated) and V44 (no absent count; AD's counts unknown) have unknown counts.
     app = show(open_app(sample_db_path, monkeypatch, query), page)

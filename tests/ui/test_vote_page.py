@@ -77,6 +77,9 @@ def test_member_list_shows_rebels_and_filters_by_party(db_path, monkeypatch, csv
     members = queries.vote_members(db, "M1")
     db.close()
     app = open_vote(db_path, monkeypatch, "M1")
+    assert "Against their party: Carla Cruz (A)." in [c.value.replace("\\", "") for c in app.caption]
+    app.session_state["vote_member_list"] = True   # the list opened
+    app.run()
     listed = next(d.value for d in app.dataframe if "rebel" in d.value.columns)
     # Carla Cruz voted no while party A voted yes on M1: a rebel.
     assert members.loc[members["name"] == "Carla Cruz", "rebel"].item()

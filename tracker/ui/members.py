@@ -52,9 +52,13 @@ def _participation(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str]
     title = "Members: participation and loyalty to party"
     widgets.chart(charts.member_scatter(stats, colours, title), stats, "member-participation-loyalty", title,
                   filters.name_parts(chosen), text, key="members_scatter")
-    widgets.table(stats.sort_values(["party", "name"]), key="members_table",
-                  column_config={"participation": st.column_config.NumberColumn(format="percent"),
-                                 "loyalty": st.column_config.NumberColumn(format="percent")})
+    every = st.expander(f"Every member's numbers ({len(stats):,} members)", key="members_numbers",
+                        on_change="rerun")
+    with every:
+        if every.open:   # drawn on request: a data grid costs as much as the chart on every filter change
+            widgets.table(stats.sort_values(["party", "name"]), key="members_table",
+                          column_config={"participation": st.column_config.NumberColumn(format="percent"),
+                                         "loyalty": st.column_config.NumberColumn(format="percent")})
 
 
 def _rebellions(stats: pd.DataFrame, rebels: pd.DataFrame) -> None:

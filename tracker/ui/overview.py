@@ -50,11 +50,11 @@ def render() -> None:
     widgets.chart(charts.outcomes_over_time(by_period, title), by_period, f"outcomes-by-{period}", title,
                   filters.name_parts(chosen), filters.describe(chosen, names), key="overview_outcomes")
     st.subheader("Latest votes")
-    latest = outcomes.sort_values(["date", "vote_id"], ascending=False).head(15)
-    widgets.table(latest[["date", "vote_id", "title", "yes", "no", "abstain", "absent", "rule", "outcome",
-                          "outcome_source", "official_result"]], key="overview_latest",
-                  column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-                                 "outcome_source": st.column_config.TextColumn(
-                                     "outcome from", help="official: the result as reported; computed: recomputed "
-                                     "from the counts under the majority rule")})
+    latest = outcomes.sort_values(["date", "vote_id"], ascending=False).head(15)[
+        ["date", "vote_id", "title", "yes", "no", "abstain", "absent", "outcome", "outcome_source",
+         "official_result"]]
+    widgets.small_table(latest.rename(columns={"outcome_source": "outcome from", "official_result": "as reported"}),
+                        dates=["date"])
+    st.caption("*outcome from*: official, the result as reported; computed, recomputed from the counts under the "
+               "vote's majority rule (on each vote's page).")
     st.page_link("tracker/ui/pages/votes.py", label="Search all votes", icon=":material/search:")

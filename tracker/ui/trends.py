@@ -73,4 +73,7 @@ def render() -> None:
     if frame.empty:
         st.info("No data for this measure with these filters. Widen the date range or choose other parties.")
     widgets.chart(fig, frame, f"trend-{measure}", title, parts, text, key="trends_chart")
-    widgets.table(frame, key="trends_table")
+    numbers = st.expander("The numbers behind the chart", key="trends_numbers", on_change="rerun")
+    with numbers:
+        if numbers.open:   # a data grid is drawn only on request: it costs as much as the chart on every change
+            widgets.table(frame, key="trends_table")

@@ -26,12 +26,27 @@ def filtered_members(members: pd.DataFrame, text: str, parties: list[str], posit
     return shown
 
 
+REBELS_NAMED = 12   # up to this many rebels are named above the list
+
+
 @timing.fragment
 def member_list(members: pd.DataFrame, vote_id: str) -> None:
-    """How each member voted, with rebels marked; its search and filters rerun this list only."""
+    """How each member voted, with rebels marked; the list is drawn when opened, and its filters rerun it alone."""
     st.subheader("How each member voted")
-    rebels = int(members["rebel"].sum())
-    st.caption(f"{len(members):,} members; {rebels:,} voted against their party's position (marked rebel).")
+    rebels = members[members["rebel"].fillna(False).astype(bool)]
+    st.caption(f"{len(members):,} members; {len(rebels):,} voted against their party's position (marked rebel).")
+    if 0 < len(rebels) <= REBELS_NAMED:
+        named = ", ".join(f"{name} ({party})" for name, party in zip(rebels["name"].fillna(rebels["member_id"]),
+                                                                    rebels["party"].fillna("no party"), strict=True))
+        st.caption(widgets.md_escape(f"Against their party: {named}."))
+    listing = st.expander(f"The list of {len(members):,} members: search, filter by party and position, download",
+                          key="vote_member_list", on_change="rerun")
+    with listing:
+        if listing.open:   # a data grid is drawn only on request
+            _listing(members, vote_id)
+
+
+def _listing(members: pd.DataFrame, vote_id: str) -> None:
     left, middle, right = st.columns([2, 2, 2])
     with left:
         text = st.text_input("Search member names", key="vote_member_search")

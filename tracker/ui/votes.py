@@ -10,6 +10,7 @@ import streamlit as st
 
 from tracker import charts, figure_export, queries, vote_story
 from tracker.charts import publish
+from tracker.export import table_bytes
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, vote_members, widgets
 from tracker.ui.choices import assembly_choices
@@ -34,6 +35,11 @@ def render() -> None:
     st.caption(f"{len(found):,} vote matches." if len(found) == 1 else f"{len(found):,} votes match.")
     if not found.empty:
         _matches_over_time(search, names)
+        st.download_button("All matching votes (CSV)", key="v_matches_csv", on_click="ignore", mime="text/csv",
+                           data=functools.partial(table_bytes, found, "csv"),
+                           file_name=figure_export.file_name("votes", [search.text, search.assembly,
+                                                                       search.date_from, search.date_to], "csv"),
+                           help="Every vote that matches the search, not only the page shown")
     chosen = _vote_table(found)
     if chosen is None:
         return
