@@ -251,8 +251,12 @@ def set_sidebar_date(tab, server: Server, label: str, value: str) -> dict:
 
 
 def search_members(tab, server: Server, text: str) -> dict:
-    """Type a name into a vote's member search and press Enter."""
+    """Type a name into a vote's member search and press Enter (the member list is opened first when closed)."""
     box = tab.get_by_label("Search member names")
+    if box.count() == 0:
+        began = time.time()
+        tab.get_by_text("The list of", exact=False).first.click()
+        wait_until_drawn(tab, server, began)
     box.fill(text)
     began = time.time()
     box.press("Enter")
