@@ -278,7 +278,8 @@ def switch_tab(tab, server: Server, i: int) -> dict | None:
     tabs = tab.get_by_role("tab")
     if tabs.count() < 2:
         return None
-    target = tabs.nth((i + 1) % tabs.count())
+    selected = [tabs.nth(j).get_attribute("aria-selected") == "true" for j in range(tabs.count())]
+    target = tabs.nth((selected.index(True) + 1) % tabs.count() if True in selected else (i + 1) % tabs.count())
     began = time.time()
     target.click()
     return wait_until_drawn(tab, server, began)
@@ -381,35 +382,43 @@ def pages_for(facts: dict, wanted: list[str] | None) -> list[Page]:
     return [p for p in pages if not wanted or p.name in wanted]
 
 
-def measure_page(context, server: Server, page: Page, facts: dict, dates: Dates, cold: int, samples: int,
-                 screenshots: Path | None) -> dict:
-    """Cold and second visits (a new server for each cold one), then the page's actions on the last server."""
-    found: dict[str, list[dict]] = {"cold visit": [], "second visit": []}
-    result: dict = {"url": "", "figures": None}
+def measure_page(context, servers: list[Server], page: Page, facts: dict, cold: int, samples: int,
+                 screenshots: Path | None) -> list[dict]:
+    """Per server (one per checkout): cold and second visits on a new server each round, and the page's actions.
+
+    With two checkouts the rounds alternate between them (A, B, A, B, ...), so both see the same machine; each
+    round takes its share of every action's samples, with the same dates and votes for both.
+    """
+    found = [{"cold visit": [], "second visit": [], **{a: [] for a in page.actions}} for _ in servers]
+    results = [{"url": "", "figures": None} for _ in servers]
+    dates = [Dates(facts["first"], facts["last"]) for _ in servers]   # the same sequence for each checkout
+    shares = [range(k * samples // cold, (k + 1) * samples // cold) for k in range(cold)]
     for k in range(cold):
-        server.start()
-        try:
-            url = address(server, page)
-            result["url"] = url.replace(server.url, "")
-            first, tab = visit(context, server, url)
-            found["cold visit"].append(first)
-            second, tab = visit(context, server, url)
-            found["second visit"].append(second)
-            if k == 0:
-                result["figures"] = fingerprint(tab, server)
-                if screenshots is not None:
-                    tab.screenshot(path=str(screenshots / f"browser-{page.name}.png"), full_page=True)
-            if k == cold - 1:
+        for server, measured, result, own_dates in zip(servers, found, results, dates, strict=True):
+            server.start()
+            try:
+                url = address(server, page)
+                result["url"] = url.replace(server.url, "")
+                first, tab = visit(context, server, url)
+                measured["cold visit"].append(first)
+                second, tab = visit(context, server, url)
+                measured["second visit"].append(second)
+                if k == 0:
+                    result["figures"] = fingerprint(tab, server)
+                    if screenshots is not None and server is servers[0]:
+                        tab.screenshot(path=str(screenshots / f"browser-{page.name}.png"), full_page=True)
                 for action in page.actions:
-                    measured = [run_action(context, tab, server, page, action, facts, dates, i)
-                                for i in range(samples)]
-                    found[action] = [m for m in measured if m is not None]
-        finally:
-            close_tabs(context)
-            server.stop()
-    result["actions"] = {name: summary(s) for name, s in found.items() if s}
-    result["exceptions"] = sum(s["exception"] for s in sum(found.values(), []))
-    return result
+                    for i in shares[k]:
+                        sample = run_action(context, tab, server, page, action, facts, own_dates, i)
+                        if sample is not None:
+                            measured[action].append(sample)
+            finally:
+                close_tabs(context)
+                server.stop()
+    for measured, result in zip(found, results, strict=True):
+        result["actions"] = {name: summary(s) for name, s in measured.items() if s}
+        result["exceptions"] = sum(s["exception"] for s in sum(measured.values(), []))
+    return results
 
 
 def close_tabs(context) -> None:
@@ -520,15 +529,22 @@ def compare(old: dict, new: dict) -> dict[str, list[str]]:
 
 
 def table(results: dict) -> str:
-    """The results as a Markdown table: one row per page and action."""
-    lines = [f"{results['member_votes']:,} member votes ({results['scale']}), {results['measured_at']}",
-             "", "| page | action | median ms | min | max | n | script ms (median) | target ms |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    """The results as a Markdown table: one row per page and action (with --against, its medians beside)."""
+    against = results.get("against", {}).get("pages", {})
+    lines = [f"{results['member_votes']:,} member votes ({results['scale']}), {results['measured_at']}", "",
+             "| page | action | median ms | min | max | n | script ms (median) | target ms |"
+             + (" against: median ms | against: script ms | faster by |" if against else ""),
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (" ---: | ---: | ---: |" if against else "")]
     for name, page in results["pages"].items():
         for action, s in page["actions"].items():
             target = TARGETS_MS.get(action, "")
-            lines.append(f"| {name} | {action} | {s['median_ms']:,.0f} | {s['min_ms']:,.0f} | {s['max_ms']:,.0f} "
-                         f"| {s['n']} | {s['script_median_ms']:,.0f} | {target} |")
+            row = (f"| {name} | {action} | {s['median_ms']:,.0f} | {s['min_ms']:,.0f} | {s['max_ms']:,.0f} "
+                   f"| {s['n']} | {s['script_median_ms']:,.0f} | {target} |")
+            other = against.get(name, {}).get("actions", {}).get(action)
+            if against:
+                row += (f" {other['median_ms']:,.0f} | {other['script_median_ms']:,.0f} | "
+                        f"{other['median_ms'] / s['median_ms']:.1f}× |" if other else " – | – | – |")
+            lines.append(row)
     if results.get("first_visit_empty_cache"):
         s = results["first_visit_empty_cache"]
         lines.append(f"| {s['page']} | first visit, empty browser cache | {s['median_ms']:,.0f} | {s['min_ms']:,.0f} "
@@ -569,8 +585,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", type=Path, help="an earlier results file: say which pages' figures differ")
     parser.add_argument("--label", default="", help="a word saved with the results (e.g. before, after)")
     parser.add_argument("--project", type=Path, default=PROJECT,
-                        help="serve the dashboard of this checkout (e.g. an older commit, for a before/after run; it "
-                             "needs tracker/ui/timing.py's log)")
+                        help="serve the dashboard of this checkout (it needs tracker/ui/timing.py's log)")
+    parser.add_argument("--against", type=Path,
+                        help="also measure this checkout (e.g. an older commit, with the timing log added), its "
+                             "rounds alternating with --project's on the same database, and compare")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -581,8 +599,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshots:
         args.screenshots.mkdir(parents=True, exist_ok=True)
     facts = database_facts(db)
-    dates = Dates(facts["first"], facts["last"])
     server = Server(db, work, project=args.project.resolve())
+    servers = [server]
+    if args.against:
+        servers.append(Server(db, work, project=args.against.resolve(), port=server.port))
     results = {"scale": args.scale if args.db is None else str(args.db), "label": args.label,
                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "votes": facts["votes"],
                "project": str(args.project.resolve()), "commit": _commit(args.project),
@@ -601,8 +621,12 @@ def main(argv: list[str] | None = None) -> int:
                 results["first_visit_empty_cache"] = {"page": pages[0].name, **warm_up(context, server, pages)}
             for page in pages:
                 print(f"{page.name} ...", flush=True)
-                results["pages"][page.name] = measure_page(context, server, page, facts, dates, args.cold,
-                                                           args.samples, args.screenshots)
+                measured = measure_page(context, servers, page, facts, args.cold, args.samples, args.screenshots)
+                results["pages"][page.name] = measured[0]
+                if args.against:
+                    results.setdefault("against", {"project": str(args.against.resolve()),
+                                                   "commit": _commit(args.against), "pages": {}})
+                    results["against"]["pages"][page.name] = measured[1]
             if args.fit_map:
                 results["fit_map"] = measure_fit_map(context, server, db, max(1, args.cold))
         finally:
@@ -611,12 +635,14 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work, ignore_errors=True)
     if args.compare:
         results["figures_differ"] = compare(json.loads(args.compare.read_text()), results)
+    elif args.against:
+        results["figures_differ"] = compare(results["against"], results)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     out = args.out / f"browser-{args.scale if args.db is None else Path(args.db).stem}-{stamp}.json"
     out.write_text(json.dumps(results, indent=1, default=str))
     print(table(results))
-    if args.compare:
+    if args.compare or args.against:
         for name, found in results["figures_differ"].items():
             print(f"{name}: " + ("; ".join(found) if found else "same figures as before"))
     print(f"results: {out}")
