@@ -117,6 +117,8 @@ def test_mapping_form_for_a_tally_file_without_ids_offers_numbering(sample_db_pa
 def test_trends_pairs_are_each_pair_once_and_never_a_party_with_itself(sample_db_path, monkeypatch):
     app = open_app(sample_db_path, monkeypatch, {"parties": "PJ,AD,PSUV", "measure": "pairs"})
     app = show(app, "trends")
+    app.session_state["trends_numbers"] = True   # the numbers behind the chart, opened
+    app.run()
     frame = next(d.value for d in app.dataframe if "party_a" in d.value.columns)
     pairs = set(zip(frame["party_a"], frame["party_b"], strict=True))
     assert pairs and all(a < b for a, b in pairs)
