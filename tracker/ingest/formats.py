@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from tracker.ingest.problems import Problem, rows_text
 from tracker.model import (
@@ -248,9 +249,13 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(np.asarray(uniques, dtype=object))
 
 
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)   # pandas' own str dtype, as inferred from Python strings
+
+
 def _spread(codes: np.ndarray, per_value: pd.Series, index: pd.Index) -> pd.Series:
-    """Per-row values from values computed once per distinct value."""
-    return pd.Series(per_value.to_numpy()[codes], index=index)
+    """Per-row texts (or None) from texts computed once per distinct value; Arrow's take, not Python objects."""
+    texts = pa.array(per_value, type=pa.string(), from_pandas=True).take(pa.array(codes))  # NaN: none
+    return pd.Series(pd.array(texts, dtype=_TEXT), index=index)
 
 
 def _dates(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:

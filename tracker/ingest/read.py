@@ -156,8 +156,10 @@ def _detect_encoding(source: Source) -> str:
             while block := stream.read(_BLOCK):
                 # An ASCII block holds no multi-byte character; isascii() runs at memory speed, the search does not
                 # (it was a third of the import's time on a plain ASCII file).
-                utf8_seen = utf8_seen or (not block.isascii() and _UTF8_SEQUENCE.search(block) is not None)
-                decoder.decode(block)
+                ascii_block = block.isascii()
+                utf8_seen = utf8_seen or (not ascii_block and _UTF8_SEQUENCE.search(block) is not None)
+                if not ascii_block or decoder.getstate()[0]:
+                    decoder.decode(block)  # ASCII is UTF-8 (unless a character began in the block before)
                 offset += len(block)
             decoder.decode(b"", final=True)
         return "utf-8-sig"
