@@ -178,7 +178,8 @@ def _insert(cursor: duckdb.DuckDBPyConnection, table: str, data: pd.DataFrame, f
             columns: Sequence[str], given: str | None, distinct_on: Sequence[str] = ()) -> None:
     """Insert the chunk's columns (null where the file lacks one) into a staging table, through Arrow."""
     if distinct_on:
-        data = _first_of_each(data, list(distinct_on))
+        wanted = [name for name in data.columns if name in (*columns, *distinct_on, "_row")]
+        data = _first_of_each(data[wanted], list(distinct_on))
     if table not in _STAGE_COLUMNS:
         _STAGE_COLUMNS[table] = [r[0] for r in cursor.execute(f"describe {table}").fetchall()]
     n = len(data)
