@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tracker.ingest.problems import Problem, rows_text
 from tracker.model import (
@@ -128,7 +130,8 @@ def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[p
             columns[column] = raw[f"c{i}"]
     data = pd.DataFrame(columns)
     # Empty as written (a bad date also ends up null after conversion, but is reported as a bad date only).
-    blank = {column: data[column] == "" for column in data.columns if column != "_row"}
+    blank = {column: data[column] == "" for column in ("vote_id", "party", "assembly", "date", "title")
+             if column in data}
     problems: list[Problem] = []
     for column in list(data.columns):
         if column == "_row":
@@ -142,11 +145,11 @@ def convert_chunk(file_name: str, fmt: FileFormat, raw: pd.DataFrame) -> tuple[p
             data[column] = _majorities(file_name, values, data["_row"], problems)
         elif column == "position":
             member = fmt.kind == MEMBER_VOTES
-            data["position_label"] = values.where(values != "", None)
+            data["position_label"] = _blank_as_none(values)
             data[column] = _positions(file_name, values, data["_row"], problems, member=member)
         else:
             _long_texts(file_name, column, values, data["_row"], problems)
-            data[column] = values.where(values != "", None)
+            data[column] = _blank_as_none(values)
     for column in ("vote_id", "party", "assembly"):
         if column in REQUIRED[fmt.kind] and column in data:
             _required_cells(file_name, column, data["_row"], blank[column], problems)
@@ -191,6 +194,8 @@ MAX_TEXT_CHARS, MAX_LABEL_CHARS = 20_000, 1_000
 def _long_texts(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> None:
     """Text cells over the length limit of their column (titles and notes 20,000 characters, labels 1,000)."""
     limit = MAX_TEXT_CHARS if column in LONG_TEXT_COLUMNS else MAX_LABEL_CHARS
+    if _byte_lengths(values)[1] <= limit:
+        return  # no more characters than bytes: counting characters (decoding every cell) can only agree
     lengths = values.str.len()
     bad = lengths > limit
     if bad.any():
@@ -198,6 +203,20 @@ def _long_texts(file_name: str, column: str, values: pd.Series, rows: pd.Series,
                   f"{column} is limited to {limit:,})", "Shorten the cell (is a closing quote missing, so that "
                   "the following rows ended up in it?), or move the long text to a document linked by source_url.",
                   problems)
+
+
+def _byte_lengths(values: pd.Series) -> tuple[int, int]:
+    """The fewest and the most bytes of a text cell in the column (from Arrow's offsets, without decoding)."""
+    lengths = pc.binary_length(pa.array(values, type=pa.string(), from_pandas=True))
+    least, most = pc.min_max(lengths).values()
+    return least.as_py() or 0, most.as_py() or 0
+
+
+def _blank_as_none(values: pd.Series) -> pd.Series:
+    """Empty cells as unknown (None); a column with no empty cell, as it is."""
+    if len(values) and _byte_lengths(values)[0] > 0:
+        return values
+    return values.where(values != "", None)
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -248,9 +267,13 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return codes, pd.Series(np.asarray(uniques, dtype=object))
 
 
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)   # pandas' own str dtype, as inferred from Python strings
+
+
 def _spread(codes: np.ndarray, per_value: pd.Series, index: pd.Index) -> pd.Series:
-    """Per-row values from values computed once per distinct value."""
-    return pd.Series(per_value.to_numpy()[codes], index=index)
+    """Per-row texts (or None) from texts computed once per distinct value; Arrow's take, not Python objects."""
+    texts = pa.array(per_value, type=pa.string(), from_pandas=True).take(pa.array(codes))  # NaN: none
+    return pd.Series(pd.array(texts, dtype=_TEXT), index=index)
 
 
 def _dates(file_name: str, column: str, values: pd.Series, rows: pd.Series, problems: list[Problem]) -> pd.Series:

@@ -156,8 +156,10 @@ def _detect_encoding(source: Source) -> str:
             while block := stream.read(_BLOCK):
                 # An ASCII block holds no multi-byte character; isascii() runs at memory speed, the search does not
                 # (it was a third of the import's time on a plain ASCII file).
-                utf8_seen = utf8_seen or (not block.isascii() and _UTF8_SEQUENCE.search(block) is not None)
-                decoder.decode(block)
+                ascii_block = block.isascii()
+                utf8_seen = utf8_seen or (not ascii_block and _UTF8_SEQUENCE.search(block) is not None)
+                if not ascii_block or decoder.getstate()[0]:
+                    decoder.decode(block)  # ASCII is UTF-8 (unless a character began in the block before)
                 offset += len(block)
             decoder.decode(b"", final=True)
         return "utf-8-sig"
@@ -271,6 +273,12 @@ def _may_hold_line_break(column: pa.ChunkedArray) -> bool:
     return any((data == ord("\n")).any() for data in _text_bytes(column))
 
 
+def _has_no_empty_cell(column: pa.ChunkedArray) -> bool:
+    """True when every cell of the column holds at least one byte (the shortest, from Arrow's offsets)."""
+    shortest = pc.min(pc.binary_length(column)).as_py()
+    return shortest is not None and shortest > 0
+
+
 def _arrow_frame(batches: list[pa.RecordBatch], names: list[str], first_row: int) -> tuple[pd.DataFrame, list[str]]:
     """Stripped string columns c0..cN and `_row`, without blank rows (numbering kept); and the columns that may hold
     a line break."""
@@ -281,8 +289,8 @@ def _arrow_frame(batches: list[pa.RecordBatch], names: list[str], first_row: int
     broken = [name for name in names if name not in plain and _may_hold_line_break(columns[name])]
     rows = pa.array(np.arange(first_row, first_row + table.num_rows, dtype=np.int64))
     frame = pa.table({"_row": rows, **columns}).to_pandas()
-    if not names:
-        return frame, broken
+    if not names or any(_has_no_empty_cell(columns[name]) for name in names):
+        return frame, broken  # a blank row would need an empty cell in every column
     blank = (frame[names] == "").all(axis=1)
     return (frame.loc[~blank] if blank.any() else frame), broken
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tracker.ingest import formats as F
 from tracker.ingest.inputs import Input
@@ -15,6 +19,7 @@ from tracker.ingest.problems import Problem
 from tracker.ingest.report import FileSummary, ImportReport
 
 Progress = Callable[[float, str], None]
+T = TypeVar("T")
 
 # Stop reading more rows once this many problems are known: the report is capped anyway.
 PROBLEM_LIMIT = 500
@@ -59,8 +64,7 @@ def stage_files(cursor: duckdb.DuckDBPyConnection, inputs: list[Input], report: 
     total_rows = 0
     for item in inputs:
         rows = 0
-        for chunk in item.chunks():
-            data, chunk_problems = F.convert_chunk(item.name, item.fmt, chunk)
+        for data, chunk_problems in read_ahead(_converted_chunks(item)):
             problems += chunk_problems
             rows += len(data)
             if len(problems) >= PROBLEM_LIMIT:
@@ -80,6 +84,57 @@ def stage_files(cursor: duckdb.DuckDBPyConnection, inputs: list[Input], report: 
         report.files.append(FileSummary(item.label or item.name, item.fmt.kind, rows, item.encoding, item.delimiter,
                                         item.fmt.ignored))
     return total_rows
+
+
+def _converted_chunks(item: Input) -> Iterator[tuple[pd.DataFrame, list[Problem]]]:
+    """The input's chunks, converted and checked row by row."""
+    for chunk in item.chunks():
+        yield F.convert_chunk(item.name, item.fmt, chunk)
+
+
+def read_ahead(chunks: Iterator[T]) -> Iterator[T]:
+    """The same chunks, the next one read and converted by a helper thread while the caller stages this one.
+
+    Arrow's parsing and DuckDB's inserts run without the GIL, so the two overlap on two cores. Errors are raised
+    here, in order; when the caller stops early the helper stops too.
+    """
+    handed: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def hand(kind: str, value: object) -> bool:
+        while not stop.is_set():
+            try:
+                handed.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not hand("chunk", chunk):
+                    return
+            hand("end", None)
+        except BaseException as error:  # handed to the caller, who raises it
+            hand("error", error)
+
+    helper = threading.Thread(target=produce, name="import-read-ahead", daemon=True)
+    helper.start()
+    try:
+        while True:
+            kind, value = handed.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value  # type: ignore[misc]
+            yield value  # type: ignore[misc]
+    finally:
+        stop.set()
+        helper.join()
+        close = getattr(chunks, "close", None)
+        if close:
+            close()  # the generator's own cleanup (closing the file), now that no thread runs it
 
 
 def _given(data: pd.DataFrame, fields: Sequence[str]) -> str:
@@ -123,7 +178,8 @@ def _insert(cursor: duckdb.DuckDBPyConnection, table: str, data: pd.DataFrame, f
             columns: Sequence[str], given: str | None, distinct_on: Sequence[str] = ()) -> None:
     """Insert the chunk's columns (null where the file lacks one) into a staging table, through Arrow."""
     if distinct_on:
-        data = data.drop_duplicates(subset=list(distinct_on), keep="first")
+        wanted = [name for name in data.columns if name in (*columns, *distinct_on, "_row")]
+        data = _first_of_each(data[wanted], list(distinct_on))
     if table not in _STAGE_COLUMNS:
         _STAGE_COLUMNS[table] = [r[0] for r in cursor.execute(f"describe {table}").fetchall()]
     n = len(data)
@@ -142,6 +198,24 @@ def _insert(cursor: duckdb.DuckDBPyConnection, table: str, data: pd.DataFrame, f
     chunk = pa.table(arrays, names=_STAGE_COLUMNS[table])
     # A relation, not a registered view: a view dropped inside a transaction keeps its data alive until commit.
     cursor.from_arrow(chunk).insert_into(table)
+
+
+def _first_of_each(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The first row of each distinct set of values in columns (as drop_duplicates keeps them).
+
+    A row equal to the one before it is never a first: dropping those first (Arrow compares whole columns) leaves
+    a few hundred rows of a member-vote chunk for drop_duplicates, which hashes every row.
+    """
+    n = len(data)
+    if n < 2:
+        return data
+    repeat = None
+    for name in columns:
+        values = pa.array(data[name])
+        same = pc.fill_null(pc.equal(values.slice(1), values.slice(0, n - 1)), False)  # unknowns: kept, compared below
+        repeat = same if repeat is None else pc.and_(repeat, same)
+    keep = np.concatenate(([True], ~repeat.to_numpy(zero_copy_only=False)))
+    return data.loc[keep].drop_duplicates(subset=columns, keep="first")
 
 
 def _repeated(text: str | None, n: int) -> pa.DictionaryArray:
