@@ -107,12 +107,17 @@ def test_readers_and_a_writer_killed_at_random_moments_leave_the_database_whole(
             time.sleep(chance.uniform(0.1, 1.5))
             victim.send_signal(signal.SIGKILL)
             victim.wait(timeout=30)
+        probe = tmp_path / "probe.duckdb"  # how long a whole import takes here, so the kills land inside one
+        assert cli(probe, "init").returncode == 0
+        started = time.monotonic()
+        assert cli(probe, "import", str(big)).returncode == 0
+        whole = time.monotonic() - started
         killed = 0
         for _ in range(3):  # a writer killed mid-import
             writer = subprocess.Popen([sys.executable, "-m", "tracker", "--db", str(db), "import", str(big)],
                                       env=ENV, cwd=config.PROJECT_DIR, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
-            time.sleep(chance.uniform(1.0, 2.5))
+            time.sleep(chance.uniform(0.4, 0.9) * whole)
             if writer.poll() is None:
                 writer.send_signal(signal.SIGKILL)
                 killed += 1
