@@ -184,22 +184,35 @@ def test_unknown_counts_in_the_latest_votes_show_a_dash_not_none_or_zero(sample_
     assert latest.loc["V44", "date"] == "2022\\-12\\-30"   # a date, escaped as text (st.table reads Markdown)
 
 
-@pytest.mark.parametrize("page,query,column", [("votes", {}, "stage"), ("votes", {"vote": "V44"}, "as reported")])
-def test_unknown_counts_are_blank_cells_not_the_word_none_or_zero(sample_db_path, monkeypatch, page, query, column):
-    # V46 (unanimous, no counts stated) and V44 (no absent count; AD's counts unknown) have unknown counts.
-    app = show(open_app(sample_db_path, monkeypatch, query), page)
-    shown = next(d for d in app.dataframe if column in d.value.columns)
+def test_unknown_counts_are_blank_cells_not_the_word_none_or_zero(sample_db_path, monkeypatch):
+    # V46 (unanimous, no counts stated) and V44 (no absent count) have unknown counts.
+    app = show(open_app(sample_db_path, monkeypatch), "votes")
+    shown = next(d for d in app.dataframe if "stage" in d.value.columns)
     frame = shown.value
     assert shown.proto.placeholder == "–"
     counts = frame[["yes", "no", "abstain", "absent"]]
     assert counts.isna().any().any()
     assert all(str(t) == "Int64" for t in counts.dtypes)
-    if column == "as reported":
-        return
     v46 = frame[frame["vote_id"] == "V46"].iloc[0]
     assert pd.isna(v46["yes"]) and pd.isna(v46["absent"])
     v44 = frame[frame["vote_id"] == "V44"].iloc[0]
     assert (v44["yes"], v44["no"], v44["abstain"]) == (72, 29, 8) and pd.isna(v44["absent"])
+
+
+def test_a_votes_party_table_shows_counts_as_whole_numbers_and_unknown_ones_as_a_dash(fresh_db, db_path, monkeypatch,
+                                                                                       write_csv):
+    import_files(fresh_db, [MEMBER_CSV, write_csv("party_positions.csv", (
+        "vote_id,party,yes,no,abstain,absent,source_url,note\n"
+        "M3,C,4,,0,,https://www.example.org/m3 ; https://news.example/x,counted from the =1+1 gazette\n"))],
+        new_parties=True)
+    fresh_db.close()
+    app = show(open_app(db_path, monkeypatch, {"vote": "M3"}), "votes")
+    table = next(t.value for t in app.table if "caveat" in t.value.columns).set_index("party")
+    # M3: A 2 no + 1 abstain, B 3 no (counted from member votes); C as stated, its no and absent unknown
+    assert table.loc["A", ["yes", "no", "abstain", "absent"]].tolist() == ["0", "2", "1", "0"]
+    assert table.loc["C", ["yes", "no", "abstain", "absent"]].tolist() == ["4", "–", "0", "–"]
+    assert table.loc["C", "source"] == "[example\\.org](https://www.example.org/m3) · [news\\.example](https://news.example/x)"
+    assert table.loc["C", "caveat"].replace("\\", "") == "counted from the =1+1 gazette"  # as written
 
 
 def upload(app: AppTest, name: str, content: bytes) -> AppTest:

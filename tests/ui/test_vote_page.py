@@ -67,8 +67,12 @@ def test_v44_page_says_the_result_and_who_did_what_and_every_csv_holds_its_chart
     assert bars["yes"].fillna(-1).astype(int).tolist() == expected["yes"].fillna(-1).astype(int).tolist()
     seats = shown["parliament_v44_an-2015_2022-12-30.csv"]
     assert len(seats) == 167 and (seats["position"] == "yes").sum() == 80  # PJ 33 + AD 25 + UNT 18 + MPV 4
-    table = next(d.value for d in app.dataframe if "caveat" in d.value.columns)
-    assert "Voluntad Popular" in table["name"].tolist() and table["source"].notna().all()
+    table = next(t.value for t in app.table if "caveat" in t.value.columns)  # every party, caveats in full
+    assert table["party"].tolist() == sorted(parties["party"]) and "Voluntad Popular" in table["name"].tolist()
+    assert table["source"].str.fullmatch(r"\[[a-z\\.]+\]\(https://\S+\)( · \[[a-z\\.]+\]\(https://\S+\))*").all()
+    assert "yes" not in table.columns  # only stated positions on V44: no count column of en dashes
+    listed = shown["party-positions_v44_an-2015_2022-12-30.csv"]
+    assert listed["party"].tolist() == table["party"].tolist() and listed["source_url"].str.startswith("https://").all()
 
 
 def test_member_list_shows_rebels_and_filters_by_party(db_path, monkeypatch, csv_downloads):

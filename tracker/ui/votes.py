@@ -159,7 +159,7 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     widgets.chart(bars, charts.breakdown_rows(parties_on_vote, total), "party-breakdown", title, filter_parts,
                   verdict, key="vote_breakdown", caption=caption)
     if not parties_on_vote.empty:
-        _party_table(parties_on_vote, colours)
+        _party_table(parties_on_vote, colours, filter_parts)
     else:
         st.caption("No party positions are recorded for this vote.")
     if not members.empty:
@@ -190,18 +190,23 @@ def _swatch(colour: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def _party_table(parties_on_vote: pd.DataFrame, colours: dict[str, str]) -> None:
-    """Every party of the vote (no inner scroll up to 25 rows): colour, label, name, counts, source, caveat."""
+def _party_table(parties_on_vote: pd.DataFrame, colours: dict[str, str], filter_parts: list[object]) -> None:
+    """Every party of the vote in full: colour, label, name, position, counts where known, source, caveat; a CSV."""
     st.subheader("Party positions")
     shown = parties_on_vote.rename(columns={"position_label": "as reported", "source": "known from",
                                             "source_url": "source", "note": "caveat"})
-    shown["colour"] = [_swatch(charts.colour_of(str(p), colours)) for p in shown["party"]]
-    columns = ["colour", "party", "name", "position", "as reported", "yes", "no", "abstain", "absent", "known from",
-               "source", "caveat"]
-    widgets.table(shown[columns], key="vote_parties", height=min(len(shown), 25) * 35 + 38,
-                  column_config={"colour": st.column_config.ImageColumn("colour", width="small"),
-                                 "name": st.column_config.TextColumn("name", width="medium"),
-                                 "caveat": st.column_config.TextColumn("caveat", width="large")})
+    shown["colour"] = [f"![{charts.colour_of(str(p), colours)}]({_swatch(charts.colour_of(str(p), colours))})"
+                       for p in shown["party"]]
+    shown["source"] = shown["source"].map(widgets.link_cell)
+    counted = [c for c in ("yes", "no", "abstain", "absent") if shown[c].notna().any()]  # none when no tallies
+    columns = ["colour", "party", "name", "position", "as reported", *counted, "known from", "source", "caveat"]
+    # A plain table, not a data grid: a vote's few parties read in full (caveats wrap), and it draws in a fraction
+    # of a grid's time, which is most of what opening a vote costs in the browser.
+    widgets.small_table(shown[columns], markdown=("colour", "source"))
+    st.download_button("Party positions (CSV)", key="vote_parties_csv", on_click="ignore", mime="text/csv",
+                       data=functools.partial(table_bytes, parties_on_vote, "csv"),
+                       file_name=figure_export.file_name("party-positions", filter_parts, "csv"),
+                       help="The table above with every column, sources as full addresses")
 
 
 def _share_card(story: vote_story.VoteStory, parties_on_vote: pd.DataFrame, colours: dict[str, str],

@@ -116,18 +116,36 @@ def table(frame: pd.DataFrame, key: str, **options: object):
     return st.dataframe(display_safe(frame), hide_index=True, key=key, placeholder=UNKNOWN_CELL, **options)
 
 
-def small_table(frame: pd.DataFrame, dates: Sequence[str] = ()) -> None:
+def small_table(frame: pd.DataFrame, dates: Sequence[str] = (), markdown: Sequence[str] = ()) -> None:
     """A short table drawn as plain HTML: far lighter than a data grid on every rerun (about 60 ms against 230 ms).
 
-    Every cell is shown as text (st.table reads Markdown, so text is escaped); dates as YYYY-MM-DD, unknown as –.
+    Every cell is shown as text (st.table reads Markdown, so text is escaped) except the `markdown` columns, which
+    the caller has built from `link_cell`; dates as YYYY-MM-DD, unknown as –.
     """
     shown = frame.copy()
     for column in dates:
         shown[column] = pd.to_datetime(shown[column]).dt.strftime("%Y-%m-%d")
     cells = shown.astype(object).where(shown.notna(), None)
-    cells = cells.map(lambda v: UNKNOWN_CELL if v is None else md_escape(v))
+    for column in cells.columns:
+        if column not in markdown:
+            cells[column] = cells[column].map(lambda v: UNKNOWN_CELL if v is None else md_escape(v))
     cells.columns = [md_escape(c) for c in cells.columns]
     st.table(cells, hide_index=True)
+
+
+def link_cell(urls: object) -> str:
+    """A table cell linking each plain http(s) address (several split at ';') by its site's name; else text, or –."""
+    if not isinstance(urls, str) or not urls.strip():
+        return UNKNOWN_CELL
+    parts = [part.strip() for part in urls.split(";") if part.strip()]
+    if not all(_SAFE_URL.match(part) for part in parts):
+        return md_escape(urls.strip())
+    return " · ".join(_site_link(part) for part in parts)
+
+
+def _site_link(url: str) -> str:
+    site = url.split("/")[2].removeprefix("www.")
+    return f"[{md_escape(site)}]({url})" if site else md_escape(url)
 
 
 def display_safe(frame: pd.DataFrame) -> pd.DataFrame:
