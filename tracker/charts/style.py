@@ -160,13 +160,36 @@ def base_layout(fig: go.Figure, title: str, height: int = 450, subtitle: str = "
     bottom += LEGEND_ROW * legend_rows(fig)
     # `height` is the height at the former fixed margins (100 px in all); the plot area keeps its size.
     total = height + top + bottom - 100
-    fig.update_layout(title=dict(text=plain(title), subtitle=dict(text=plain(subtitle) if subtitle else None),
+    merge_layout(fig, title=dict(text=plain(title), subtitle=dict(text=plain(subtitle) if subtitle else None),
                                  x=0, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=12)),
-                      font=FONT, height=total, margin=dict(l=10, r=10, t=top, b=bottom),
-                      # In the figure's bottom band (container coordinates), below the tick labels and axis title.
-                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
-                                  traceorder="normal"))
+                 font=FONT, height=total, margin=dict(l=10, r=10, t=top, b=bottom),
+                 # In the figure's bottom band (container coordinates), below the tick labels and axis title.
+                 legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, xanchor="left",
+                             traceorder="normal"))
     return fig
+
+
+def merge_layout(fig: go.Figure, **settings: object) -> None:
+    """What `fig.update_layout(**settings)` does (nested settings merged into the figure's), about ten times faster.
+
+    plotly's update_layout plans change callbacks for every key path on every call (20 ms on a vote's figures);
+    assigning each top-level property once, merged here, validates the same values without that plan.
+    """
+    for name, value in settings.items():
+        current = fig.layout[name]
+        if isinstance(value, Mapping) and hasattr(current, "to_plotly_json"):
+            fig.layout[name] = _merged(current.to_plotly_json(), value)
+        else:
+            fig.layout[name] = value
+
+
+def _merged(into: dict, new: Mapping) -> dict:
+    for key, value in new.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            into[key] = _merged(into[key], value)
+        else:
+            into[key] = dict(value) if isinstance(value, Mapping) else value
+    return into
 
 
 def empty_figure(message: str, title: str = "") -> go.Figure:
