@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tracker import charts
+from tracker.charts.style import FONT, merge_layout
 
 
 def test_party_colour_from_data_is_used_and_missing_or_bad_colours_get_a_stable_palette_colour():
@@ -186,3 +187,21 @@ def test_position_grid_colours_each_cell_by_the_party_position():
 def test_every_chart_draws_a_message_for_empty_data(draw):
     fig = draw()
     assert len(fig.data) == 0 and fig.layout.annotations[0].text
+
+
+@pytest.mark.parametrize("settings", [
+    dict(title=dict(text="T", subtitle=dict(text=None), x=0, pad=dict(t=12)), height=480,
+         legend=dict(orientation="h", y=0, traceorder="normal"), margin=dict(l=10, t=60)),
+    dict(title=dict(subtitle=dict(text="a subtitle")), legend=dict(title=dict(font=dict(size=11))), font=FONT),
+    dict(xaxis=dict(visible=False, range=[-1, 1]), annotations=[dict(text="x", x=0, y=0)]),
+])
+def test_merge_layout_gives_the_figure_update_layout_gives(settings):
+    def figure():
+        fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="a"))
+        fig.update_layout(title_text="old", legend_title_text="Seats by:", margin_b=99, xaxis_title_text="x axis",
+                          annotations=[dict(text="old note", x=1, y=1)])
+        return fig
+    merged, updated = figure(), figure()
+    merge_layout(merged, **settings)
+    updated.update_layout(**settings)
+    assert merged.to_plotly_json() == updated.to_plotly_json()

@@ -172,7 +172,7 @@ def base_layout(fig: go.Figure, title: str, height: int = 450, subtitle: str = "
 def merge_layout(fig: go.Figure, **settings: object) -> None:
     """What `fig.update_layout(**settings)` does (nested settings merged into the figure's), about ten times faster.
 
-    plotly's update_layout plans change callbacks for every key path on every call (20 ms on a vote's figures);
+    plotly's update_layout plans change callbacks for every key path on every call (5-6 ms of a vote's party bars);
     assigning each top-level property once, merged here, validates the same values without that plan.
     """
     for name, value in settings.items():

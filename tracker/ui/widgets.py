@@ -127,8 +127,8 @@ def small_table(frame: pd.DataFrame, dates: Sequence[str] = (), markdown: Sequen
         shown[column] = pd.to_datetime(shown[column]).dt.strftime("%Y-%m-%d")
     cells = shown.astype(object).where(shown.notna(), None)
     for column in cells.columns:
-        if column not in markdown:
-            cells[column] = cells[column].map(lambda v: UNKNOWN_CELL if v is None else md_escape(v))
+        shown_as = (lambda v: v) if column in markdown else md_escape
+        cells[column] = cells[column].map(lambda v, shown_as=shown_as: UNKNOWN_CELL if v is None else shown_as(v))
     cells.columns = [md_escape(c) for c in cells.columns]
     st.table(cells, hide_index=True)
 
