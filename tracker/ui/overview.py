@@ -21,7 +21,7 @@ def render() -> None:
     period = filters.period()
     chosen = Filters(assembly=base.assembly, date_from=base.date_from, date_to=base.date_to, period=period)
     try:
-        outcomes = cache.metric("outcomes", chosen)
+        outcomes = cache.outcomes(chosen)
     except ValueError as bad:
         st.warning(widgets.md_escape(bad))
         return

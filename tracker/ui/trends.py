@@ -36,7 +36,7 @@ def render() -> None:
             votes = Filters(chosen.assembly, chosen.date_from, chosen.date_to, period=chosen.period)
             text = filters.describe(votes, names, period=chosen.period)
             parts = filters.name_parts(votes, chosen.period)
-            frame = queries.outcomes_by_period(cache.metric("outcomes", votes), chosen.period)
+            frame = queries.outcomes_by_period(cache.outcomes(votes), chosen.period)
             if chosen.parties:
                 st.caption("Outcomes count every vote: the party choice does not apply to them.")
             title = f"Votes passed and failed by {chosen.period}"

@@ -236,7 +236,7 @@ def _card_bytes(story: vote_story.VoteStory, parties_on_vote: pd.DataFrame, colo
 
 def _outcome(vote_id: str, per_vote: Filters) -> dict | None:
     try:
-        frame = cache.metric("outcomes", per_vote)
+        frame = cache.outcomes(per_vote)
     except ValueError:
         return None
     row = frame[frame["vote_id"] == vote_id]

@@ -1,0 +1,42 @@
+"""The dashboard's caches give what the metrics give: outcomes cut from the assembly's by date are the query's."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tracker import metrics, store
+from tracker.ui import cache
+
+RANGES = [(None, None), ("2020-01-01", "2022-12-30"), ("2022-12-30", "2022-12-30"), ("2016-01-05", None),
+          (None, "2016-12-31"), ("2030-01-01", None), ("2023-01-01", "2016-01-01")]
+
+
+@pytest.mark.parametrize(("date_from", "date_to"), RANGES)
+def test_outcomes_in_a_date_range_are_the_metrics_rows_for_that_range(sample_db_path, monkeypatch, date_from,
+                                                                      date_to):
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    chosen = metrics.Filters(assembly="an-2015", date_from=date_from, date_to=date_to)
+    db = store.connect(sample_db_path, read_only=True)
+    try:
+        expected = metrics.outcomes(db, chosen)
+    finally:
+        db.close()
+    shown = cache.outcomes(chosen)
+    if expected.empty:  # no vote in the range: the page says so; an empty query result has no column types
+        assert shown.empty and list(shown.columns) == list(expected.columns)
+    else:
+        pd.testing.assert_frame_equal(shown, expected)
+
+
+def test_outcomes_cut_by_date_keep_the_votes_of_both_end_days(sample_db_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    assert len(cache.outcomes(metrics.Filters(assembly="an-2015"))) == 45  # the sample's 45 votes
+    shown = cache.outcomes(metrics.Filters(assembly="an-2015", date_from="2022-12-22", date_to="2022-12-30"))
+    assert shown["vote_id"].tolist() == ["V43", "V44"]  # first and second discussion of the G3 bill
+
+
+def test_a_bad_date_in_the_range_is_the_metrics_error(sample_db_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    with pytest.raises(ValueError, match="is not a date"):
+        cache.outcomes(metrics.Filters(date_from="2020-02-30"))
