@@ -31,18 +31,7 @@ def warm_up() -> None:
     path = config.database_path()
     try:
         if path.exists() and not store.is_busy(path):
-            cache.open_store(str(path))
-            _read_the_landing_page()
+            opened = cache.open_store(str(path))
+            opened.version  # noqa: B018  (reads the newest published copy)
     except Exception as problem:  # noqa: BLE001  (the first visit shows it with what to do)
         log.warning("Could not open %s before the first visit: %s", path, problem)
-
-
-def _read_the_landing_page() -> None:
-    """What every page's frame reads, and the Overview's outcomes with its default filters, into the caches."""
-    from tracker import metrics
-    from tracker.ui import cache, choices
-
-    cache.read("synthetic_assemblies")
-    cache.read("has_member_votes")
-    ids, _ = choices.assembly_choices()
-    cache.outcomes(metrics.Filters(assembly=ids[0] if len(ids) == 1 else None))  # filters.common's default
