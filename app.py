@@ -1,5 +1,11 @@
-"""The dashboard: `streamlit run app.py`. A thin frame; the pages live in tracker/ui."""
+"""The dashboard: `streamlit run app.py`. It serves dashboard.py, after getting ready before the server answers.
 
-from tracker.ui.app import run
+Getting ready (tracker/ui/warm.py) imports the pages' modules and opens the database, so the first visit after a
+start does not wait for them.
+"""
 
-run()
+import streamlit as st
+
+from tracker.ui.warm import ready
+
+app = st.App("dashboard.py", lifespan=ready)

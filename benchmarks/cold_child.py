@@ -35,8 +35,8 @@ def render(name: str) -> dict:
     """Render a page for the first time with streamlit's AppTest; seconds since this process started."""
     from streamlit.testing.v1 import AppTest
 
-    app = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=120)
-    if name != "app.py":
+    app = AppTest.from_file(str(PROJECT / "dashboard.py"), default_timeout=120)
+    if name != "dashboard.py":
         app.switch_page(name)
     app.run()
     seconds = time.perf_counter() - STARTED

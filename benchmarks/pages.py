@@ -133,9 +133,9 @@ def page_calls(con: duckdb.DuckDBPyConnection) -> dict[str, Callable[[Window], l
 
 def app_pages() -> list[str]:
     """The page scripts AppTest can open (paths relative to the project), the entry page first; none before the UI."""
-    app = PROJECT / "app.py"
+    app = PROJECT / "dashboard.py"
     pages_dir = PROJECT / "tracker" / "ui" / "pages"
     if not app.exists() or "tracker.ui" not in app.read_text(encoding="utf-8"):
         return []
     found = sorted(str(p.relative_to(PROJECT)) for p in pages_dir.glob("*.py")) if pages_dir.is_dir() else []
-    return ["app.py", *[p for p in found if not Path(p).name.startswith("_")]]
+    return ["dashboard.py", *[p for p in found if not Path(p).name.startswith("_")]]

@@ -89,7 +89,7 @@ def test_first_render_of_every_page_in_a_cold_process_runs_without_exceptions(ti
     assert set(renders) == set(pages.app_pages()) and "tracker/ui/pages/members.py" in renders
     for name, render in renders.items():
         assert render.get("exceptions") == [], name
-    assert renders["app.py"]["titles"] == ["Overview"]  # the default page
+    assert renders["dashboard.py"]["titles"] == ["Overview"]  # the default page
     assert renders["tracker/ui/pages/members.py"]["titles"] == ["Members"]
 
 

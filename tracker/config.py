@@ -8,6 +8,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
 DEFAULT_DB = DATA_DIR / "tracker.duckdb"
+DASHBOARD = PROJECT_DIR / "dashboard.py"  # the script every visit runs; `streamlit run app.py` serves it
 
 
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -104,7 +104,7 @@ def test_first_members_visit_after_demo_builds_no_matrix_and_fits_no_map(db_path
     monkeypatch.setattr(matrix_module, "_build_member_vote_matrix", lambda *a: built.append("matrix") or build(*a))
     monkeypatch.setattr(points_module, "member_map", lambda *a, **k: built.append("map") or fit(*a, **k))
     monkeypatch.setenv("TRACKER_DB", str(db_path))
-    app = AppTest.from_file(str(config.PROJECT_DIR / "app.py"), default_timeout=90)
+    app = AppTest.from_file(str(config.DASHBOARD), default_timeout=90)
     app.query_params["section"] = "Where members stand"   # the map's tab
     app.run()
     app.switch_page("tracker/ui/pages/members.py").run()

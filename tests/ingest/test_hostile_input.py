@@ -181,7 +181,7 @@ def test_editor_password_never_reaches_the_page_the_log_or_the_database(db_path,
     monkeypatch.setenv("TRACKER_UPLOADS", "password")
     monkeypatch.setenv("TRACKER_EDITOR_PASSWORD", PASSWORD)
     caplog.set_level(logging.DEBUG)
-    app = AppTest.from_file(str(config.PROJECT_DIR / "app.py"), default_timeout=90).run()
+    app = AppTest.from_file(str(config.DASHBOARD), default_timeout=90).run()
     app.switch_page("tracker/ui/pages/data.py").run()
     assert not app.exception
     app.text_input(key="d_password").input(PASSWORD[::-1])

@@ -15,7 +15,7 @@ from tests.conftest import FIXTURES, in_ci
 from tracker import config, figure_export, metrics, store
 from tracker.ingest import import_files
 
-APP = str(config.PROJECT_DIR / "app.py")
+APP = str(config.DASHBOARD)
 MEMBER_CSV = FIXTURES / "ui_member_votes.csv"
 PAGES = ["overview", "votes", "parties", "trends", "members", "data"]
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"

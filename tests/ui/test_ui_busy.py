@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tracker import config, store
 from tracker.ingest import import_files
 
-APP = str(config.PROJECT_DIR / "app.py")
+APP = str(config.DASHBOARD)
 NEW_VOTE = ("vote_id,assembly,date,title,yes,no,abstain,absent,majority,result\n"
             "B1,an-2015,2024-03-01,Busy Law,90,40,5,32,simple,approved\n")
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tracker import config, store
 from tracker.demo import DemoSpec, build_demo
 
-APP = str(config.PROJECT_DIR / "app.py")
+APP = str(config.DASHBOARD)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from tests.conftest import FIXTURES
 from tracker import charts, config, queries, store
 from tracker.ingest import import_files
 
-APP = str(config.PROJECT_DIR / "app.py")
+APP = str(config.DASHBOARD)
 
 
 @pytest.fixture

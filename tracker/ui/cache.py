@@ -16,7 +16,7 @@ from tracker.sample import build_sample_database
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> store.Store:
+def open_store(path: str) -> store.Store:
     """One Store per database file per process; every query uses a cursor of its own."""
     return store.connect(path)
 
@@ -37,7 +37,7 @@ def database() -> store.Store:
             if not path.exists():
                 with st.spinner("Building the database from the sample data (first start only)..."):
                     build_sample_database(path)
-        return _store(str(path))
+        return open_store(str(path))
     except (store.DatabaseDamaged, store.DatabaseBusy, store.LockTimeout) as problem:
         st.error(str(problem))
         st.stop()

@@ -1,0 +1,5 @@
+"""The script every visit and rerun runs (app.py serves it): the frame, then the chosen page; pages live in tracker/ui."""
+
+from tracker.ui.app import run
+
+run()
