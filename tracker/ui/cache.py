@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from tracker import config, metrics, queries, store
-from tracker.metrics.filters import parameters
 from tracker.access import AttemptCounter
+from tracker.metrics.filters import parameters
 from tracker.sample import build_sample_database
 
 
