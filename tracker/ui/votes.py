@@ -195,8 +195,8 @@ def _party_table(parties_on_vote: pd.DataFrame, colours: dict[str, str], filter_
     st.subheader("Party positions")
     shown = parties_on_vote.rename(columns={"position_label": "as reported", "source": "known from",
                                             "source_url": "source", "note": "caveat"})
-    shown["colour"] = [f"![{charts.colour_of(str(p), colours)}]({_swatch(charts.colour_of(str(p), colours))})"
-                       for p in shown["party"]]
+    party_colours = [charts.colour_of(str(p), colours) for p in shown["party"]]
+    shown["colour"] = [f"![{colour}]({_swatch(colour)})" for colour in party_colours]
     shown["source"] = shown["source"].map(widgets.link_cell)
     counted = [c for c in ("yes", "no", "abstain", "absent") if shown[c].notna().any()]  # none when no tallies
     columns = ["colour", "party", "name", "position", "as reported", *counted, "known from", "source", "caveat"]
