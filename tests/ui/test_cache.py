@@ -1,11 +1,14 @@
-"""The dashboard's caches give what the metrics give: outcomes cut from the assembly's by date are the query's."""
+"""The dashboard's caches give what the queries give: outcomes and vote searches cut by date are the query's rows."""
 
 from __future__ import annotations
+
+import dataclasses
+import datetime
 
 import pandas as pd
 import pytest
 
-from tracker import metrics, store
+from tracker import metrics, queries, store
 from tracker.ui import cache
 
 RANGES = [(None, None), ("2020-01-01", "2022-12-30"), ("2022-12-30", "2022-12-30"), ("2016-01-05", None),
@@ -40,3 +43,37 @@ def test_a_bad_date_in_the_range_is_the_metrics_error(sample_db_path, monkeypatc
     monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
     with pytest.raises(ValueError, match="is not a date"):
         cache.outcomes(metrics.Filters(date_from="2020-02-30"))
+
+
+SEARCHES = [queries.VoteSearch(), queries.VoteSearch(text="transition statute"), queries.VoteSearch(result="passed"),
+            queries.VoteSearch(party="VP", party_position="no"), queries.VoteSearch(text="no such words")]
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+@pytest.mark.parametrize(("date_from", "date_to"), RANGES)
+def test_vote_searches_in_a_date_range_are_the_querys_rows_for_that_range(sample_db_path, monkeypatch, search,
+                                                                          date_from, date_to):
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    dated = dataclasses.replace(search, date_from=_date(date_from), date_to=_date(date_to))
+    db = store.connect(sample_db_path, read_only=True)
+    try:
+        expected = queries.search_votes(db, dated)
+    finally:
+        db.close()
+    shown = cache.search_votes(dated)
+    if expected.empty:
+        assert shown.empty and list(shown.columns) == list(expected.columns)
+    else:
+        pd.testing.assert_frame_equal(shown, expected)
+
+
+def test_vote_search_cut_by_date_keeps_the_votes_of_both_end_days(sample_db_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    assert len(cache.search_votes(queries.VoteSearch())) == 45  # the sample's 45 votes
+    shown = cache.search_votes(queries.VoteSearch(date_from=datetime.date(2022, 12, 22),
+                                                  date_to=datetime.date(2022, 12, 30)))
+    assert shown["vote_id"].tolist() == ["V44", "V43"]  # newest first: second, then first discussion of the G3 bill
+
+
+def _date(text: str | None) -> datetime.date | None:
+    return None if text is None else datetime.date.fromisoformat(text)

@@ -94,12 +94,29 @@ def outcomes(filters: metrics.Filters) -> pd.DataFrame:
     """
     bounds = parameters(filters)  # a bad date raises ValueError here, as the metric would
     every = metric("outcomes", metrics.Filters(assembly=filters.assembly))
-    keep = pd.Series(True, index=every.index)
-    if bounds["date_from"] is not None:
-        keep &= every["date"] >= pd.Timestamp(bounds["date_from"])
-    if bounds["date_to"] is not None:
-        keep &= every["date"] <= pd.Timestamp(bounds["date_to"])
-    return every[keep].reset_index(drop=True)
+    return _in_dates(every, bounds["date_from"], bounds["date_to"])
+
+
+def _in_dates(frame: pd.DataFrame, date_from: object, date_to: object) -> pd.DataFrame:
+    """The rows of a frame with a `date` column from date_from to date_to (both days kept; undated rows dropped)."""
+    keep = pd.Series(True, index=frame.index)
+    if date_from is not None:
+        keep &= frame["date"] >= pd.Timestamp(date_from)
+    if date_to is not None:
+        keep &= frame["date"] <= pd.Timestamp(date_to)
+    return frame[keep].reset_index(drop=True)
+
+
+def search_votes(search: queries.VoteSearch) -> pd.DataFrame:
+    """The Votes page's matches: the search without its dates read once per version, then cut by date.
+
+    A new date range is then a slice of the matches (a few ms at 20,000 votes) instead of a new query (about 90 ms
+    at 14 M member votes); rows, order and columns are the query's own.
+    """
+    if search.date_from is None and search.date_to is None:
+        return read("search_votes", search)
+    every = read("search_votes", dataclasses.replace(search, date_from=None, date_to=None))
+    return _in_dates(every, search.date_from, search.date_to)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

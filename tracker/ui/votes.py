@@ -28,7 +28,7 @@ def render() -> None:
     ids, names = assembly_choices()
     search = _search_filters(ids, names)
     try:
-        found = cache.read("search_votes", search)
+        found = cache.search_votes(search)
     except ValueError as bad:
         st.warning(str(bad))
         return
@@ -66,7 +66,7 @@ OFFICIAL_NAMES = {"passed": "Passed (official)", "failed": "Failed (official)", 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _matches_by_year(db: str, version: object, search: queries.VoteSearch) -> pd.DataFrame:
-    found = cache.read("search_votes", search)
+    found = cache.search_votes(search)
     official = found["official"].where(found["official"].isin(["passed", "failed"]))
     return queries.outcomes_by_period(found.assign(outcome=official), "year")
 
