@@ -1,11 +1,12 @@
 """The dashboard: `streamlit run app.py`. It serves dashboard.py, after getting ready before the server answers.
 
 Getting ready (tracker/ui/warm.py) imports the pages' modules and opens the database, so the first visit after a
-start does not wait for them.
+start does not wait for them. The server also serves plotly.js, which draws the charts (tracker/ui/plot.py).
 """
 
 import streamlit as st
 
+from tracker.ui.plot import routes
 from tracker.ui.warm import ready
 
-app = st.App("dashboard.py", lifespan=ready)
+app = st.App("dashboard.py", lifespan=ready, routes=routes())

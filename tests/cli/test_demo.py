@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 
 import tracker.metrics.matrix as matrix_module
 import tracker.metrics.points as points_module
+from tests.ui.test_ui import charts
 from tracker import cli, config, metrics, store
 from tracker.demo import (
     DemoRefused,
@@ -109,7 +111,7 @@ def test_first_members_visit_after_demo_builds_no_matrix_and_fits_no_map(db_path
     app.run()
     app.switch_page("tracker/ui/pages/members.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert any("placed by their votes" in chart.proto.spec for chart in app.get("plotly_chart"))
+    assert any("placed by their votes" in json.dumps(chart) for chart in charts(app))
     assert built == []
 
 

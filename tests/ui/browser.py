@@ -50,8 +50,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(folder: Path, db: Path, settings: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free port against `db` (uploads open unless `settings` say otherwise).
+def serve(folder: Path, db: Path, settings: dict[str, str] | None = None, app: str = "app.py") -> Iterator[str]:
+    """`streamlit run app.py` (or `app`) on a free port against `db` (uploads open unless `settings` say otherwise).
 
     Yields the URL and always stops the server.
     """
@@ -61,7 +61,7 @@ def serve(folder: Path, db: Path, settings: dict[str, str] | None = None) -> Ite
     env.update(settings or {})
     log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=config.PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -3,6 +3,7 @@ bad uploads, upload access, URL filters, downloads, and text from uploads shown 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def texts(app: AppTest) -> str:
     parts = [e.value for kind in ("markdown", "text", "caption", "title", "header", "subheader", "info", "warning",
                                   "error", "success") for e in getattr(app, kind)]
     return as_shown("\n".join(str(p) for p in parts))
+
+
+def charts(app: AppTest) -> list[dict]:
+    """The figures the page draws (tracker/ui/plot.py's charts), as plotly JSON."""
+    return [json.loads(json.loads(element.proto.json)) for element in app.get("bidi_component")
+            if element.proto.component_name == "tracker_chart"]
 
 
 @pytest.fixture
@@ -121,7 +128,7 @@ def test_trends_page_shows_outcomes_by_period(member_db_path, monkeypatch):
     app.radio(key="f_period").set_value("month").run()
     table = next(d.value for d in app.dataframe if "votes" in d.value.columns)
     assert table[["passed", "failed"]].values.tolist() == [[0, 1], [1, 0], [0, 1]]
-    assert app.get("plotly_chart")
+    assert charts(app)
 
 
 def test_filters_carry_over_when_another_page_is_opened(sample_db_path, monkeypatch):
@@ -172,7 +179,7 @@ def test_vote_page_shows_verdict_threshold_and_sources(sample_db_path, monkeypat
     said = texts(app)
     assert "Passed: 107 yes against 54 needed (53 more than needed)." in said
     assert "https://cocuyo.1eye.us" in said
-    assert len(app.get("plotly_chart")) >= 2
+    assert len(charts(app)) >= 2
 
 
 def test_unknown_counts_in_the_latest_votes_show_a_dash_not_none_or_zero(sample_db_path, monkeypatch):
@@ -484,9 +491,7 @@ def test_pages_run_on_the_bundestag_roll_calls(bundestag_db_path, monkeypatch):
         show(open_app(db, monkeypatch, {"vote": first_vote, "reference": "CDU/CSU"}), page)
     app = show(open_app(db, monkeypatch, {"vote": first_vote}), "votes")
     # The arch has one seat per member who held a seat on that vote (no seat count is stated for these votes).
-    import json
-
-    arch = json.loads(next(c for c in app.get("plotly_chart") if "seats by" in c.proto.spec).proto.spec)
+    arch = next(c for c in charts(app) if "seats by" in c["layout"]["title"]["text"])
     assert sum(len(trace["hovertext"]) for trace in arch["data"]) == members  # x and y are packed as binary
 
 

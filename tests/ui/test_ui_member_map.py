@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.test_ui import charts
 from tracker import config, store
 from tracker.demo import DemoSpec, build_demo
 
@@ -45,7 +46,7 @@ def values(array) -> list:
 
 
 def the_map(app: AppTest) -> dict:
-    return json.loads(next(c for c in app.get("plotly_chart") if "placed by their votes" in c.proto.spec).proto.spec)
+    return next(c for c in charts(app) if "placed by their votes" in json.dumps(c))
 
 
 def positions(app: AppTest, colour_traces_only: bool = True) -> dict[str, tuple[float, float]]:

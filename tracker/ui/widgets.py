@@ -14,7 +14,7 @@ import streamlit as st
 from tracker import figure_export
 from tracker.charts import publish
 from tracker.export import neutralise_cell, neutralise_formulas, table_bytes
-from tracker.ui import timing
+from tracker.ui import plot, timing
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
@@ -65,7 +65,7 @@ def image_export_problem() -> str | None:
 def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_parts: Sequence[object],
           filters_text: str, key: str, caption: publish.Caption | None = None) -> None:
     """A chart with a Download menu: PNG, SVG, PDF (headline and size chosen there), HTML and CSV of what it draws."""
-    st.plotly_chart(fig, key=f"{key}_chart", config={"displaylogo": False})
+    plot.chart(fig, key=f"{key}_chart")
     caption = caption or publish.Caption(title, filters_text, "", publish.GENERIC_SOURCE)
     downloads(fig, data, name, tuple(filter_parts), caption, key)
 

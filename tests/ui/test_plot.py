@@ -1,0 +1,83 @@
+"""Charts in the page (tracker/ui/plot.py): a filter change redraws the same chart, plotly.js comes from app.py.
+
+Reproduce: python -m pytest -m browser tests/ui/test_plot.py (needs Playwright and /usr/bin/chromium).
+"""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from tests.ui.browser import serve, settle
+from tracker.sample import build_sample_database
+from tracker.ui import plot
+
+FIRST_X = "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[0].x).map(String)"
+
+
+def test_the_dashboard_serves_plotly_js_for_browsers_to_keep(server):
+    with urllib.request.urlopen(f"{server}/{plot.PLOTLY_JS_ADDRESS}", timeout=30) as answer:
+        assert answer.headers["Content-Type"].startswith("text/javascript")
+        assert "immutable" in answer.headers["Cache-Control"]   # the address names plotly's version
+        assert answer.read() == plot.PLOTLY_JS.read_bytes()
+
+
+def test_plotly_js_is_served_under_the_dashboards_base_path(monkeypatch):
+    from streamlit import config as streamlit_config
+
+    assert [route.path for route in plot.routes()] == ["/" + plot.PLOTLY_JS_ADDRESS]
+    monkeypatch.setattr(streamlit_config, "_config_options", None)  # a fresh set of options, restored afterwards
+    streamlit_config.get_config_options(force_reparse=True)
+    streamlit_config.set_option("server.baseUrlPath", "/news/tracker/")
+    assert [route.path for route in plot.routes()] == ["/news/tracker/" + plot.PLOTLY_JS_ADDRESS]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_filter_change_redraws_the_chart_already_on_the_page(browser, server):
+    page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+    try:
+        page.goto(f"{server}/")
+        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+        settle(page)
+        years = page.evaluate(FIRST_X)
+        # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a bar of 2022 by year, of 2022 Q4 by
+        # quarter.
+        assert any(x.startswith("2022-01-01") for x in years)
+        assert not any(x.startswith("2022-10-01") for x in years)
+        page.evaluate("() => { document.querySelector('.js-plotly-plot').dataset.marked = 'before the change'; }")
+
+        page.get_by_text("quarter", exact=True).click()
+        page.wait_for_function(FIRST_X.replace("=>", "=> (") + ").some(x => x.startsWith('2022-10-01'))",
+                               timeout=60_000)
+        settle(page)
+        assert page.locator(".js-plotly-plot").count() == 1
+        # The same element drew the new figure (Plotly.react), rather than a new chart mounted in its place.
+        assert page.evaluate("() => document.querySelector('.js-plotly-plot').dataset.marked") == "before the change"
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def script_only_server(tmp_path_factory):
+    """`streamlit run dashboard.py`: the page script without app.py, so without the route that serves plotly.js."""
+    folder = tmp_path_factory.mktemp("script_only")
+    db = folder / "tracker.duckdb"
+    build_sample_database(db)
+    yield from serve(folder, db, app="dashboard.py")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_charts_say_how_to_start_the_dashboard_when_plotly_js_is_not_served(browser, script_only_server):
+    page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
+    try:
+        page.goto(f"{script_only_server}/")
+        notice = page.get_by_role("alert").filter(has_text="This chart cannot be drawn")
+        notice.first.wait_for(timeout=60_000)
+        assert "streamlit run app.py" in notice.first.text_content()
+        assert page.locator(".js-plotly-plot").count() == 0
+    finally:
+        page.context.close()

@@ -1,0 +1,84 @@
+"""Charts drawn by plotly.js in the page and updated in place, so a rerun redraws a chart instead of remounting it.
+
+Streamlit's own st.plotly_chart names each chart by its figure, so every new figure (a new date range, say) mounts a
+new chart: about a quarter of a widget change's time in the browser. This component keeps one chart per key and hands
+it each new figure through Plotly.react. plotly.js comes from the plotly package installed here, served by the
+dashboard's own route (app.py's routes), once per browser: the address names its version and may be cached for a year.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import Route
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+# Relative to the dashboard's address, so it also works under a base path (server.baseUrlPath) behind a proxy.
+PLOTLY_JS_ADDRESS = f"tracker-assets/plotly-{plotly.__version__}.min.js"
+CONFIG = {"displaylogo": False, "responsive": True}
+NOT_LOADED = ("This chart cannot be drawn: plotly.js did not load from the dashboard's server. Start the dashboard "
+              "with `streamlit run app.py` (app.py serves it), then reload the page.")
+
+
+async def _plotly_js(_request: Request) -> FileResponse:
+    return FileResponse(PLOTLY_JS, media_type="text/javascript",
+                        headers={"Cache-Control": "public, immutable, max-age=31536000"})
+
+
+def routes() -> list[Route]:
+    """The server's own routes for app.py: plotly.js under the dashboard's base path, if it has one."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return [Route("/" + "/".join(part for part in (base, PLOTLY_JS_ADDRESS) if part), _plotly_js)]
+
+_JS = """
+const ADDRESS = %(address)s;
+const CONFIG = %(config)s;
+const NOT_LOADED = %(not_loaded)s;
+function plotly() {
+  if (!window.__trackerPlotly) {
+    window.__trackerPlotly = new Promise((resolve, reject) => {
+      if (window.Plotly) { resolve(window.Plotly); return; }
+      const script = document.createElement('script');
+      script.src = new URL(ADDRESS, document.baseURI).href;
+      script.onload = () => window.Plotly ? resolve(window.Plotly) : reject(new Error(NOT_LOADED));
+      script.onerror = () => { window.__trackerPlotly = null; script.remove(); reject(new Error(NOT_LOADED)); };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__trackerPlotly;
+}
+export default function ({ data, parentElement }) {
+  let chart = parentElement.querySelector(':scope > .tracker-chart');
+  if (!chart) {
+    chart = document.createElement('div');
+    chart.className = 'tracker-chart';
+    parentElement.appendChild(chart);
+  }
+  const figure = JSON.parse(data);
+  plotly()
+    .then((Plotly) => Plotly.react(chart, figure.data, figure.layout, CONFIG))
+    .catch((problem) => { chart.textContent = problem.message; chart.setAttribute('role', 'alert'); });
+  // Called when the chart leaves the page (another tab, another vote): plotly's listeners go with it.
+  return () => { if (window.Plotly) window.Plotly.purge(chart); };
+}
+"""
+
+
+def _script() -> str:
+    return _JS % {"address": json.dumps(PLOTLY_JS_ADDRESS), "config": json.dumps(CONFIG),
+                  "not_loaded": json.dumps(NOT_LOADED)}
+
+
+_chart = st.components.v2.component("tracker_chart", js=_script(), isolate_styles=False)
+
+
+def chart(fig: go.Figure, key: str) -> None:
+    """Draw a figure; a later rerun with the same key gives the drawn chart the new figure."""
+    _chart(data=pio.to_json(fig, validate=False), key=key, height="content")
