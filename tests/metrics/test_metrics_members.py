@@ -266,3 +266,22 @@ def test_too_few_members_for_ideal_points_gives_an_empty_frame(chamber):
         "member_id", "name", "party", "dim1", "dim2", "votes", "dim1_se", "dim2_se", "dim1_low", "dim1_high",
         "dim2_low", "dim2_high"]
     assert metrics.party_centroids(frame).empty
+
+
+def test_latest_party_is_found_however_far_back_a_members_last_known_party_lies():
+    import types
+
+    import numpy as np
+
+    from tracker.metrics.matrix import latest_party
+
+    votes = 2_000   # more than the first blocks searched from the newest vote (256, then 1,024 columns)
+    party = np.zeros((4, votes), dtype=np.int16)
+    mask = np.ones((4, votes), dtype=bool)
+    party[0, [5, votes - 1]] = [1, 2]        # known on the newest vote: B
+    party[1, 10] = 1                         # known once, 1,990 votes back: A
+    party[3, [100, 1_500]] = [3, 1]          # A at 1,500 is outside the mask (not in office): C at 100
+    mask[3, 1_500] = False
+    matrix = types.SimpleNamespace(party_labels=np.array(["A", "B", "C"], dtype=object))
+    assert latest_party(matrix, party, mask).tolist() == ["B", "A", None, "C"]
+    assert latest_party(matrix, party[:, :0], mask[:, :0]).tolist() == [None, None, None, None]

@@ -175,12 +175,22 @@ def _matrix_from_codes(assembly: str | None, members: pd.Index, names: np.ndarra
 
 def latest_party(matrix: MemberVoteMatrix, party: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per member, the party label at the latest column where mask holds and the party is known (else None)."""
-    known = mask & (party > 0)
-    if known.shape[1] == 0:
-        return np.full(len(party), None, dtype=object)
-    last = known.shape[1] - 1 - np.argmax(known[:, ::-1], axis=1)
-    codes = np.where(known.any(axis=1), party[np.arange(len(party)), last], 0)
-    return np.concatenate([[None], matrix.party_labels]).astype(object)[codes]
+    labels = np.concatenate([[None], matrix.party_labels]).astype(object)
+    codes = np.zeros(len(party), dtype=np.int64)
+    # From the newest votes backwards, a block at a time, for the members not yet placed: most members have a
+    # known party on the latest votes, so this reads a sliver of the window instead of all of it twice.
+    pending = np.arange(len(party))
+    end, width = party.shape[1], 256
+    while pending.size and end > 0:
+        start = max(0, end - width)
+        known = mask[pending, start:end] & (party[pending, start:end] > 0)
+        found = known.any(axis=1)
+        if found.any():
+            last = known.shape[1] - 1 - np.argmax(known[found, ::-1], axis=1)
+            codes[pending[found]] = party[pending[found], start + last]
+        pending = pending[~found]
+        end, width = start, width * 4
+    return labels[codes]
 
 
 def required_matrix(db: Store, filters: Filters) -> MemberVoteMatrix:
