@@ -20,13 +20,17 @@ def test_outcomes_in_a_date_range_are_the_metrics_rows_for_that_range(sample_db_
                                                                       date_to):
     monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
     chosen = metrics.Filters(assembly="an-2015", date_from=date_from, date_to=date_to)
-    db = store.connect(sample_db_path, read_only=True)
+    assert_the_querys_rows(cache.outcomes(chosen), sample_db_path, lambda db: metrics.outcomes(db, chosen))
+
+
+def assert_the_querys_rows(shown: pd.DataFrame, db_path, query) -> None:
+    """A frame cut from a cached one is what the query gives on the database itself."""
+    db = store.connect(db_path, read_only=True)
     try:
-        expected = metrics.outcomes(db, chosen)
+        expected = query(db)
     finally:
         db.close()
-    shown = cache.outcomes(chosen)
-    if expected.empty:  # no vote in the range: the page says so; an empty query result has no column types
+    if expected.empty:  # nothing in the range: the page says so; an empty query result has no column types
         assert shown.empty and list(shown.columns) == list(expected.columns)
     else:
         pd.testing.assert_frame_equal(shown, expected)
@@ -55,16 +59,7 @@ def test_vote_searches_in_a_date_range_are_the_querys_rows_for_that_range(sample
                                                                           date_from, date_to):
     monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
     dated = dataclasses.replace(search, date_from=_date(date_from), date_to=_date(date_to))
-    db = store.connect(sample_db_path, read_only=True)
-    try:
-        expected = queries.search_votes(db, dated)
-    finally:
-        db.close()
-    shown = cache.search_votes(dated)
-    if expected.empty:
-        assert shown.empty and list(shown.columns) == list(expected.columns)
-    else:
-        pd.testing.assert_frame_equal(shown, expected)
+    assert_the_querys_rows(cache.search_votes(dated), sample_db_path, lambda db: queries.search_votes(db, dated))
 
 
 def test_vote_search_cut_by_date_keeps_the_votes_of_both_end_days(sample_db_path, monkeypatch):

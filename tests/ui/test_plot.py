@@ -33,31 +33,35 @@ def test_plotly_js_is_served_under_the_dashboards_base_path(monkeypatch):
     assert [route.path for route in plot.routes()] == ["/news/tracker/" + plot.PLOTLY_JS_ADDRESS]
 
 
+@pytest.fixture
+def page(browser):
+    """A tab of its own in Chromium, closed afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    yield context.new_page()
+    context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.slow
-def test_a_filter_change_redraws_the_chart_already_on_the_page(browser, server):
-    page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
-    try:
-        page.goto(f"{server}/")
-        page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
-        settle(page)
-        years = page.evaluate(FIRST_X)
-        # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a bar of 2022 by year, of 2022 Q4 by
-        # quarter.
-        assert any(x.startswith("2022-01-01") for x in years)
-        assert not any(x.startswith("2022-10-01") for x in years)
-        page.evaluate("() => { document.querySelector('.js-plotly-plot').dataset.marked = 'before the change'; }")
+def test_a_filter_change_redraws_the_chart_already_on_the_page(page, server):
+    page.goto(f"{server}/")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    settle(page)
+    years = page.evaluate(FIRST_X)
+    # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a bar of 2022 by year, of 2022 Q4 by
+    # quarter.
+    assert any(x.startswith("2022-01-01") for x in years)
+    assert not any(x.startswith("2022-10-01") for x in years)
+    page.evaluate("() => { document.querySelector('.js-plotly-plot').dataset.marked = 'before the change'; }")
 
-        page.get_by_text("quarter", exact=True).click()
-        page.wait_for_function(FIRST_X.replace("=>", "=> (") + ").some(x => x.startsWith('2022-10-01'))",
-                               timeout=60_000)
-        settle(page)
-        assert page.locator(".js-plotly-plot").count() == 1
-        # The same element drew the new figure (Plotly.react), rather than a new chart mounted in its place.
-        assert page.evaluate("() => document.querySelector('.js-plotly-plot').dataset.marked") == "before the change"
-        assert page.locator("[data-testid='stException']").count() == 0
-    finally:
-        page.context.close()
+    page.get_by_text("quarter", exact=True).click()
+    page.wait_for_function(FIRST_X.replace("=>", "=> (") + ").some(x => x.startsWith('2022-10-01'))",
+                           timeout=60_000)
+    settle(page)
+    assert page.locator(".js-plotly-plot").count() == 1
+    # The same element drew the new figure (Plotly.react), rather than a new chart mounted in its place.
+    assert page.evaluate("() => document.querySelector('.js-plotly-plot').dataset.marked") == "before the change"
+    assert page.locator("[data-testid='stException']").count() == 0
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +75,9 @@ def script_only_server(tmp_path_factory):
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_charts_say_how_to_start_the_dashboard_when_plotly_js_is_not_served(browser, script_only_server):
-    page = browser.new_context(viewport={"width": 1400, "height": 1200}).new_page()
-    try:
-        page.goto(f"{script_only_server}/")
-        notice = page.get_by_role("alert").filter(has_text="This chart cannot be drawn")
-        notice.first.wait_for(timeout=60_000)
-        assert "streamlit run app.py" in notice.first.text_content()
-        assert page.locator(".js-plotly-plot").count() == 0
-    finally:
-        page.context.close()
+def test_charts_say_how_to_start_the_dashboard_when_plotly_js_is_not_served(page, script_only_server):
+    page.goto(f"{script_only_server}/")
+    notice = page.get_by_role("alert").filter(has_text="This chart cannot be drawn")
+    notice.first.wait_for(timeout=60_000)
+    assert "streamlit run app.py" in notice.first.text_content()
+    assert page.locator(".js-plotly-plot").count() == 0

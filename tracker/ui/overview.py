@@ -29,18 +29,19 @@ def render() -> None:
         st.info("No vote matches these filters. Widen the date range or choose another assembly.")
         return
     figures = queries.headline(outcomes)
-    a, b, c, d, e = st.columns(5)
-    a.metric("Votes", f"{figures['votes']:,}")
+    # A row that wraps, each figure as wide as its text: five equal columns cut dates short ("2016-01…") on a laptop.
+    row = st.container(horizontal=True, gap="medium", key="overview_figures")
+    row.metric("Votes", f"{figures['votes']:,}", width="content")
     share = figures["share_passed"]
-    b.metric("Share passed", "unknown" if share is None else f"{share:.0%}",
-             help=f"Of the {figures['votes_with_result']} votes whose outcome is known: the official result where "
-                  "one is stated, else the result recomputed from the counts under the vote's majority rule.")
+    row.metric("Share passed", "unknown" if share is None else f"{share:.0%}", width="content",
+               help=f"Of the {figures['votes_with_result']} votes whose outcome is known: the official result where "
+                    "one is stated, else the result recomputed from the counts under the vote's majority rule.")
     turnout = figures["average_turnout"]
-    c.metric("Average turnout", "unknown" if turnout is None else f"{turnout:.0%}",
-             help=f"(yes + no + abstain) / seats, averaged over the {figures['votes_with_turnout']} votes where all "
-                  "of these are known.")
-    d.metric("First vote", str(figures["first_date"] or "unknown"))
-    e.metric("Last vote", str(figures["last_date"] or "unknown"))
+    row.metric("Average turnout", "unknown" if turnout is None else f"{turnout:.0%}", width="content",
+               help=f"(yes + no + abstain) / seats, averaged over the {figures['votes_with_turnout']} votes where all "
+                    "of these are known.")
+    row.metric("First vote", str(figures["first_date"] or "unknown"), width="content")
+    row.metric("Last vote", str(figures["last_date"] or "unknown"), width="content")
     unknown = int(outcomes["outcome"].isna().sum())
     if unknown:
         st.caption(f"{unknown} of {len(outcomes)} votes have neither an official result nor counts that decide "

@@ -37,6 +37,7 @@ def routes() -> list[Route]:
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
     return [Route("/" + "/".join(part for part in (base, PLOTLY_JS_ADDRESS) if part), _plotly_js)]
 
+
 _JS = """
 const ADDRESS = %(address)s;
 const CONFIG = %(config)s;
@@ -65,7 +66,7 @@ export default function ({ data, parentElement }) {
   plotly()
     .then((Plotly) => Plotly.react(chart, figure.data, figure.layout, CONFIG))
     .catch((problem) => { chart.textContent = problem.message; chart.setAttribute('role', 'alert'); });
-  // Called when the chart leaves the page (another tab, another vote): plotly's listeners go with it.
+  // Called only when the chart leaves the page (another tab or page), not between figures: plotly's listeners go.
   return () => { if (window.Plotly) window.Plotly.purge(chart); };
 }
 """
