@@ -64,6 +64,23 @@ def test_a_filter_change_redraws_the_chart_already_on_the_page(page, server):
     assert page.locator("[data-testid='stException']").count() == 0
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_chart_keeps_its_room_while_plotly_js_loads(page, server):
+    held: list[object] = []
+    page.route("**/tracker-assets/**", lambda route: held.append(route))   # plotly.js held back until released
+    page.goto(f"{server}/")
+    page.locator(".tracker-chart").first.wait_for(state="attached", timeout=60_000)
+    settle(page)
+    assert held and page.locator(".js-plotly-plot").count() == 0   # not drawn yet
+    room = page.locator(".tracker-chart").first.bounding_box()["height"]
+    for route in held:
+        route.continue_()
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    drawn = page.locator(".js-plotly-plot").first.bounding_box()["height"]
+    assert room >= 300 and abs(room - drawn) <= 1   # the Overview's chart is 440 px tall; nothing moved when it drew
+
+
 @pytest.fixture(scope="module")
 def script_only_server(tmp_path_factory):
     """`streamlit run dashboard.py`: the page script without app.py, so without the route that serves plotly.js."""

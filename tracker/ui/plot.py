@@ -63,9 +63,15 @@ export default function ({ data, parentElement }) {
     parentElement.appendChild(chart);
   }
   const figure = JSON.parse(data);
+  // The chart's room is kept while plotly.js loads, so what is below it does not jump when it draws.
+  chart.style.minHeight = ((figure.layout && figure.layout.height) || 450) + 'px';
   plotly()
     .then((Plotly) => Plotly.react(chart, figure.data, figure.layout, CONFIG))
-    .catch((problem) => { chart.textContent = problem.message; chart.setAttribute('role', 'alert'); });
+    .catch((problem) => {
+      chart.style.minHeight = '';
+      chart.textContent = problem.message;
+      chart.setAttribute('role', 'alert');
+    });
   // Called only when the chart leaves the page (another tab or page), not between figures: plotly's listeners go.
   return () => { if (window.Plotly) window.Plotly.purge(chart); };
 }
