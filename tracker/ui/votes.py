@@ -34,7 +34,7 @@ def render() -> None:
         return
     st.caption(f"{len(found):,} vote matches." if len(found) == 1 else f"{len(found):,} votes match.")
     if not found.empty:
-        _matches_over_time(search, names)
+        _matches_over_time(search, found, names)
         st.download_button("All matching votes (CSV)", key="v_matches_csv", on_click="ignore", mime="text/csv",
                            data=functools.partial(table_bytes, found, "csv"),
                            file_name=figure_export.file_name("votes", [search.text, search.assembly,
@@ -65,15 +65,15 @@ OFFICIAL_NAMES = {"passed": "Passed (official)", "failed": "Failed (official)", 
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _matches_by_year(db: str, version: object, search: queries.VoteSearch) -> pd.DataFrame:
-    found = cache.search_votes(search)
-    official = found["official"].where(found["official"].isin(["passed", "failed"]))
-    return queries.outcomes_by_period(found.assign(outcome=official), "year")
+def _matches_by_year(db: str, version: object, search: queries.VoteSearch, _found: pd.DataFrame) -> pd.DataFrame:
+    # Keyed by the search; `_found` (its matches, which the page has already read) is not hashed.
+    official = _found["official"].where(_found["official"].isin(["passed", "failed"]))
+    return queries.outcomes_by_period(_found.assign(outcome=official), "year")
 
 
-def _matches_over_time(search: queries.VoteSearch, names: dict[str, str]) -> None:
+def _matches_over_time(search: queries.VoteSearch, found: pd.DataFrame, names: dict[str, str]) -> None:
     """The matching votes per year by official result: where in time the search's votes lie."""
-    by_year = _matches_by_year(cache.database_path(), cache.version(), search)
+    by_year = _matches_by_year(cache.database_path(), cache.version(), search, found)
     title = "Matching votes by year and official result"
     shown = Filters(assembly=search.assembly, date_from=search.date_from, date_to=search.date_to)
     widgets.chart(charts.outcomes_over_time(by_year, title, height=260, names=OFFICIAL_NAMES), by_year,
