@@ -1,11 +1,13 @@
-"""Run numpy's OpenBLAS on one thread inside the fit: its many small products lose badly to thread hand-offs."""
+"""Run numpy's OpenBLAS on one thread inside the fit (its many small products lose badly to thread hand-offs); blocks
+of the fit spread over the machine's cores instead."""
 
 from __future__ import annotations
 
 import ctypes
 import glob
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 
@@ -36,3 +38,26 @@ def one_blas_thread() -> Iterator[None]:
     finally:
         if setter is not None:
             setter(previous)
+
+
+# Blocks of votes run on this many threads (numpy releases the GIL in its loops and products); more than four gains
+# little on one fit and takes cores from other users of the dashboard.
+WORKERS = max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def _one_thread_each() -> None:
+    setter = _set_threads_local()
+    if setter is not None:
+        setter(1)
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(WORKERS, thread_name_prefix="fit", initializer=_one_thread_each)
+
+
+def each(work: Callable[[int], object], starts: range) -> list:
+    """work(start) for each start, in order, spread over WORKERS threads that each run BLAS on one thread."""
+    if WORKERS == 1 or len(starts) < 2:
+        return [work(start) for start in starts]
+    return list(_pool().map(work, starts))

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracker.nominate.blas import one_blas_thread
+from tracker.nominate.blas import WORKERS, each, one_blas_thread
 
 BETA = 15.0                 # W-NOMINATE's default signal-to-noise
 WEIGHTS = (0.5, 0.5)        # weight of each dimension in the utility
-BLOCK = 1024                # votes per block: a members × block float32 array stays in cache
+BLOCK = 1024                # at most this many votes per block: a members × block float32 array stays in cache
 VOTE_PRIOR_SD = 3.0         # a weak normal prior keeps outcome points of near-perfect votes finite
 DAMPING = 1e-3
 ITERATIONS = 12             # rounds of member step + vote step; the Senate's fit is stable from about 10
@@ -54,8 +54,11 @@ def _cells(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, lo:
 
 
 def _each_block(work, n: int) -> list:
-    """work(lo) for each block of votes."""
-    return [work(lo) for lo in range(0, n, BLOCK)]
+    """work(lo, hi) for each block of votes, in order; the blocks are of one size and run side by side on the cores."""
+    blocks = -(-n // BLOCK)
+    blocks = max(1, -(-blocks // WORKERS) * WORKERS)
+    size = -(-n // blocks)
+    return each(lambda lo: work(lo, min(lo + size, n)), range(0, n, size))
 
 
 def _member_features(x: np.ndarray) -> np.ndarray:
@@ -71,8 +74,7 @@ def update_votes(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarra
     yes_new, no_new = votes.yes.copy(), votes.no.copy()
     quad = [(0, 0, 3), (0, 1, 4), (1, 1, 5)]   # (k, j, column of x_k x_j)
 
-    def block(lo: int) -> None:
-        hi = min(lo + BLOCK, n)
+    def block(lo: int, hi: int) -> None:
         e_yes, e_no, weight, residual, _ = _cells(x, votes, y, observed, lo, hi, beta, w2)
         w_y, w_nn = weight * e_yes, weight * e_no
         w_nn *= e_no
@@ -125,11 +127,10 @@ def member_curvature(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.nd
     m = len(x)
     n = votes.yes.shape[0]
 
-    def block(lo: int) -> tuple[dict, dict]:
+    def block(lo: int, hi: int) -> tuple[dict, dict]:
         acc = {k: np.zeros((m, 5)) for k in ("yy", "nn", "yn", "ry", "rn")}
         # y_k y_j, n_k n_j, y_k n_j + n_k y_j for kj = 00 01 10 11
         acc2 = {k: np.zeros((m, 4)) for k in ("yy", "nn", "yn")}
-        hi = min(lo + BLOCK, n)
         e_yes, e_no, weight, residual, _ = _cells(x, votes, y, observed, lo, hi, beta, w2)
         sub = Votes(votes.yes[lo:hi], votes.no[lo:hi])
         g = _vote_features(sub)

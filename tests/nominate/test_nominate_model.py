@@ -1,0 +1,37 @@
+"""The fit's blocks of votes: how the votes are cut, and the same numbers whether the blocks run on threads or not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tracker.nominate import blas, model
+from tracker.nominate.model import BLOCK, WORKERS
+
+
+@pytest.mark.parametrize("votes", [1, 7, 519, 2_500, 20_000, 25_001])
+def test_blocks_cover_every_vote_once_in_order_at_most_a_block_long(votes):
+    blocks = model._each_block(lambda lo, hi: (lo, hi), votes)
+    assert blocks[0][0] == 0 and blocks[-1][1] == votes
+    assert all(hi == next_lo for (_, hi), (next_lo, _) in zip(blocks[:-1], blocks[1:], strict=True))
+    assert all(0 < hi - lo <= BLOCK for lo, hi in blocks)
+
+
+def test_blocks_are_shared_evenly_between_the_threads():
+    blocks = model._each_block(lambda lo, hi: hi - lo, 2_500)
+    assert len(blocks) % WORKERS == 0 and max(blocks) - min(blocks) <= 1
+
+
+def test_fit_on_threads_gives_exactly_the_numbers_of_the_same_blocks_one_after_another(monkeypatch):
+    rng = np.random.default_rng(7)
+    truth = rng.normal(size=(80, 2))
+    slopes, cuts = rng.normal(size=(3_000, 2)) * 2.5, rng.normal(size=3_000)
+    matrix = np.where(rng.random((80, 3_000)) < 1 / (1 + np.exp(-(cuts + truth @ slopes.T))), 1, -1).astype(np.int8)
+    start = np.column_stack([truth[:, 0], truth[:, 1]]).astype(np.float32) / 4
+    monkeypatch.setattr(model, "WORKERS", 2)   # blocks cut for two threads, whatever this machine has
+    monkeypatch.setattr(blas, "WORKERS", 2)
+    threaded = model.fit_model(start, matrix, iterations=3)
+    monkeypatch.setattr(blas, "WORKERS", 1)   # the same blocks, one after another in this thread
+    serial = model.fit_model(start, matrix, iterations=3)
+    assert np.array_equal(threaded[0], serial[0])
+    assert np.array_equal(threaded[1].yes, serial[1].yes) and np.array_equal(threaded[2], serial[2])
