@@ -495,7 +495,7 @@ def test_pages_run_on_the_bundestag_roll_calls(bundestag_db_path, monkeypatch):
     assert sum(len(trace["hovertext"]) for trace in arch["data"]) == members  # x and y are packed as binary
 
 
-def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member_db_path, monkeypatch):
+def test_members_map_on_a_large_range_waits_for_the_button_then_is_drawn_and_stored(member_db_path, monkeypatch):
     # Treat any range as too large to fit on a filter change: the page offers the all-votes fit behind a button.
     from tracker.ui import cache
 
@@ -505,6 +505,9 @@ def test_members_map_on_a_large_range_waits_for_the_button_then_is_stored(member
     app.button(key="members_fit_map").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert list(member_db_path.parent.glob(member_db_path.name + ".sidecar.ideal-points-*.parquet"))
+    # The map is drawn in the run of the click, and the offer is gone.
+    assert "fitted once per import" not in texts(app)
+    assert any(c["layout"]["title"]["text"].startswith("Members placed by their votes") for c in charts(app))
 
 
 def test_no_page_module_imports_another_page():

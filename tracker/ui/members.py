@@ -83,13 +83,9 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
         st.info(f"The map cannot be drawn: {widgets.md_escape(bad)}")
         return
     if fitted is None:
-        st.info("The map places members by all their yes/no votes. On this many votes it is fitted once per import "
-                "(it takes a few seconds) and then shown for whichever dates and parties you choose.")
-        if st.button("Fit the map", key="members_fit_map", type="primary"):
-            with st.spinner("Fitting the map on all votes..."):
-                cache.fit_map(chosen.assembly)
-            st.rerun()
-        return
+        fitted = _fit_on_request(chosen)
+        if fitted is None:
+            return
     parties = fitted.parties
     left, middle, right = st.columns(3)
     with left:
@@ -117,6 +113,21 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
                    f"{len(cut.members):,} placed members who voted yes or no are on its wrong side (ringed).")
         if not wrong.empty:
             widgets.table(wrong[["name", "party", "position", "dim1", "dim2"]], key="members_wrong_side")
+
+
+def _fit_on_request(chosen: Filters) -> metrics.MemberMap | None:
+    """A "Fit the map" button; once pressed, the map fitted and kept (drawn in this run: the rest of the page stays)."""
+    ask = st.empty()
+    with ask.container():
+        st.info("The map places members by all their yes/no votes. On this many votes it is fitted once per import "
+                "(it takes a few seconds) and then shown for whichever dates and parties you choose.")
+        pressed = st.button("Fit the map", key="members_fit_map", type="primary")
+    if not pressed:
+        return None
+    with st.spinner("Fitting the map on all votes..."):
+        cache.fit_map(chosen.assembly)
+    ask.empty()
+    return cache.ideal_points(chosen)
 
 
 def vote_choice(chosen: Filters, fitted: metrics.MemberMap) -> metrics.VoteCut | None:
