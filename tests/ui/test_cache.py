@@ -36,6 +36,16 @@ def assert_the_querys_rows(shown: pd.DataFrame, db_path, query) -> None:
         pd.testing.assert_frame_equal(shown, expected)
 
 
+@pytest.mark.parametrize("parties", [(), ("VP", "PJ")])
+@pytest.mark.parametrize(("date_from", "date_to"), RANGES)
+def test_party_alignment_in_a_date_range_is_the_metrics_rows_for_that_range(sample_db_path, monkeypatch, date_from,
+                                                                            date_to, parties):
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    chosen = metrics.Filters(assembly="an-2015", date_from=date_from, date_to=date_to, parties=parties)
+    assert_the_querys_rows(cache.party_alignment(chosen), sample_db_path,
+                           lambda db: metrics.party_alignment(db, chosen))
+
+
 def test_outcomes_cut_by_date_keep_the_votes_of_both_end_days(sample_db_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
     assert len(cache.outcomes(metrics.Filters(assembly="an-2015"))) == 45  # the sample's 45 votes
@@ -47,6 +57,8 @@ def test_a_bad_date_in_the_range_is_the_metrics_error(sample_db_path, monkeypatc
     monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
     with pytest.raises(ValueError, match="is not a date"):
         cache.outcomes(metrics.Filters(date_from="2020-02-30"))
+    with pytest.raises(ValueError, match="is not a date"):
+        cache.party_alignment(metrics.Filters(date_from="2020-02-30"))
 
 
 SEARCHES = [queries.VoteSearch(), queries.VoteSearch(text="transition statute"), queries.VoteSearch(result="passed"),

@@ -41,6 +41,7 @@ _HOMES = {
     "parties": ("COHESION_COLUMNS", "COHESION_SUMMARY_COLUMNS", "REFERENCE_COLUMNS", "agreement_index",
                 "alignment_trend", "alignment_with_reference", "cohesion", "cohesion_summary", "cohesion_trend",
                 "party_alignment", "party_position_grid", "rice_index"),
+    "party_matrix": ("PartyPositionMatrix", "alignment_from_matrix", "party_position_matrix"),
     "points": ("IDEAL_POINT_COLUMNS", "MAP_VOTE_COLUMNS", "MemberMap", "VoteCut", "fit_and_store_ideal_points",
                "fit_and_store_member_map", "ideal_points", "keep_member_matrix_and_map", "member_map",
                "party_centroids", "points_in_range", "stored_ideal_points", "stored_member_map", "vote_cut"),

@@ -25,7 +25,7 @@ _MEMBER_ROWS = """mi as (select member_id, (row_number() over (order by member_i
 
 def vote_dates(db: Store, filters: Filters) -> np.ndarray:
     """The dates of the filter's votes in column order, as datetime64[D] (NaT for an undated vote)."""
-    dates = _fetch(db, "select date from fv order by date nulls last, vote_id", filters)["date"]
+    dates = fetch_columns(db, "select date from fv order by date nulls last, vote_id", filters)["date"]
     return np.ma.filled(np.ma.asarray(dates).astype("datetime64[D]"), np.datetime64("NaT"))
 
 
@@ -50,7 +50,7 @@ def party_labels(db: Store) -> list[str]:
 
 def code_cells(db: Store, filters: Filters, labels: list[str]) -> dict[str, np.ndarray]:
     """Every member vote on the filter's votes as a cell: row m, column v, position code and party code p."""
-    cells = _fetch(db, f"""
+    cells = fetch_columns(db, f"""
         , {_VOTE_COLUMNS}
         , {_MEMBER_ROWS}
         , pi as (select unnest($labels::varchar[]) as party, unnest(range(1, len($labels::varchar[]) + 1)) as p)
@@ -97,7 +97,7 @@ def allowed_parties(labels: np.ndarray | list[str], filters: Filters) -> np.ndar
     return np.concatenate([[False], np.isin(np.asarray(labels, dtype=str), list(filters.parties))])
 
 
-def _fetch(db: Store, sql: str, filters: Filters, **extra: object) -> dict[str, np.ndarray]:
+def fetch_columns(db: Store, sql: str, filters: Filters, **extra: object) -> dict[str, np.ndarray]:
     """A query after the filtered-votes CTE as numpy columns, binding the parameters it uses."""
     table = metric_table(sql, filters, (), **extra)
     cursor = db.cursor()

@@ -44,7 +44,7 @@ NOTHING_RECORDED = ("No party took a recorded position on the votes matching the
 
 
 def _alignment(chosen: metrics.Filters, text: str) -> None:
-    alignment = cache.metric("party_alignment", chosen)
+    alignment = cache.party_alignment(chosen)
     if alignment.empty:
         st.info(NOTHING_RECORDED)
         return

@@ -1,0 +1,103 @@
+"""Party alignment cut from the party position matrix: hand values, and the SQL metric's rows on every filter tried."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.conftest import one_row as one
+from tracker import metrics
+from tracker.ingest import import_files
+from tracker.metrics import Filters
+from tracker.metrics.filters import NO_ASSEMBLY, default_assembly
+
+
+@pytest.fixture
+def chamber(fresh_db):
+    """The seven-member chamber of tests/metrics/test_metrics_members.py (its docstring lists the party positions)."""
+    import_files(fresh_db, [FIXTURES / "metrics_member_votes.csv", FIXTURES / "metrics_parties.csv"])
+    return fresh_db
+
+
+def aligned(db, filters: Filters) -> pd.DataFrame:
+    return metrics.alignment_from_matrix(metrics.party_position_matrix(db, filters.assembly or None), filters)
+
+
+def test_alignment_counts_the_votes_both_parties_took_yes_no_or_abstain(chamber):
+    # Party positions: V1 A yes, B no, C yes; V2 A split, C yes; V3 A yes, B no; V4 A no, B split, C no.
+    frame = aligned(chamber, Filters())
+    assert (one(frame, party_a="A", party_b="C").votes_compared, one(frame, party_a="A", party_b="C").agreement) \
+        == (2, 1.0)                                                      # V1 yes–yes, V4 no–no
+    assert (one(frame, party_a="A", party_b="B").votes_compared, one(frame, party_a="A", party_b="B").agreement) \
+        == (2, 0.0)                                                      # V1 and V3 yes–no
+    assert (one(frame, party_a="B", party_b="C").votes_compared, one(frame, party_a="B", party_b="C").agreement) \
+        == (1, 0.0)                                                      # V1 only
+    assert one(frame, party_a="A", party_b="A").votes_compared == 3      # V2 is split
+    assert len(frame) == 9
+
+
+def test_a_date_range_keeps_only_pairs_compared_inside_it(chamber):
+    frame = aligned(chamber, Filters(date_from="2020-02-01", date_to="2020-12-31"))   # V2 and V3
+    assert not ((frame["party_a"] == "A") & (frame["party_b"] == "C")).any()   # A split on V2, C absent on V3
+    assert (one(frame, party_a="B", party_b="A").votes_compared, one(frame, party_a="B", party_b="A").agreement) \
+        == (1, 0.0)
+
+
+def test_a_matrix_of_another_assembly_is_refused(chamber):
+    with pytest.raises(ValueError, match="holds assembly"):
+        metrics.alignment_from_matrix(metrics.party_position_matrix(chamber, None), Filters(assembly="other"))
+
+
+FILTERS = [{}, {"date_from": "2020-01-10", "date_to": "2020-01-10"}, {"date_from": "2020-05-10"},
+           {"date_to": "2020-12-31"}, {"parties": ("A", "C")}, {"parties": ("B",), "date_from": "2020-05-01"},
+           {"date_from": "2030-01-01"}, {"date_from": "2021-01-01", "date_to": "2020-01-01"},
+           {"parties": ("nobody",)}]
+
+
+@pytest.mark.parametrize("assembly", [None, NO_ASSEMBLY])
+@pytest.mark.parametrize("chosen", FILTERS)
+def test_alignment_from_the_matrix_is_the_sql_metrics_rows_on_member_votes(chamber, assembly, chosen):
+    filters = Filters(assembly=assembly, **chosen)
+    assert_same_rows(aligned(chamber, filters), metrics.party_alignment(chamber, filters))
+
+
+@pytest.mark.parametrize("chosen", [{}, {"date_from": "2023-01-01"}, {"parties": ("P", "R")},
+                                    {"date_from": "2023-01-05", "date_to": "2023-03-01"}])
+def test_alignment_from_the_matrix_is_the_sql_metrics_rows_on_stated_positions(fresh_db, chosen):
+    import_files(fresh_db, [FIXTURES / "metrics_stated_votes.csv", FIXTURES / "metrics_stated_positions.csv",
+                            FIXTURES / "metrics_assembly.csv"])
+    for assembly in (None, "chamber"):
+        filters = Filters(assembly=assembly, **chosen)
+        assert_same_rows(aligned(fresh_db, filters), metrics.party_alignment(fresh_db, filters))
+
+
+def test_alignment_from_the_matrix_is_the_sql_metrics_rows_on_the_sample(sample_db):
+    assembly = default_assembly(sample_db)
+    for chosen in ({}, {"date_from": "2022-12-22", "date_to": "2022-12-30"}, {"date_from": "2016-01-05"},
+                   {"parties": ("VP", "PJ", "AD")}):
+        filters = Filters(assembly=assembly, **chosen)
+        expected = metrics.party_alignment(sample_db, filters)
+        assert not expected.empty
+        assert_same_rows(aligned(sample_db, filters), expected)
+
+
+@pytest.mark.slow
+def test_alignment_from_the_matrix_is_the_sql_metrics_rows_on_the_bundestag(bundestag_native_csv, fresh_db):
+    import_files(fresh_db, [bundestag_native_csv])
+    matrix = metrics.party_position_matrix(fresh_db, default_assembly(fresh_db))
+    assert len(matrix.parties) >= 4
+    for chosen in ({}, {"date_from": "2015-01-01"}, {"date_from": "2014-03-01", "date_to": "2016-06-30"},
+                   {"parties": tuple(matrix.parties[:2])}):
+        filters = Filters(assembly=default_assembly(fresh_db), **chosen)
+        expected = metrics.party_alignment(fresh_db, filters)
+        assert len(expected) >= 4   # both parties and both orders at least
+        assert_same_rows(metrics.alignment_from_matrix(matrix, filters), expected)
+
+
+def assert_same_rows(found: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The same rows in the same order with the same numbers, bit for bit (an empty result: the same columns)."""
+    if expected.empty:
+        assert found.empty and list(found.columns) == list(expected.columns)
+    else:
+        pd.testing.assert_frame_equal(found, expected, check_exact=True)
