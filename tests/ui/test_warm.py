@@ -44,3 +44,37 @@ def test_warming_up_imports_every_module_of_the_dashboard(tmp_path):
     pages = {"overview", "votes", "parties", "trends", "members", "data_page"}
     assert {f"tracker.ui.{name}" for name in pages | {"app", "cache", "widgets"}} <= modules
     assert not (tmp_path / "none.duckdb").exists()  # a missing database is built by the first visit, not here
+
+
+def test_warming_up_reads_the_kept_member_vote_matrix_and_party_positions_before_the_first_visit(tmp_path):
+    from tracker import store
+    from tracker.demo import DemoSpec, build_demo
+
+    db = tmp_path / "tracker.duckdb"
+    con = store.connect(db)
+    build_demo(con, DemoSpec(members=30, votes=40, parties=3, seed=2), directory=tmp_path / "demo")
+    con.close()
+    # After warm_up, reading either again must not build it: the builders are replaced by ones that fail.
+    code = """
+import threading
+from tracker import metrics
+from tracker.ui import cache
+from tracker.ui.warm import warm_up
+from streamlit import delta_generator
+warm_up()
+for thread in threading.enumerate():
+    if thread.name == "warm-caches":
+        thread.join()
+def boom(*args, **kwargs):
+    raise AssertionError("read again on the first visit")
+metrics.member_vote_matrix = metrics.party_position_matrix = boom
+assembly = metrics.default_assembly(cache.database())
+print(len(cache.member_matrix(assembly).members), len(cache.party_alignment(metrics.Filters(assembly=assembly))))
+print(getattr(delta_generator, "_use_warning_has_been_displayed", True))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=config.PROJECT_DIR,
+                          env={**ENV, "TRACKER_DB": str(db)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    members, pairs, checked = done.stdout.split()
+    assert int(members) == 30 and int(pairs) == 9   # three parties, both orders and each with itself
+    assert checked == "True"   # Streamlit's first-element check already done

@@ -56,6 +56,12 @@ def save_arrays(db: store.Store, assembly: str | None, arrays: dict[str, np.ndar
         pass
 
 
+def has_arrays(db: store.Store, assembly: str | None) -> bool:
+    """True when an assembly's code arrays are kept for this database version."""
+    path = db.sidecar.path(_name("member-matrix", assembly, ".npz"), key(db, assembly))
+    return path is not None and path.exists()
+
+
 def load_arrays(db: store.Store, assembly: str | None) -> dict[str, np.ndarray] | None:
     """The kept arrays of an assembly when they answer this database version, else None."""
     import numpy as np

@@ -146,6 +146,17 @@ def party_alignment(filters: metrics.Filters) -> pd.DataFrame:
                                          filters)
 
 
+def warm() -> None:
+    """Read the slowest first reads of the assembly the pages open with into the caches: its party positions, and its
+    member vote matrix when one is kept (loading it is half a second at 14 M member votes; building it is not done)."""
+    import tracker.metrics.kept as kept
+
+    assembly = metrics.default_assembly(database())
+    _party_positions(database_path(), version(), assembly)
+    if kept.has_arrays(database(), assembly):
+        member_matrix(assembly)
+
+
 REBELLIONS_SHOWN = 500
 GRID_VOTES_SHOWN = 200   # a votes × parties grid wider than this is not readable on a screen
 

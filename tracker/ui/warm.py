@@ -1,4 +1,5 @@
-"""Getting the server ready before it answers: the pages' modules imported and the database open."""
+"""Getting the server ready before it answers: the pages' modules imported and the database open; then, while it
+answers, the first visits' slowest reads loaded in the background."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import contextlib
 import importlib
 import logging
 import pkgutil
+import threading
 from collections.abc import AsyncIterator
 
 log = logging.getLogger(__name__)
@@ -28,10 +30,32 @@ def warm_up() -> None:
     from tracker import config, store
     from tracker.ui import cache
 
+    _check_the_first_element_early()
     path = config.database_path()
     try:
         if path.exists() and not store.is_busy(path):
             opened = cache.open_store(str(path))
             opened.version  # noqa: B018  (reads the newest published copy)
+            threading.Thread(target=_warm_caches, name="warm-caches", daemon=True).start()
     except Exception as problem:  # noqa: BLE001  (the first visit shows it with what to do)
         log.warning("Could not open %s before the first visit: %s", path, problem)
+
+
+def _warm_caches() -> None:
+    """cache.warm, off the server's start; a problem is left for the page to report."""
+    from tracker.ui import cache
+
+    try:
+        cache.warm()
+    except Exception as problem:  # noqa: BLE001
+        log.warning("Could not read the first pages' data ahead of the first visit: %s", problem)
+
+
+def _check_the_first_element_early() -> None:
+    """Run Streamlit's once-per-process check made on the first element drawn (is this a REPL? it walks the stack
+    with inspect.stack(), about 0.2 s in a page's deep stack) here, on a short stack, before any visit."""
+    from streamlit import delta_generator
+
+    check = getattr(delta_generator, "_maybe_print_use_warning", None)   # absent in another Streamlit: skipped
+    if callable(check):
+        check()

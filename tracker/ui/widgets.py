@@ -168,7 +168,7 @@ def banner_if_synthetic(names: Sequence[str]) -> None:
     """A visible warning when any stored assembly is synthetic (demo) data."""
     if names:
         st.warning("Synthetic data: " + md_escape(", ".join(names)) + " is generated demo data, not a real "
-                   "parliament's record. Do not publish numbers from it.", icon="⚠️")
+                   "parliament's record. Do not publish numbers from it.", icon=":material/warning:")
 
 
 def empty_database_message() -> None:
