@@ -74,6 +74,9 @@ class MemberMap:
                        right_party=right_party)
 
 
+# Position code (POSITION_CODES: 1 yes, 2 no, anything else 0 here) to the fit's +1 yes, −1 no, 0 otherwise.
+_YES_NO = np.zeros(256, dtype=np.int8)
+_YES_NO[[1, 2]] = [1, -1]
 EMPTY_MAP = MemberMap(pd.DataFrame(columns=IDEAL_POINT_COLUMNS), pd.DataFrame(columns=MAP_VOTE_COLUMNS), {})
 
 
@@ -82,9 +85,9 @@ def member_map(matrix: MemberVoteMatrix, filters: Filters, min_votes: int = idea
     """Fit all members on the yes/no votes in the filter's date range (signs as fitted; see MemberMap.oriented)."""
     window = matrix.window(filters)
     position = matrix.positions[:, window]
-    yes_no = np.where(position == 1, 1, np.where(position == 2, -1, 0)).astype(np.int8)
+    yes_no = _YES_NO[position]   # one pass over int8 cells instead of int64 temporaries
     # The party a member belonged to at their latest yes/no vote in the range.
-    parties = latest_party(matrix, matrix.parties[:, window], (position == 1) | (position == 2))
+    parties = latest_party(matrix, matrix.parties[:, window], yes_no != 0)
     voted = np.flatnonzero((yes_no != 0).any(axis=1))
     if len(voted) == 0:
         return EMPTY_MAP
