@@ -46,7 +46,7 @@ def test_warming_up_imports_every_module_of_the_dashboard(tmp_path):
     assert not (tmp_path / "none.duckdb").exists()  # a missing database is built by the first visit, not here
 
 
-def test_warming_up_reads_the_kept_member_vote_matrix_and_party_positions_before_the_first_visit(tmp_path):
+def test_warming_up_reads_outcomes_party_positions_and_the_kept_member_vote_matrix_before_the_first_visit(tmp_path):
     from tracker import store
     from tracker.demo import DemoSpec, build_demo
 
@@ -67,14 +67,16 @@ for thread in threading.enumerate():
         thread.join()
 def boom(*args, **kwargs):
     raise AssertionError("read again on the first visit")
-metrics.member_vote_matrix = metrics.party_position_matrix = boom
+metrics.member_vote_matrix = metrics.party_position_matrix = metrics.outcomes = boom
 assembly = metrics.default_assembly(cache.database())
-print(len(cache.member_matrix(assembly).members), len(cache.party_alignment(metrics.Filters(assembly=assembly))))
+print(len(cache.member_matrix(assembly).members), len(cache.party_alignment(metrics.Filters(assembly=assembly))),
+      len(cache.outcomes(metrics.Filters(assembly=assembly))))
 print(getattr(delta_generator, "_use_warning_has_been_displayed", True))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=config.PROJECT_DIR,
                           env={**ENV, "TRACKER_DB": str(db)}, timeout=120)
     assert done.returncode == 0, done.stderr
-    members, pairs, checked = done.stdout.split()
+    members, pairs, outcomes, checked = done.stdout.split()
     assert int(members) == 30 and int(pairs) == 9   # three parties, both orders and each with itself
+    assert int(outcomes) == 40
     assert checked == "True"   # Streamlit's first-element check already done
