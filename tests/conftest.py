@@ -22,6 +22,19 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "tracker.duckdb"
 
 
+def demo_database(folder: Path, members: int, votes: int, parties: int, seed: int) -> Path:
+    """folder/tracker.duckdb holding a parliament from the project's generator (closed, for a server to open)."""
+    from tracker.demo import DemoSpec, build_demo
+
+    path = folder / "tracker.duckdb"
+    con = store.connect(path)
+    try:
+        build_demo(con, DemoSpec(members=members, votes=votes, parties=parties, seed=seed), directory=folder / "demo")
+    finally:
+        con.close()
+    return path
+
+
 @pytest.fixture
 def fresh_db(db_path: Path):
     """An empty store (schema only) in a real DuckDB file."""

@@ -10,9 +10,8 @@ import time
 
 import pytest
 
+from tests.conftest import demo_database
 from tests.ui.browser import serve, settle
-from tracker import store
-from tracker.demo import DemoSpec, build_demo
 
 MAP_DRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).some(chart =>
     chart._fullLayout && String(chart._fullLayout.title.text).startsWith('Members placed by their votes')
@@ -23,10 +22,7 @@ MAP_DRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).so
 def unfitted_server(tmp_path_factory):
     """A synthetic parliament too large to fit on a visit (300 members × 7,000 votes), its kept map removed."""
     folder = tmp_path_factory.mktemp("fit_map")
-    db = folder / "tracker.duckdb"
-    con = store.connect(db)
-    build_demo(con, DemoSpec(members=300, votes=7_000, parties=4, seed=3), directory=folder / "demo")
-    con.close()
+    db = demo_database(folder, members=300, votes=7_000, parties=4, seed=3)
     kept = list(folder.glob("tracker.duckdb.sidecar.ideal-point*"))
     assert kept   # demo keeps the map: removed here, as when an import skipped it
     for path in kept:

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import demo_database
 from tests.ui.test_ui import charts
-from tracker import config, store
-from tracker.demo import DemoSpec, build_demo
+from tracker import config
 
 APP = str(config.DASHBOARD)
 
@@ -20,12 +20,7 @@ APP = str(config.DASHBOARD)
 @pytest.fixture(scope="module")
 def demo_db_path(tmp_path_factory):
     """A synthetic parliament: 60 members in 4 parties on 80 votes."""
-    folder = tmp_path_factory.mktemp("member_map")
-    path = folder / "tracker.duckdb"
-    con = store.connect(path)
-    build_demo(con, DemoSpec(members=60, votes=80, parties=4, seed=7), directory=folder / "demo")
-    con.close()
-    return path
+    return demo_database(tmp_path_factory.mktemp("member_map"), members=60, votes=80, parties=4, seed=7)
 
 
 def members_page(db, monkeypatch, query: dict | None = None) -> AppTest:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests.conftest import demo_database
 from tests.store.processes import ENV, cli, free_port, start_dashboard, stop, tally_file
 from tracker import config
 
@@ -47,13 +48,7 @@ def test_warming_up_imports_every_module_of_the_dashboard(tmp_path):
 
 
 def test_warming_up_reads_outcomes_party_positions_and_the_kept_member_vote_matrix_before_the_first_visit(tmp_path):
-    from tracker import store
-    from tracker.demo import DemoSpec, build_demo
-
-    db = tmp_path / "tracker.duckdb"
-    con = store.connect(db)
-    build_demo(con, DemoSpec(members=30, votes=40, parties=3, seed=2), directory=tmp_path / "demo")
-    con.close()
+    db = demo_database(tmp_path, members=30, votes=40, parties=3, seed=2)
     # After warm_up, reading either again must not build it: the builders are replaced by ones that fail.
     code = """
 import threading
