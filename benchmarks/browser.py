@@ -5,7 +5,8 @@ starts `streamlit run app.py` on it and, page by page, measures in Chromium (Pla
 
 - cold visit: the first visit to the page after the server has started (a new server for every sample), in a
   browser that has loaded the dashboard before (one browser context for the run, one server address, so Streamlit's
-  scripts come from its cache; the run's very first visit, with an empty cache, is reported on its own);
+  scripts come from its cache; the run's very first visit, with an empty cache, is reported on its own); at once
+  by default, or `--cold-after SECONDS` after the server answers (its background reads done);
 - second visit: the same address again in a new tab of the same server;
 - widget change: a new "From" date typed into the sidebar (a new value every time, so no cache can answer);
 - URL change: the page's address with a new date range, loaded as a link would be;
@@ -383,8 +384,10 @@ def pages_for(facts: dict, wanted: list[str] | None) -> list[Page]:
 
 
 def measure_page(context, servers: list[Server], page: Page, facts: dict, cold: int, samples: int,
-                 screenshots: Path | None) -> list[dict]:
+                 screenshots: Path | None, cold_after: float = 0.0) -> list[dict]:
     """Per server (one per checkout): cold and second visits on a new server each round, and the page's actions.
+
+    The cold visit starts cold_after seconds after the server answers its health check (0: at once).
 
     With two checkouts the rounds alternate between them (A, B, A, B, ...), so both see the same machine; each
     round takes its share of every action's samples, with the same dates and votes for both.
@@ -399,6 +402,7 @@ def measure_page(context, servers: list[Server], page: Page, facts: dict, cold: 
             try:
                 url = address(server, page)
                 result["url"] = url.replace(server.url, "")
+                time.sleep(cold_after)
                 first, tab = visit(context, server, url)
                 measured["cold visit"].append(first)
                 second, tab = visit(context, server, url)
@@ -590,6 +594,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=5, help="samples of each action")
     parser.add_argument("--cold", type=int, default=3, help="cold visits of each page (a new server for each)")
     parser.add_argument("--pages", nargs="*", help="only these pages (overview votes vote parties trends members)")
+    parser.add_argument("--cold-after", type=float, default=0.0, metavar="SECONDS",
+                        help="start each cold visit this long after the server answers (default 0: at once, before "
+                             "its background reads are done)")
     parser.add_argument("--fit-map", action="store_true", help="also measure 'Fit the map' (removes the kept fit)")
     parser.add_argument("--screenshots", type=Path, help="save a screenshot of each page here")
     parser.add_argument("--compare", type=Path, help="an earlier results file: say which pages' figures differ")
@@ -616,7 +623,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {"scale": args.scale if args.db is None else str(args.db), "label": args.label,
                "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), "votes": facts["votes"],
                "project": str(args.project.resolve()), "commit": _commit(args.project),
-               "member_votes": facts["member_votes"], "quiet_ms": QUIET_MS, "targets_ms": TARGETS_MS,
+               "member_votes": facts["member_votes"], "quiet_ms": QUIET_MS, "cold_after_s": args.cold_after,
+               "targets_ms": TARGETS_MS,
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                            "chromium": CHROMIUM}, "pages": {}}
     with sync_playwright() as playwright:
@@ -631,7 +639,8 @@ def main(argv: list[str] | None = None) -> int:
                 results["first_visit_empty_cache"] = {"page": pages[0].name, **warm_up(context, server, pages)}
             for page in pages:
                 print(f"{page.name} ...", flush=True)
-                measured = measure_page(context, servers, page, facts, args.cold, args.samples, args.screenshots)
+                measured = measure_page(context, servers, page, facts, args.cold, args.samples, args.screenshots,
+                                        args.cold_after)
                 results["pages"][page.name] = measured[0]
                 if args.against:
                     results.setdefault("against", {"project": str(args.against.resolve()),
