@@ -215,10 +215,11 @@ def ideal_points(filters: metrics.Filters) -> metrics.MemberMap | None:
     return _stored_fit(database_path(), version(), assembly, True)
 
 
-def fit_map(assembly: str | None) -> None:
-    """Fit the map on all votes of the assembly and keep it beside the database (for this version)."""
-    metrics.fit_and_store_member_map(database(), assembly or None, matrix=member_matrix(assembly))
+def fit_map(assembly: str | None) -> metrics.MemberMap:
+    """Fit the map on all votes of the assembly and keep it beside the database (for this version); the map."""
+    fitted = metrics.fit_and_store_member_map(database(), assembly or None, matrix=member_matrix(assembly))
     _stored_fit.clear()
+    return fitted
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

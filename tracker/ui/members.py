@@ -125,9 +125,9 @@ def _fit_on_request(chosen: Filters) -> metrics.MemberMap | None:
     if not pressed:
         return None
     with st.spinner("Fitting the map on all votes..."):
-        cache.fit_map(chosen.assembly)
+        fitted = cache.fit_map(chosen.assembly)
     ask.empty()
-    return cache.ideal_points(chosen)
+    return cache.ideal_points(chosen) or fitted   # the kept copy; the fit itself where none could be kept
 
 
 def vote_choice(chosen: Filters, fitted: metrics.MemberMap) -> metrics.VoteCut | None:
