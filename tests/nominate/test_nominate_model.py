@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
+from tracker import config
 from tracker.nominate import blas, model
 from tracker.nominate.model import BLOCK, WORKERS
 
@@ -35,3 +40,24 @@ def test_fit_on_threads_gives_exactly_the_numbers_of_the_same_blocks_one_after_a
     serial = model.fit_model(start, matrix, iterations=3)
     assert np.array_equal(threaded[0], serial[0])
     assert np.array_equal(threaded[1].yes, serial[1].yes) and np.array_equal(threaded[2], serial[2])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_process_forked_after_a_fit_fits_with_threads_of_its_own():
+    # The parent's worker threads do not exist in a forked child: without a pool of its own the child's fit waits
+    # forever on them.
+    code = """
+import os, numpy as np
+from tracker.nominate import model
+rng = np.random.default_rng(1)
+matrix = np.where(rng.random((40, 3000)) < 0.5, 1, -1).astype(np.int8)
+start = rng.normal(size=(40, 2)).astype(np.float32) / 4
+before = model.fit_model(start, matrix, iterations=2)[0]
+child = os.fork()
+if child == 0:
+    os._exit(0 if np.array_equal(model.fit_model(start, matrix, iterations=2)[0], before) else 3)
+print(os.waitstatus_to_exitcode(os.waitpid(child, 0)[1]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=config.PROJECT_DIR)
+    assert done.returncode == 0 and done.stdout.split() == ["0"], done.stderr

@@ -56,6 +56,10 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(WORKERS, thread_name_prefix="fit", initializer=_one_thread_each)
 
 
+if hasattr(os, "register_at_fork"):   # a forked child has none of the parent's threads: it starts a pool of its own
+    os.register_at_fork(after_in_child=_pool.cache_clear)
+
+
 def each(work: Callable[[int], object], starts: range) -> list:
     """work(start) for each start, in order, spread over WORKERS threads that each run BLAS on one thread."""
     if WORKERS == 1 or len(starts) < 2:
