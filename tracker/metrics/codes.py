@@ -17,7 +17,7 @@ OTHER_POSITION = 7   # any other stored position: in office, not cast
 MAX_MATRIX_CELLS = 60_000_000
 
 # The filter's votes in column order (date, then vote_id; undated last) and every member in row order (member_id).
-_VOTE_COLUMNS = """vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v
+VOTE_COLUMNS = """vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v
                  from fv)"""
 _MEMBER_ROWS = """mi as (select member_id, (row_number() over (order by member_id) - 1)::integer as m
                  from (select distinct member_id from member_votes))"""
@@ -51,7 +51,7 @@ def party_labels(db: Store) -> list[str]:
 def code_cells(db: Store, filters: Filters, labels: list[str]) -> dict[str, np.ndarray]:
     """Every member vote on the filter's votes as a cell: row m, column v, position code and party code p."""
     cells = fetch_columns(db, f"""
-        , {_VOTE_COLUMNS}
+        , {VOTE_COLUMNS}
         , {_MEMBER_ROWS}
         , pi as (select unnest($labels::varchar[]) as party, unnest(range(1, len($labels::varchar[]) + 1)) as p)
         select mi.m, vi.v,

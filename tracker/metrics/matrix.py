@@ -11,6 +11,7 @@ import tracker.metrics.kept as kept
 from tracker.metrics.codes import (
     MAX_MATRIX_CELLS,
     POSITION_CODES,
+    VOTE_COLUMNS,
     allowed_parties,
     code_cells,
     code_matrices,
@@ -138,8 +139,8 @@ def _build_member_vote_matrix(db: Store, filters: Filters,
     if codes is None:
         return None   # a member with two rows on one vote: only the SQL path counts both
     positions, parties = codes
-    stated = query(db, """
-        , vi as (select vote_id, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v from fv)
+    stated = query(db, f"""
+        , {VOTE_COLUMNS}
         select vi.v, p.party, p.position from party_votes p join vi using (vote_id)
         where p.position is not null""", filters)
     party_positions = np.zeros((len(label_list) + 1, len(votes)), dtype=np.int8)

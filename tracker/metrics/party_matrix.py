@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tracker.metrics.codes import allowed_parties, date_window, fetch_columns
+from tracker.metrics.codes import VOTE_COLUMNS, allowed_parties, date_window, fetch_columns, vote_dates
 from tracker.metrics.filters import Filters
 from tracker.store import Store
 
@@ -31,24 +31,17 @@ class PartyPositionMatrix:
 
 def party_position_matrix(db: Store, assembly: str | None) -> PartyPositionMatrix:
     """The stored party positions of an assembly's votes (None: all votes) as a matrix."""
-    rows = fetch_columns(db, """
-        , columns as (select vote_id, date, (row_number() over (order by date nulls last, vote_id) - 1)::integer as v
-                      from fv)
-        select c.v, c.date, p.party,
-               (case p.position when 'yes' then 1 when 'no' then 2 when 'abstain' then 3 else 0 end)::tinyint as code
-        from columns c left join party_votes p
-             on p.vote_id = c.vote_id and p.position in ('yes', 'no', 'abstain')
-        order by c.v""", Filters(assembly=assembly))
-    column = np.asarray(rows["v"], dtype=np.int64)
-    votes = int(column.max()) + 1 if len(column) else 0
-    dates = np.full(votes, np.datetime64("NaT"), dtype="datetime64[D]")
-    raw_dates = np.ma.filled(np.ma.asarray(rows["date"]).astype("datetime64[D]"), np.datetime64("NaT"))
-    dates[column] = raw_dates
-    party = np.ma.filled(np.ma.asarray(rows["party"], dtype=object), None)
-    held = np.flatnonzero(pd.notna(party))
-    labels, codes = np.unique(party[held].astype(str), return_inverse=True)
-    positions = np.zeros((len(labels), votes), dtype=np.int8)
-    positions[codes, column[held]] = np.asarray(rows["code"])[held]
+    filters = Filters(assembly=assembly)
+    dates = vote_dates(db, filters)
+    rows = fetch_columns(db, f"""
+        , {VOTE_COLUMNS}
+        select vi.v, p.party,
+               (case p.position when 'yes' then 1 when 'no' then 2 else 3 end)::tinyint as code
+        from party_votes p join vi using (vote_id)
+        where p.position in ('yes', 'no', 'abstain')""", filters)
+    labels, codes = np.unique(np.asarray(rows["party"], dtype=str), return_inverse=True)
+    positions = np.zeros((len(labels), len(dates)), dtype=np.int8)
+    positions[codes, np.asarray(rows["v"], dtype=np.int64)] = np.asarray(rows["code"])
     return PartyPositionMatrix(assembly, labels.astype(object), dates, positions)
 
 

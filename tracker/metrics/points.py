@@ -13,6 +13,7 @@ import pandas as pd
 
 import tracker.metrics.kept as kept
 from tracker import ideal_points as ideal
+from tracker.metrics.codes import POSITION_CODES
 from tracker.metrics.filters import Filters, default_assembly
 from tracker.metrics.matrix import MemberVoteMatrix, kept_matrix, latest_party, required_matrix
 from tracker.nominate.votes import cutting_line as chord
@@ -74,9 +75,9 @@ class MemberMap:
                        right_party=right_party)
 
 
-# Position code (POSITION_CODES: 1 yes, 2 no, anything else 0 here) to the fit's +1 yes, −1 no, 0 otherwise.
+# Position code (POSITION_CODES) to the fit's +1 yes, −1 no, 0 otherwise.
 _YES_NO = np.zeros(256, dtype=np.int8)
-_YES_NO[[1, 2]] = [1, -1]
+_YES_NO[[POSITION_CODES["yes"], POSITION_CODES["no"]]] = [1, -1]
 EMPTY_MAP = MemberMap(pd.DataFrame(columns=IDEAL_POINT_COLUMNS), pd.DataFrame(columns=MAP_VOTE_COLUMNS), {})
 
 
