@@ -510,6 +510,19 @@ def test_members_map_on_a_large_range_waits_for_the_button_then_is_drawn_and_sto
     assert any(c["layout"]["title"]["text"].startswith("Members placed by their votes") for c in charts(app))
 
 
+def test_members_map_is_drawn_after_the_button_even_when_the_kept_copy_cannot_be_read_back(member_db_path,
+                                                                                              monkeypatch):
+    from tracker import metrics
+    from tracker.ui import cache
+
+    monkeypatch.setattr(cache, "FIT_ON_FILTER_CELLS", 0)
+    monkeypatch.setattr(metrics, "stored_member_map", lambda db, assembly: None)   # e.g. the files were removed
+    app = show(open_app(member_db_path, monkeypatch, {"section": "Where members stand"}), "members")
+    app.button(key="members_fit_map").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(c["layout"]["title"]["text"].startswith("Members placed by their votes") for c in charts(app))
+
+
 def test_no_page_module_imports_another_page():
     # Shared choices live in tracker/ui/choices.py; a page importing a page would run its code and tie them together.
     import ast
