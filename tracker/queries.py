@@ -232,9 +232,12 @@ def seat_groups(vote: dict, parties_on_vote: pd.DataFrame,
     stated = parties_on_vote.dropna(subset=["position", "party_seats"])
     rows: list[dict] = []
     if members is not None and not members.empty:
-        rows = [{"party": r["party"], "position": r["position"], "seats": 1, "member": r["name"]}
-                for r in members.to_dict("records")]
-        basis = "member vote"
+        # One seat per member, built column by column (a row at a time took about 8 ms for 700 members).
+        groups = pd.DataFrame({"party": members["party"].astype(object).to_numpy(),
+                               "position": members["position"].astype(object).to_numpy(), "seats": 1,
+                               "member": members["name"].astype(object).to_numpy()}, columns=columns)
+        seats = vote.get("seats")
+        return groups, (int(seats) if seats is not None else None), "member vote"
     elif not with_counts.empty:
         for record in with_counts.to_dict("records"):
             rows += [{"party": record["party"], "position": c, "seats": record[c]} for c in counts

@@ -31,10 +31,13 @@ def test_seats_are_grouped_by_party_and_cdu_csu_shows_75_yes_and_225_no(bundesta
     db, marriage = bundestag
     story, _, parties = vote_story.load(db, marriage)
     fig = vote_story.parliament_chart(story, parties, charts.party_colours(queries.parties(db)))
-    # Read the seats back from the figure: each seat trace's points with their (party, position) and place.
-    seats = pd.DataFrame([{"x": x, "y": y, "party": c[0], "position": c[1]}
+    # Read the seats back from the figure: each seat's place, and its party and position as its hover says them
+    # ("member · party: Yes").
+    words = {name: position for position, name in charts.POSITION_NAMES.items()}
+    seats = pd.DataFrame([{"x": x, "y": y, "party": said.rsplit(" · ", 1)[-1].rsplit(": ", 1)[0],
+                           "position": words[said.rsplit(": ", 1)[1]]}
                           for t in fig.data if t.legendgroup == "position"
-                          for x, y, c in zip(t.x, t.y, t.customdata, strict=True)])
+                          for x, y, said in zip(t.x, t.y, t.hovertext, strict=True)])
     seats = seats.merge(story.seats[["x", "y", "angle"]], on=["x", "y"]).sort_values("angle", ascending=False)
     runs = (seats["party"] != seats["party"].shift()).cumsum()
     assert runs.max() == seats["party"].nunique() == 5  # every party's seats in one unbroken block

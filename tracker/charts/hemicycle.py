@@ -6,6 +6,7 @@ import functools
 import math
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from parliamentarch import get_nrows_from_nseats, get_row_thickness, get_seats_centers
@@ -83,16 +84,16 @@ def hemicycle_seats(groups: pd.DataFrame, total_seats: int | None,
     covered = int(groups["seats"].sum())
     total = max(covered, int(total_seats or 0))
     layout = hemicycle_layout(total)
-    parties: list[str] = []
-    positions: list[str] = []
-    members: list[object] = []
-    for row in groups.itertuples(index=False):
-        parties += [row.party] * int(row.seats)
-        positions += [row.position] * int(row.seats)
-        members += [row.member] * int(row.seats)
-    layout["party"] = parties + [""] * (total - covered)
-    layout["position"] = positions + ["unknown"] * (total - covered)
-    layout["member"] = members + [None] * (total - covered)
+    repeats = groups["seats"].astype(int).to_numpy()
+    rest = total - covered
+
+    def seated(column: str, filler: object) -> np.ndarray:
+        return np.concatenate([np.repeat(groups[column].astype(object).to_numpy(), repeats),
+                               np.full(rest, filler, dtype=object)])
+
+    layout["party"] = seated("party", "")
+    layout["position"] = seated("position", "unknown")
+    layout["member"] = seated("member", None)
     return layout[SEAT_COLUMNS]
 
 
@@ -121,10 +122,10 @@ def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position", co
         hover = [f"{plain(m) + ' · ' if isinstance(m, str) and m else ''}{plain(p) or 'party not known'}: "
                  f"{POSITION_NAMES[position]}" for p, m in zip(part["party"], part["member"], strict=True)]
         fig.add_trace(go.Scatter(
-            x=part["x"], y=part["y"], mode="markers", name=f"{POSITION_NAMES[position]} ({len(part)})",
-            legendgroup="position",
+            x=part["x"].to_numpy(), y=part["y"].to_numpy(), mode="markers",
+            name=f"{POSITION_NAMES[position]} ({len(part)})", legendgroup="position",
             marker=dict(size=size, color=POSITION_COLOURS[position], line=dict(width=0.5, color="#444444")),
-            customdata=part[["party", "position"]].to_numpy(), hovertext=hover, hoverinfo="text"))
+            hovertext=hover, hoverinfo="text"))
     _party_bands(fig, seats, colours or {}, names or {}, size)
     # Seats run by party, not yes first, so the threshold is said under the seat count rather than drawn as a line.
     needed = (f"<br><span style='font-size:13px'>{int(threshold)} yes needed</span>"
