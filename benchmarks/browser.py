@@ -265,7 +265,18 @@ def search_members(tab, server: Server, text: str) -> dict:
 
 
 def open_vote_by_row(tab, server: Server, row: int) -> dict:
-    """Click the selection box of a row of the Votes table; the vote's page opens below."""
+    """Click a row of the Votes list (its date); the vote's page opens below.
+
+    A checkout from before the list (tracker/ui/vote_list.py) had a data grid: there, its row's selection box.
+    """
+    listed = tab.locator(".tracker-vote-list tbody tr")
+    if listed.count():
+        cell = listed.nth(row).locator("td").first
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        began = time.time()
+        tab.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        return wait_until_drawn(tab, server, began)
     grid = tab.locator("[data-testid='stDataFrame']").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()

@@ -84,12 +84,13 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         page.goto(f"{server}/votes?q=water")
         settle(page)
         page.get_by_text("1 vote matches.").wait_for(timeout=30_000)
-        grid = page.locator("[data-testid='stDataFrame']").first
-        grid.wait_for(timeout=30_000)
-        # The grid draws on a canvas; its accessible table (text_content) holds the cells.
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=stDataFrame]').textContent.includes('E2E1')", timeout=30_000)
-        assert "Water Law of 2024" in grid.text_content()
+        row = page.locator(".tracker-vote-list tbody tr").filter(has_text="E2E1")
+        row.wait_for(timeout=30_000)
+        assert "Water Law of 2024" in row.text_content()
+        # A click on its row opens it below the list, and the address names it.
+        row.locator("td").first.click()
+        page.get_by_role("heading", name="E2E1: Water Law of 2024").wait_for(timeout=30_000)
+        page.wait_for_url("**vote=E2E1**", timeout=30_000)
 
         # Download the PNG of the Overview chart: a PNG file, twice (the second from the browser kept running).
         page.goto(f"{server}/")

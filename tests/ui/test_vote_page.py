@@ -10,6 +10,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FIXTURES
+from tests.ui.shown import html_tables
 from tracker import charts, config, queries, store
 from tracker.ingest import import_files
 
@@ -67,9 +68,11 @@ def test_v44_page_says_the_result_and_who_did_what_and_every_csv_holds_its_chart
     assert bars["yes"].fillna(-1).astype(int).tolist() == expected["yes"].fillna(-1).astype(int).tolist()
     seats = shown["parliament_v44_an-2015_2022-12-30.csv"]
     assert len(seats) == 167 and (seats["position"] == "yes").sum() == 80  # PJ 33 + AD 25 + UNT 18 + MPV 4
-    table = next(t.value for t in app.table if "caveat" in t.value.columns)  # every party, caveats in full
+    table = next(t for t in html_tables(app) if "caveat" in t.columns)  # every party, caveats in full
     assert table["party"].tolist() == sorted(parties["party"]) and "Voluntad Popular" in table["name"].tolist()
-    assert table["source"].str.fullmatch(r"\[[a-z\\.]+\]\(https://\S+\)( · \[[a-z\\.]+\]\(https://\S+\))*").all()
+    sources = [row["source"] for row in table.attrs["links"]]   # each source linked by its site's name
+    assert all(links and all(url.startswith("https://") and site in url for site, url in links) for links in sources)
+    assert table["colour"].str.fullmatch(r"#[0-9A-Fa-f]{6}").all()   # every party's swatch, named by its colour
     assert "yes" not in table.columns  # only stated positions on V44: no count column of en dashes
     listed = shown["party-positions_v44_an-2015_2022-12-30.csv"]
     assert listed["party"].tolist() == table["party"].tolist() and listed["source_url"].str.startswith("https://").all()

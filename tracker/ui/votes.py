@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import functools
 
 import pandas as pd
@@ -12,7 +11,7 @@ from tracker import charts, figure_export, queries, vote_story
 from tracker.charts import publish
 from tracker.export import table_bytes
 from tracker.metrics import Filters
-from tracker.ui import cache, filters, vote_members, widgets
+from tracker.ui import cache, filters, timing, vote_list, vote_members, widgets
 from tracker.ui.choices import assembly_choices
 
 RESULT_LABELS = {"passed": "Passed (official)", "failed": "Failed (official)", "unclear": "No clear official result"}
@@ -40,6 +39,12 @@ def render() -> None:
                            file_name=figure_export.file_name("votes", [search.text, search.assembly,
                                                                        search.date_from, search.date_to], "csv"),
                            help="Every vote that matches the search, not only the page shown")
+    _list_and_vote(found, names)
+
+
+@timing.fragment
+def _list_and_vote(found: pd.DataFrame, names: dict[str, str]) -> None:
+    """The matching votes and the one open: a click in the list reruns only this part, not the search above it."""
     chosen = _vote_table(found)
     if chosen is None:
         return
@@ -97,19 +102,13 @@ def _vote_table(found: pd.DataFrame) -> str | None:
     if pages > 1:
         st.caption(f"Votes {first + 1:,}–{first + len(shown):,} of {len(found):,}, newest first: choose another "
                    "page above the table, or narrow the search.")
-    table = shown[TABLE_COLUMNS].reset_index(drop=True)
-    # The table's key names its page and rows, so a row selected on one page or search is not read on another.
-    rows_key = f"v_table_{page}_{hash(tuple(shown['vote_id'].astype(str))) & 0xFFFFFFFF:x}"
-    event = widgets.table(table, key=rows_key, on_select="rerun", selection_mode="single-row",
-                         column_config={"date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-                                        "title": st.column_config.TextColumn("title", width="large")})
     vote_ids = shown["vote_id"].astype(str).tolist()
-    rows = event.selection.rows if event is not None else []
-    clicked = vote_ids[rows[0]] if rows and rows[0] < len(vote_ids) else None
-    # A click opens the vote once; afterwards the list (and the URL) may choose another.
-    if clicked is not None and st.session_state.get("v_clicked") != clicked:
-        st.session_state["v_vote"] = clicked
-    st.session_state["v_clicked"] = clicked
+    current = st.session_state.get("v_vote") or st.query_params.get("vote")
+    # The list's key names its page and rows, so that a sort chosen on one page or search is not kept on another.
+    rows_key = f"v_list_{page}_{hash(tuple(vote_ids)) & 0xFFFFFFFF:x}"
+    opened = vote_list.vote_list(shown, TABLE_COLUMNS, current, key=rows_key)
+    if opened in vote_ids:
+        st.session_state["v_vote"] = opened
     labels = dict(zip(vote_ids, shown["title"].fillna("").astype(str), strict=False))
     # The list holds this page's votes and the one open now (from a link, a click or an earlier page), so it stays
     # short however many votes match; a link to a vote that does not exist is refused with a notice.
@@ -184,25 +183,17 @@ def _members(vote_id: str) -> pd.DataFrame:
     return _cached_members(cache.database_path(), cache.version(), vote_id)
 
 
-def _swatch(colour: str) -> str:
-    svg = f"<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'><rect width='16' height='16' " \
-          f"fill='{colour}'/></svg>"
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-
-
 def _party_table(parties_on_vote: pd.DataFrame, colours: dict[str, str], filter_parts: list[object]) -> None:
     """Every party of the vote in full: colour, label, name, position, counts where known, source, caveat; a CSV."""
     st.subheader("Party positions")
     shown = parties_on_vote.rename(columns={"position_label": "as reported", "source": "known from",
                                             "source_url": "source", "note": "caveat"})
-    party_colours = [charts.colour_of(str(p), colours) for p in shown["party"]]
-    shown["colour"] = [f"![{colour}]({_swatch(colour)})" for colour in party_colours]
-    shown["source"] = shown["source"].map(widgets.link_cell)
+    shown["colour"] = [widgets.swatch(charts.colour_of(str(p), colours)) for p in shown["party"]]
+    shown["source"] = shown["source"].map(widgets.link_html)
     counted = [c for c in ("yes", "no", "abstain", "absent") if shown[c].notna().any()]  # none when no tallies
     columns = ["colour", "party", "name", "position", "as reported", *counted, "known from", "source", "caveat"]
-    # A plain table, not a data grid: a vote's few parties read in full (caveats wrap), and it draws in a fraction
-    # of a grid's time, which is most of what opening a vote costs in the browser.
-    widgets.small_table(shown[columns], markdown=("colour", "source"))
+    # A plain table, not a data grid: a vote's few parties read in full (caveats wrap), drawn in a few ms.
+    widgets.small_table(shown[columns], html_columns=("colour", "source"))
     st.download_button("Party positions (CSV)", key="vote_parties_csv", on_click="ignore", mime="text/csv",
                        data=functools.partial(table_bytes, parties_on_vote, "csv"),
                        file_name=figure_export.file_name("party-positions", filter_parts, "csv"),
