@@ -30,7 +30,7 @@ function address(id) {
   url.searchParams.set('vote', id);
   return url.pathname + url.search;
 }
-function draw(root, list, setTriggerValue) {
+function draw(root, list) {
   const { columns, rows, current, id_column, title_column } = list;
   const sort = root.__sort;
   let shown = rows.map((row, i) => [row, i]);
@@ -55,7 +55,7 @@ function draw(root, list, setTriggerValue) {
     button.onclick = () => {
       root.__sort = sort && sort.column === name ? { column: name, ascending: !sort.ascending }
                                                  : { column: name, ascending: !NUMBERS.has(name) && name !== 'date' };
-      draw(root, list, setTriggerValue);
+      draw(root, list);
     };
     th.appendChild(button);
     head.appendChild(th);
@@ -97,7 +97,7 @@ export default function ({ data, parentElement, setTriggerValue }) {
       event.preventDefault();
       for (const other of root.querySelectorAll('tr[aria-current]')) other.removeAttribute('aria-current');
       row.setAttribute('aria-current', 'true');
-      setTriggerValue('opened', row.dataset.vote);
+      root.__send('opened', row.dataset.vote);
     });
     // The link follows the address as it is when used (filters change it after the list is drawn).
     const refresh = (event) => {
@@ -108,9 +108,10 @@ export default function ({ data, parentElement, setTriggerValue }) {
     root.addEventListener('pointerover', refresh);
     root.addEventListener('focusin', refresh);
   }
+  root.__send = setTriggerValue;   // this mount's sender, for the listener set up on the first
   if (root.__data === data) return;
   root.__data = data;
-  draw(root, JSON.parse(data), setTriggerValue);
+  draw(root, JSON.parse(data));
 }
 """
 
