@@ -126,7 +126,8 @@ _TABLE_STYLE = (
     "vertical-align:middle}"
     ".tracker-table tr>:first-child{border-left:0}.tracker-table tr>:last-child{border-right:0}"
     ".tracker-table thead th{border-top:0}.tracker-table tbody tr:last-child td{border-bottom:0}"
-    ".tracker-table td.n{text-align:right;font-variant-numeric:tabular-nums}"
+    ".tracker-table td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".tracker-table td.k{white-space:nowrap}"
     ".tracker-table a{color:rgb(36,79,180)}"
     ".tracker-swatch{display:inline-block;width:1rem;height:1rem;border-radius:2px;vertical-align:middle}</style>")
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
@@ -151,7 +152,8 @@ def small_table(frame: pd.DataFrame, dates: Sequence[str] = (), html_columns: Se
         for column, value in zip(cells.columns, values, strict=True):
             text = UNKNOWN_CELL if value is None else value if column in html_columns else html.escape(
                 plain_text(value))
-            row.append(f"<td class='n'>{text}</td>" if column in numeric else f"<td>{text}</td>")
+            kind = " class='n'" if column in numeric else " class='k'" if column in dates else ""
+            row.append(f"<td{kind}>{text}</td>")
         rows.append("<tr>" + "".join(row) + "</tr>")
     st.html(f"{_TABLE_STYLE}<div class='tracker-table-wrap'><table class='tracker-table'><thead><tr>{head}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
