@@ -38,84 +38,77 @@ def timed_server(tmp_path_factory):
         yield url, log
 
 
+@pytest.fixture
+def page(browser):
+    """A new browser window, closed after the test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
 def shown_ids(page) -> list[str]:
     return page.locator(f"{ROWS} td:nth-child(2)").all_text_contents()
 
 
 @pytest.mark.browser
-def test_a_click_on_a_row_opens_its_vote_at_once_rerunning_only_the_list_and_the_vote(browser, timed_server):
+def test_a_click_on_a_row_opens_its_vote_at_once_rerunning_only_the_list_and_the_vote(page, timed_server):
     url, log = timed_server
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    try:
-        page.goto(f"{url}/votes?q=Transition")
-        settle(page)
-        row = page.locator(ROWS).filter(has_text="V44")
-        assert row.get_attribute("aria-current") is None
-        page.evaluate(CLICK_TO_SEND)
-        clicked = time.time()
-        row.locator("td").first.click()
-        page.get_by_role("heading", name="V44: Transition Statute reform ending the interim government").wait_for(
-            timeout=30_000)
-        settle(page)
-        # Sent as it is clicked: Streamlit's data grid held a row's click about 150 ms before sending it.
-        assert page.evaluate("window.__clickToSend") < 100
-        assert "vote=V44" in page.url and "q=Transition" in page.url
-        assert page.locator(ROWS).filter(has_text="V44").get_attribute("aria-current") == "true"
-        runs = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-        after = [run["what"] for run in runs if run["event"] == "end" and run["t"] >= clicked]
-        assert after == ["fragment"]   # the search, its chart and the sidebar are not run or sent again
-        assert "V43" in shown_ids(page)   # the list still lists the search's votes
-    finally:
-        context.close()
+    page.goto(f"{url}/votes?q=Transition")
+    settle(page)
+    row = page.locator(ROWS).filter(has_text="V44")
+    assert row.get_attribute("aria-current") is None
+    page.evaluate(CLICK_TO_SEND)
+    clicked = time.time()
+    row.locator("td").first.click()
+    page.get_by_role("heading", name="V44: Transition Statute reform ending the interim government").wait_for(
+        timeout=30_000)
+    settle(page)
+    # Sent as it is clicked: Streamlit's data grid held a row's click about 150 ms before sending it.
+    assert page.evaluate("window.__clickToSend") < 100
+    assert "vote=V44" in page.url and "q=Transition" in page.url
+    assert page.locator(ROWS).filter(has_text="V44").get_attribute("aria-current") == "true"
+    runs = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    after = [run["what"] for run in runs if run["event"] == "end" and run["t"] >= clicked]
+    assert after == ["fragment"]   # the search, its chart and the sidebar are not run or sent again
+    assert "V43" in shown_ids(page)   # the list still lists the search's votes
 
 
 @pytest.mark.browser
-def test_a_title_is_a_link_to_the_vote_that_opens_in_a_new_tab_and_the_keyboard_opens_it_here(browser, timed_server):
+def test_a_title_is_a_link_to_the_vote_that_opens_in_a_new_tab_and_the_keyboard_opens_it_here(page, timed_server):
     url, _ = timed_server
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    try:
-        page.goto(f"{url}/votes?q=amnesty")
-        settle(page)
-        assert sorted(shown_ids(page)) == ["V07", "V08"]
-        link = page.locator(ROWS).filter(has_text="V07").locator("a")
-        link.hover()
-        assert link.get_attribute("href").endswith("/votes?q=amnesty&vote=V07")   # the search is kept
-        with context.expect_page(timeout=30_000) as opened:
-            link.click(modifiers=["Control"])
-        other = opened.value
-        other.get_by_role("heading", name="V07: ", exact=False).first.wait_for(timeout=30_000)
-        assert "vote=V07" in other.url
-        settle(page)
-        assert "vote=" not in page.url   # this tab opened nothing
-        link.focus()
-        page.keyboard.press("Enter")
-        page.get_by_role("heading", name="V07: ", exact=False).first.wait_for(timeout=30_000)
-        assert "vote=V07" in page.url
-    finally:
-        context.close()
+    page.goto(f"{url}/votes?q=amnesty")
+    settle(page)
+    assert sorted(shown_ids(page)) == ["V07", "V08"]
+    link = page.locator(ROWS).filter(has_text="V07").locator("a")
+    link.hover()
+    assert link.get_attribute("href").endswith("/votes?q=amnesty&vote=V07")   # the search is kept
+    with page.context.expect_page(timeout=30_000) as opened:
+        link.click(modifiers=["Control"])
+    other = opened.value
+    other.get_by_role("heading", name="V07: ", exact=False).first.wait_for(timeout=30_000)
+    assert "vote=V07" in other.url
+    settle(page)
+    assert "vote=" not in page.url   # this tab opened nothing
+    link.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="V07: ", exact=False).first.wait_for(timeout=30_000)
+    assert "vote=V07" in page.url
 
 
 @pytest.mark.browser
-def test_a_heading_sorts_the_votes_shown_with_unknown_counts_last(browser, timed_server):
+def test_a_heading_sorts_the_votes_shown_with_unknown_counts_last(page, timed_server):
     url, _ = timed_server
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    try:
-        page.goto(f"{url}/votes")
-        settle(page)
-        listed = shown_ids(page)
-        assert len(listed) == 45 and listed[0] == "V46"   # newest first
-        page.locator(".tracker-vote-list th button", has_text="yes").click()
-        yes = page.locator(f"{ROWS} td:nth-child(5)").all_text_contents()
-        known = [int(v) for v in yes if v != "–"]
-        assert known == sorted(known, reverse=True) and yes[: len(known)] == [str(v) for v in known]
-        assert set(yes[len(known):]) == {"–"}   # unknown counts at the end
-        assert page.locator(".tracker-vote-list th[aria-sort='descending']").text_content().startswith("yes")
-        page.locator(".tracker-vote-list th button", has_text="yes").click()
-        yes = page.locator(f"{ROWS} td:nth-child(5)").all_text_contents()
-        known = [int(v) for v in yes if v != "–"]
-        assert known == sorted(known) and set(yes[len(known):]) == {"–"}
-    finally:
-        context.close()
+    page.goto(f"{url}/votes")
+    settle(page)
+    listed = shown_ids(page)
+    assert len(listed) == 45 and listed[0] == "V46"   # newest first
+    page.locator(".tracker-vote-list th button", has_text="yes").click()
+    yes = page.locator(f"{ROWS} td:nth-child(5)").all_text_contents()
+    known = [int(v) for v in yes if v != "–"]
+    assert known == sorted(known, reverse=True) and yes[: len(known)] == [str(v) for v in known]
+    assert set(yes[len(known):]) == {"–"}   # unknown counts at the end
+    assert page.locator(".tracker-vote-list th[aria-sort='descending']").text_content().startswith("yes")
+    page.locator(".tracker-vote-list th button", has_text="yes").click()
+    yes = page.locator(f"{ROWS} td:nth-child(5)").all_text_contents()
+    known = [int(v) for v in yes if v != "–"]
+    assert known == sorted(known) and set(yes[len(known):]) == {"–"}
