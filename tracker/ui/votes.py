@@ -192,7 +192,7 @@ def _party_table(parties_on_vote: pd.DataFrame, colours: dict[str, str], filter_
     shown["source"] = shown["source"].map(widgets.link_html)
     counted = [c for c in ("yes", "no", "abstain", "absent") if shown[c].notna().any()]  # none when no tallies
     columns = ["colour", "party", "name", "position", "as reported", *counted, "known from", "source", "caveat"]
-    # A plain table, not a data grid: a vote's few parties read in full (caveats wrap), drawn in a few ms.
+    # A plain table, not a data grid: a vote's few parties read in full (caveats wrap).
     widgets.small_table(shown[columns], html_columns=("colour", "source"))
     st.download_button("Party positions (CSV)", key="vote_parties_csv", on_click="ignore", mime="text/csv",
                        data=functools.partial(table_bytes, parties_on_vote, "csv"),

@@ -134,8 +134,8 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 
 def small_table(frame: pd.DataFrame, dates: Sequence[str] = (), html_columns: Sequence[str] = ()) -> None:
-    """A short table drawn as one block of HTML: a vote's party table draws in a few ms, where st.table (every cell
-    read as Markdown) took about 200 ms of the browser's time per vote page.
+    """A short table drawn as one block of HTML: less work for the browser than st.table, which renders every cell
+    through Streamlit's Markdown renderer.
 
     Every cell is shown as text (escaped) except the `html_columns`, which the caller has built from `link_html` or
     `swatch`; dates as YYYY-MM-DD, unknown as –, numbers right-aligned.
