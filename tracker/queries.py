@@ -226,19 +226,19 @@ def seat_groups(vote: dict, parties_on_vote: pd.DataFrame,
     tallies without parties ('position'). The chart marks seats not
     covered as unknown.
     """
-    counts = ("yes", "no", "abstain", "absent")
     columns = ["party", "position", "seats", "member"]
-    with_counts = parties_on_vote[parties_on_vote[list(counts)].notna().any(axis=1)]
-    stated = parties_on_vote.dropna(subset=["position", "party_seats"])
-    rows: list[dict] = []
+    seat_count = int(vote["seats"]) if vote.get("seats") is not None else None
     if members is not None and not members.empty:
         # One seat per member, built column by column (a row at a time took about 8 ms for 700 members).
         groups = pd.DataFrame({"party": members["party"].astype(object).to_numpy(),
                                "position": members["position"].astype(object).to_numpy(), "seats": 1,
                                "member": members["name"].astype(object).to_numpy()}, columns=columns)
-        seats = vote.get("seats")
-        return groups, (int(seats) if seats is not None else None), "member vote"
-    elif not with_counts.empty:
+        return groups, seat_count, "member vote"
+    counts = ("yes", "no", "abstain", "absent")
+    with_counts = parties_on_vote[parties_on_vote[list(counts)].notna().any(axis=1)]
+    stated = parties_on_vote.dropna(subset=["position", "party_seats"])
+    rows: list[dict] = []
+    if not with_counts.empty:
         for record in with_counts.to_dict("records"):
             rows += [{"party": record["party"], "position": c, "seats": record[c]} for c in counts
                      if not is_missing(record[c])]
@@ -257,8 +257,7 @@ def seat_groups(vote: dict, parties_on_vote: pd.DataFrame,
         basis = "position"
     groups = pd.DataFrame(rows, columns=columns)
     groups["seats"] = pd.to_numeric(groups["seats"]).fillna(0).astype(int)
-    seats = vote.get("seats")
-    return groups, (int(seats) if seats is not None else None), basis
+    return groups, seat_count, basis
 
 
 def matter_stages(db: Store, matter: str) -> pd.DataFrame:

@@ -108,11 +108,10 @@ def _vote_table(found: pd.DataFrame) -> str | None:
     rows_key = f"v_list_{page}_{hash(tuple(vote_ids)) & 0xFFFFFFFF:x}"
     opened = vote_list.vote_list(shown, TABLE_COLUMNS, current, key=rows_key)
     if opened in vote_ids:
-        st.session_state["v_vote"] = opened
+        st.session_state["v_vote"] = current = opened
     labels = dict(zip(vote_ids, shown["title"].fillna("").astype(str), strict=False))
     # The list holds this page's votes and the one open now (from a link, a click or an earlier page), so it stays
     # short however many votes match; a link to a vote that does not exist is refused with a notice.
-    current = st.session_state.get("v_vote") or st.query_params.get("vote")
     if current and current not in labels and cache.read("vote_detail", current) is not None:
         vote_ids.append(current)
     return filters.choice("Open a vote", "vote", vote_ids, "v_vote", "Choose a vote (or click a row above)",
