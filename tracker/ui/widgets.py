@@ -38,6 +38,11 @@ def md_escape(text: object) -> str:
     return _AUTOLINK_TRIGGER.sub(WORD_JOINER, escaped)
 
 
+def html_escape(text: object) -> str:
+    """Text from uploads escaped for HTML, on one line without bidi controls: shown as written, never as markup."""
+    return html.escape(plain_text(text))
+
+
 def heading(text: object, level: int = 3) -> None:
     """A heading whose text comes from uploads (its hover anchor is an in-page #link, never an address)."""
     st.markdown("#" * level + " " + md_escape(text))
@@ -145,13 +150,12 @@ def small_table(frame: pd.DataFrame, dates: Sequence[str] = (), html_columns: Se
         shown[column] = pd.to_datetime(shown[column]).dt.strftime("%Y-%m-%d")
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and c not in html_columns}
     cells = shown.astype(object).where(shown.notna(), None)
-    head = "".join(f"<th scope='col'>{html.escape(plain_text(c))}</th>" for c in cells.columns)
+    head = "".join(f"<th scope='col'>{html_escape(c)}</th>" for c in cells.columns)
     rows = []
     for values in cells.itertuples(index=False, name=None):
         row = []
         for column, value in zip(cells.columns, values, strict=True):
-            text = UNKNOWN_CELL if value is None else value if column in html_columns else html.escape(
-                plain_text(value))
+            text = UNKNOWN_CELL if value is None else value if column in html_columns else html_escape(value)
             kind = " class='n'" if column in numeric else " class='k'" if column in dates else ""
             row.append(f"<td{kind}>{text}</td>")
         rows.append("<tr>" + "".join(row) + "</tr>")
@@ -173,14 +177,14 @@ def link_html(urls: object) -> str:
         return UNKNOWN_CELL
     parts = [part.strip() for part in urls.split(";") if part.strip()]
     if not all(_SAFE_URL.match(part) for part in parts):
-        return html.escape(plain_text(urls.strip()))
+        return html_escape(urls.strip())
     return " · ".join(_site_link(part) for part in parts)
 
 
 def _site_link(url: str) -> str:
     site = url.split("/")[2].removeprefix("www.")
     if not site:
-        return html.escape(plain_text(url))
+        return html_escape(url)
     return f"<a href='{html.escape(url)}' target='_blank' rel='noopener noreferrer'>{html.escape(site)}</a>"
 
 
