@@ -1,4 +1,4 @@
-"""What a page shows in AppTest, read back as a reader would see it: its plain HTML tables and the Votes list."""
+"""What a page shows in AppTest, read back as a reader would see it: its plain HTML tables and its lists."""
 
 from __future__ import annotations
 
@@ -75,10 +75,25 @@ def html_tables(app: AppTest) -> list[pd.DataFrame]:
     return frames
 
 
-def vote_list(app: AppTest) -> pd.DataFrame:
-    """The Votes page's list of votes (tracker/ui/vote_list.py) as the text of its cells."""
+def _list(app: AppTest, kind: str) -> dict:
     for element in app.get("bidi_component"):
-        if element.proto.component_name.endswith("tracker_vote_list"):
+        if element.proto.component_name.endswith("tracker_list"):
             listed = json.loads(json.loads(element.proto.json))
-            return pd.DataFrame(listed["rows"], columns=listed["columns"])
-    raise AssertionError("the page shows no list of votes")
+            if listed["kind"] == kind:
+                return listed
+    raise AssertionError(f"the page shows no {kind}")
+
+
+def vote_list(app: AppTest) -> pd.DataFrame:
+    """The Votes page's list of votes (tracker/ui/lists.py) as the text of its cells."""
+    listed = _list(app, "vote-list")
+    return pd.DataFrame(listed["rows"], columns=listed["columns"])
+
+
+def member_list(app: AppTest) -> pd.DataFrame:
+    """A vote's member list (tracker/ui/lists.py) as the text of its cells, before any name search typed in the page
+    (`.attrs["search"]` holds the search box as sent: label, searched column, text)."""
+    listed = _list(app, "member-list")
+    frame = pd.DataFrame(listed["rows"], columns=listed["columns"])
+    frame.attrs["search"] = listed["search"]
+    return frame

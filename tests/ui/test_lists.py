@@ -1,10 +1,10 @@
-"""The Votes list's cells: what each row shows, worked out by hand from a few awkward votes."""
+"""The plain lists' cells (votes, members): what each row shows, worked out by hand from a few awkward votes."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from tracker.ui import vote_list
+from tracker.ui import lists
 
 COLUMNS = ["date", "vote_id", "title", "yes", "no", "result"]
 
@@ -18,7 +18,7 @@ def test_cells_show_dates_whole_counts_and_a_dash_for_anything_unknown():
         "no": [29.0, float("nan")],
         "result": ["approved", pd.NA],
     })
-    assert vote_list.cells(frame, COLUMNS) == [
+    assert lists.cells(frame, COLUMNS) == [
         ["2022-12-30", "V44", "Transition Statute reform", "72", "29", "approved"],
         ["–", "X", "–", "–", "–", "–"],
     ]
@@ -27,7 +27,7 @@ def test_cells_show_dates_whole_counts_and_a_dash_for_anything_unknown():
 def test_cells_show_text_on_one_line_without_bidi_controls_and_markup_as_written():
     frame = pd.DataFrame({"date": pd.to_datetime(["2024-01-02"]), "vote_id": ["<b>1</b>"],
                           "title": ["Line one\nline two \u202eevil"], "yes": [1], "no": [0], "result": ["=1+1"]})
-    (row,) = vote_list.cells(frame, COLUMNS)
+    (row,) = lists.cells(frame, COLUMNS)
     # The browser shows each cell as text (textContent), so markup stays as written and cannot run.
     assert row == ["2024-01-02", "<b>1</b>", "Line one line two evil", "1", "0", "=1+1"]
 
@@ -41,5 +41,5 @@ def test_cells_read_arrow_backed_columns_as_the_database_returns_them():
         "no": pd.array([None, 4], dtype="int64[pyarrow]"),
         "result": pd.array([None, "failed"], dtype="string[pyarrow]"),
     })
-    assert vote_list.cells(frame, COLUMNS) == [["2020-05-01", "A", "t", "3", "–", "–"],
+    assert lists.cells(frame, COLUMNS) == [["2020-05-01", "A", "t", "3", "–", "–"],
                                                ["–", "B", "–", "–", "4", "failed"]]

@@ -1,7 +1,8 @@
-"""The Votes list in Chromium, used as a reader would: a row opens its vote at once, a title opens it in a new tab,
-the keyboard opens it too, and the headings sort the rows shown.
+"""The plain lists in Chromium, used as a reader would. The Votes list: a row opens its vote at once, a title opens it
+in a new tab, the keyboard opens it too, and the headings sort the rows shown. A vote's member list: the name search
+filters as it is typed, without waiting for the server, and the CSV then holds the members found.
 
-Reproduce: python -m pytest -m browser tests/ui/test_vote_list_browser.py (needs Playwright and /usr/bin/chromium).
+Reproduce: python -m pytest -m browser tests/ui/test_lists_browser.py (needs Playwright and /usr/bin/chromium).
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import time
 
 import pytest
 
+from tests.conftest import FIXTURES
 from tests.ui.browser import serve, settle
+from tracker import store
+from tracker.ingest import import_files
 from tracker.sample import build_sample_database
 
 ROWS = ".tracker-vote-list tbody tr"
@@ -30,7 +34,7 @@ CLICK_TO_SEND = """() => { window.__clickToSend = new Promise((resolve) => {
 @pytest.fixture(scope="module")
 def timed_server(tmp_path_factory):
     """The dashboard on the sample, logging each script and fragment run."""
-    folder = tmp_path_factory.mktemp("vote_list")
+    folder = tmp_path_factory.mktemp("lists")
     db = folder / "tracker.duckdb"
     build_sample_database(db)
     log = folder / "runs.jsonl"
@@ -112,3 +116,65 @@ def test_a_heading_sorts_the_votes_shown_with_unknown_counts_last(page, timed_se
     yes = page.locator(f"{ROWS} td:nth-child(5)").all_text_contents()
     known = [int(v) for v in yes if v != "–"]
     assert known == sorted(known) and set(yes[len(known):]) == {"–"}
+
+
+MEMBERS = ".tracker-member-list tbody tr"
+COUNT_MESSAGES = """() => { window.__sent = 0; const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (message) { window.__sent += 1; return send.call(this, message); }; }"""
+
+
+@pytest.fixture(scope="module")
+def member_server(tmp_path_factory):
+    """The dashboard on six members' votes (tests/data/ui_member_votes.csv), logging each script and fragment run."""
+    folder = tmp_path_factory.mktemp("member_list")
+    db = folder / "tracker.duckdb"
+    con = store.connect(db)
+    import_files(con, [FIXTURES / "ui_member_votes.csv"])
+    con.close()
+    log = folder / "runs.jsonl"
+    for url in serve(folder, db, {"TRACKER_TIMING_LOG": str(log)}):
+        yield url, log
+
+
+def member_names(page) -> list[str]:
+    return page.locator(f"{MEMBERS} td:first-child").all_text_contents()
+
+
+@pytest.mark.browser
+def test_the_member_search_filters_as_it_is_typed_and_the_csv_then_holds_the_members_found(page, member_server):
+    url, log = member_server
+    page.goto(f"{url}/votes?vote=M1")
+    settle(page)
+    page.get_by_text("The list of 6 members", exact=False).click()
+    settle(page)
+    assert member_names(page) == ["Ana Alba", "Bruno Bravo", "Carla Cruz", "Dario Diaz", "Elena Eco", "Fabio Faro"]
+    box = page.get_by_label("Search member names")
+    page.evaluate(COUNT_MESSAGES)
+    box.press_sequentially("AR")
+    # Filtered in the page at each key, before anything is sent to the server (which hears it after a pause).
+    assert page.evaluate("window.__sent") == 0
+    assert member_names(page) == ["Carla Cruz", "Dario Diaz", "Fabio Faro"]
+    assert page.locator(".tracker-member-list .count").text_content() == "3 of 6 members shown"
+    typed = time.time()
+    page.wait_for_function("window.__sent > 0", timeout=10_000)
+    settle(page)
+    runs = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [run["what"] for run in runs if run["event"] == "end" and run["t"] >= typed] == ["fragment"]
+    assert box.input_value() == "AR" and member_names(page) == ["Carla Cruz", "Dario Diaz", "Fabio Faro"]
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Members CSV").click()
+    listed = download.value.path().read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[0] for line in listed] == ["name", "Carla Cruz", "Dario Diaz", "Fabio Faro"]
+    # A party chosen above keeps the search typed; a search that finds no one says so.
+    page.locator("[data-testid='stMultiSelect']").filter(has_text="Party").click()
+    page.get_by_role("option", name="B", exact=True).click()
+    page.keyboard.press("Escape")
+    settle(page)
+    assert box.input_value() == "AR" and member_names(page) == ["Dario Diaz", "Fabio Faro"]
+    box.fill("zz")
+    assert member_names(page) == ["No members match “zz”. Clear the search to see all 3."]   # party B's three
+    box.fill("")
+    assert member_names(page) == ["Dario Diaz", "Elena Eco", "Fabio Faro"]
+    page.locator(".tracker-member-list th button", has_text="name").click()
+    page.locator(".tracker-member-list th button", has_text="name").click()
+    assert member_names(page) == ["Fabio Faro", "Elena Eco", "Dario Diaz"]   # by name, Z to A

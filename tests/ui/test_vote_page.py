@@ -10,7 +10,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FIXTURES
-from tests.ui.shown import html_tables
+from tests.ui.shown import html_tables, member_list
 from tracker import charts, config, queries, store
 from tracker.ingest import import_files
 
@@ -87,11 +87,32 @@ def test_member_list_shows_rebels_and_filters_by_party(db_path, monkeypatch, csv
     assert "Against their party: Carla Cruz (A)." in [c.value.replace("\\", "") for c in app.caption]
     app.session_state["vote_member_list"] = True   # the list opened
     app.run()
-    listed = next(d.value for d in app.dataframe if "rebel" in d.value.columns)
+    listed = member_list(app)
     # Carla Cruz voted no while party A voted yes on M1: a rebel.
     assert members.loc[members["name"] == "Carla Cruz", "rebel"].item()
     assert len(listed) == len(members) and (listed["rebel"] == "rebel").sum() == int(members["rebel"].sum())
     app.multiselect(key="vote_member_party").select("B").run()
-    listed = next(d.value for d in app.dataframe if "rebel" in d.value.columns)
+    listed = member_list(app)
     assert set(listed["party"]) == {"B"}
-    assert "members_m1.csv" in csv_downloads
+    assert pd.read_csv(io.BytesIO(csv_downloads["members_m1.csv"]))["name"].tolist() == [
+        "Dario Diaz", "Elena Eco", "Fabio Faro"]
+
+
+def test_member_search_typed_in_the_page_narrows_the_csv_once_the_server_hears_it(db_path, monkeypatch,
+                                                                                csv_downloads):
+    db = store.connect(db_path)
+    import_files(db, [FIXTURES / "ui_member_votes.csv"])
+    db.close()
+    app = open_vote(db_path, monkeypatch, "M1")
+    app.session_state["vote_member_list"] = True
+    app.run()
+    listed = member_list(app)
+    assert listed.attrs["search"]["label"] == "Search member names" and listed.attrs["search"]["query"] == ""
+    assert listed.columns[listed.attrs["search"]["column"]] == "name"   # the box searches names
+    # What the page sends after typing "ar" (any case): the rows stay whole (the browser filters them), the CSV follows.
+    app.session_state["vote_member_list_rows"] = {"search": "AR"}
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(member_list(app)) == 6 and member_list(app).attrs["search"]["query"] == "AR"
+    assert pd.read_csv(io.BytesIO(csv_downloads["members_m1.csv"]))["name"].tolist() == [
+        "Carla Cruz", "Dario Diaz", "Fabio Faro"]

@@ -1,8 +1,9 @@
-"""The Votes page's list of matching votes: a plain table whose row opens the vote at once, each title a link.
+"""Plain lists drawn by the browser: the Votes page's votes (a row opens its vote at once, a title links to it) and a
+vote's members (a name search that filters as it is typed). Headings sort the rows shown.
 
 Streamlit's data grid waits about 150 ms after a row is clicked before it tells the server (it collects a selection),
-which was a fifth of what opening a vote cost. Here a click is sent as it happens. Each title is also a link to the
-vote's own address, so a vote can be opened in a new tab or copied; the headings sort the rows shown.
+which was a fifth of what opening a vote cost, and a search typed in a text box reruns the page and redraws the grid.
+Here a click is sent as it happens, and the member search filters rows in the page without asking the server.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import streamlit as st
 from tracker.ui.widgets import UNKNOWN_CELL, plain_text
 
 NUMBER_COLUMNS = ("yes", "no", "abstain", "absent")
+SEND_SEARCH_AFTER_MS = 250   # typing pauses this long before the search reaches the server (for the CSV only)
 
 _JS = """
-const NUMBERS = new Set(%(numbers)s);
+const UNKNOWN = '%(unknown)s';
 function compare(a, b, numeric, ascending) {
   if (a === b) return 0;
-  if (a === '%(unknown)s') return 1;   // unknown cells last, whichever way the column is sorted
-  if (b === '%(unknown)s') return -1;
+  if (a === UNKNOWN) return 1;   // unknown cells last, whichever way the column is sorted
+  if (b === UNKNOWN) return -1;
   return (ascending ? 1 : -1) * (numeric ? Number(a) - Number(b) : a.localeCompare(b));
 }
 function address(id) {
@@ -30,31 +32,42 @@ function address(id) {
   url.searchParams.set('vote', id);
   return url.pathname + url.search;
 }
+function matches(row, list, query) {
+  if (!query) return true;
+  const text = row[list.search.column];
+  return text !== UNKNOWN && text.toLowerCase().includes(query);
+}
 function draw(root, list) {
-  const { columns, rows, current, id_column, title_column } = list;
-  const sort = root.__sort;
-  let shown = rows.map((row, i) => [row, i]);
+  const { columns, rows, numbers, current, id_column, title_column, noun } = list;
+  const sort = root.__sort, query = list.search ? root.__query.trim().toLowerCase() : '';
+  let shown = rows.map((row, i) => [row, i]).filter(([row]) => matches(row, list, query));
   if (sort) {
-    const at = columns.indexOf(sort.column), numeric = NUMBERS.has(sort.column);
+    const at = columns.indexOf(sort.column), numeric = numbers.includes(sort.column);
     shown.sort((x, y) => compare(x[0][at], y[0][at], numeric, sort.ascending) || x[1] - y[1]);
+  }
+  if (list.search) {
+    root.__count.textContent = query
+      ? `${shown.length.toLocaleString('en')} of ${rows.length.toLocaleString('en')} ${noun} shown`
+      : `${rows.length.toLocaleString('en')} ${noun}`;
   }
   const table = document.createElement('table');
   const head = table.createTHead().insertRow();
   for (const name of columns) {
     const th = document.createElement('th');
     th.scope = 'col';
-    if (NUMBERS.has(name)) th.className = 'n';
+    if (numbers.includes(name)) th.className = 'n';
     const button = document.createElement('button');
     button.type = 'button';
     button.textContent = name;
-    button.title = 'Sort the votes shown by ' + name;
+    button.title = `Sort the ${noun} shown by ${name}`;
     if (sort && sort.column === name) {
       th.setAttribute('aria-sort', sort.ascending ? 'ascending' : 'descending');
       button.textContent = name + (sort.ascending ? ' ↑' : ' ↓');
     }
     button.onclick = () => {
+      const first = !numbers.includes(name) && name !== 'date';   // text A to Z; counts and dates largest first
       root.__sort = sort && sort.column === name ? { column: name, ascending: !sort.ascending }
-                                                 : { column: name, ascending: !NUMBERS.has(name) && name !== 'date' };
+                                                 : { column: name, ascending: first };
       draw(root, list);
     };
     th.appendChild(button);
@@ -63,12 +76,14 @@ function draw(root, list) {
   const body = table.createTBody();
   for (const [row] of shown) {
     const tr = body.insertRow();
-    const id = row[id_column];
-    tr.dataset.vote = id;
-    if (id === current) tr.setAttribute('aria-current', 'true');
+    const id = id_column === null ? null : row[id_column];
+    if (id !== null) {
+      tr.dataset.vote = id;
+      if (id === current) tr.setAttribute('aria-current', 'true');
+    }
     row.forEach((value, i) => {
       const td = tr.insertCell();
-      if (NUMBERS.has(columns[i])) td.className = 'n';
+      if (numbers.includes(columns[i])) td.className = 'n';
       else if (i === id_column || columns[i] === 'date') td.className = 'k';
       if (i === title_column) {
         const link = document.createElement('a');
@@ -82,13 +97,55 @@ function draw(root, list) {
       }
     });
   }
-  root.replaceChildren(table);
+  if (list.search && query && !shown.length) {
+    const td = body.insertRow().insertCell();
+    td.colSpan = columns.length;
+    td.className = 'none';
+    const all = rows.length.toLocaleString('en');
+    td.textContent = `No ${noun} match “${root.__query.trim()}”. Clear the search to see all ${all}.`;
+  }
+  root.__rows.replaceChildren(table);
 }
-export default function ({ data, parentElement, setTriggerValue }) {
-  let root = parentElement.querySelector(':scope > .tracker-vote-list');
+function searchBox(root, list) {
+  // The search filters the rows here as it is typed; the server hears it after a pause (for the CSV of the rows shown).
+  const bar = document.createElement('div');
+  bar.className = 'search';
+  const label = document.createElement('label');
+  const caption = document.createElement('span');
+  caption.textContent = list.search.label;
+  const input = document.createElement('input');
+  input.type = 'search';
+  input.autocomplete = 'off';
+  input.spellcheck = false;
+  input.value = list.search.query;
+  input.placeholder = list.search.placeholder;
+  label.append(caption, input);
+  root.__count = document.createElement('span');
+  root.__count.className = 'count';
+  root.__count.setAttribute('aria-live', 'polite');
+  bar.append(label, root.__count);
+  root.__query = input.value;
+  let pending = null;
+  const send = () => { clearTimeout(pending); pending = null; root.__state('search', input.value); };
+  input.addEventListener('input', () => {
+    root.__query = input.value;
+    draw(root, root.__list);
+    clearTimeout(pending);
+    pending = setTimeout(send, %(send_after)d);
+  });
+  input.addEventListener('change', send);   // Enter, or leaving the box: at once
+  return bar;
+}
+export default function ({ data, parentElement, setTriggerValue, setStateValue }) {
+  const list = JSON.parse(data);
+  let root = parentElement.querySelector(':scope > .tracker-list');
   if (!root) {
     root = document.createElement('div');
-    root.className = 'tracker-vote-list';
+    root.className = 'tracker-list tracker-' + list.kind;
+    root.__rows = document.createElement('div');
+    root.__rows.className = 'rows';
+    if (list.search) root.append(searchBox(root, list));
+    root.append(root.__rows);
     parentElement.appendChild(root);
     // A plain click opens the vote here and now; a click with a modifier (new tab, new window) is the link's own.
     root.addEventListener('click', (event) => {
@@ -108,36 +165,47 @@ export default function ({ data, parentElement, setTriggerValue }) {
     root.addEventListener('pointerover', refresh);
     root.addEventListener('focusin', refresh);
   }
-  root.__send = setTriggerValue;   // this mount's sender, for the listener set up on the first
+  root.__send = setTriggerValue;   // this mount's senders, for the listeners set up on the first
+  root.__state = setStateValue;
   if (root.__data === data) return;
   root.__data = data;
-  draw(root, JSON.parse(data));
+  root.__list = list;
+  draw(root, list);
 }
 """
 
 _CSS = """
-.tracker-vote-list { max-height: 440px; overflow: auto; border: 1px solid rgba(128, 128, 128, 0.2);
-  border-radius: 8px; font-size: 14px; line-height: 1.5; color: var(--st-text-color); }
-.tracker-vote-list table { border-collapse: collapse; width: 100%; }
-.tracker-vote-list th { position: sticky; top: 0; background: var(--st-background-color, #fff); z-index: 1;
+.tracker-list { font-size: 14px; line-height: 1.5; color: var(--st-text-color); }
+.tracker-list .rows { max-height: 440px; overflow: auto; border: 1px solid rgba(128, 128, 128, 0.2);
+  border-radius: 8px; }
+.tracker-list table { border-collapse: collapse; width: 100%; }
+.tracker-list th { position: sticky; top: 0; background: var(--st-background-color, #fff); z-index: 1;
   text-align: left; font-weight: 400; padding: 0; border-bottom: 1px solid rgba(128, 128, 128, 0.3); }
-.tracker-vote-list th button { all: unset; box-sizing: border-box; width: 100%; padding: 4px 6px; cursor: pointer;
+.tracker-list th button { all: unset; box-sizing: border-box; width: 100%; padding: 4px 6px; cursor: pointer;
   opacity: 0.7; white-space: nowrap; }
-.tracker-vote-list th button:focus-visible { outline: 2px solid var(--st-primary-color); }
-.tracker-vote-list th.n button { text-align: right; }
-.tracker-vote-list td { padding: 4px 6px; border-bottom: 1px solid rgba(128, 128, 128, 0.15); }
-.tracker-vote-list td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.tracker-vote-list td.k { white-space: nowrap; }
-.tracker-vote-list td.title { min-width: 16rem; }
-.tracker-vote-list td.title a { color: var(--st-link-color, rgb(36, 79, 180)); }
-.tracker-vote-list tbody tr { cursor: pointer; }
-.tracker-vote-list tbody tr:hover { background: rgba(128, 128, 128, 0.08); }
-.tracker-vote-list tbody tr[aria-current] { background: rgba(128, 128, 128, 0.18); }
+.tracker-list th button:focus-visible { outline: 2px solid var(--st-primary-color); }
+.tracker-list th.n button { text-align: right; }
+.tracker-list td { padding: 4px 6px; border-bottom: 1px solid rgba(128, 128, 128, 0.15); }
+.tracker-list td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.tracker-list td.k { white-space: nowrap; }
+.tracker-list td.none { opacity: 0.7; font-style: italic; }
+.tracker-list td.title { min-width: 16rem; }
+.tracker-list td.title a { color: var(--st-link-color, rgb(36, 79, 180)); }
+.tracker-list tbody tr[data-vote] { cursor: pointer; }
+.tracker-list tbody tr:hover { background: rgba(128, 128, 128, 0.08); }
+.tracker-list tbody tr[aria-current] { background: rgba(128, 128, 128, 0.18); }
+.tracker-list .search { display: flex; align-items: flex-end; gap: 1rem; margin-bottom: 0.5rem; }
+.tracker-list .search label { display: flex; flex-direction: column; gap: 0.25rem; flex: 0 1 24rem; }
+.tracker-list .search input { font: inherit; color: inherit; padding: 0.4rem 0.75rem; border-radius: 0.5rem;
+  border: 1px solid var(--st-secondary-background-color, #f0f2f6);
+  background: var(--st-secondary-background-color, #f0f2f6); }
+.tracker-list .search input:focus { outline: none; border-color: var(--st-primary-color, #ff4b4b); }
+.tracker-list .search .count { opacity: 0.7; padding-bottom: 0.45rem; }
 """
 
 _list = st.components.v2.component(
-    "tracker_vote_list",
-    js=_JS % {"numbers": json.dumps(list(NUMBER_COLUMNS)), "unknown": UNKNOWN_CELL},
+    "tracker_list",
+    js=_JS % {"unknown": UNKNOWN_CELL, "send_after": SEND_SEARCH_AFTER_MS},
     css=_CSS, isolate_styles=False)
 
 
@@ -152,7 +220,7 @@ def _cell(column: str, value: object) -> str:
 
 
 def cells(frame: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
-    """The rows as the list shows them: text on one line, dates as YYYY-MM-DD, whole counts, unknown as –."""
+    """The rows as a list shows them: text on one line, dates as YYYY-MM-DD, whole counts, unknown as –."""
     values = [frame[column].tolist() for column in columns]
     return [[_cell(column, value) for column, value in zip(columns, row, strict=True)]
             for row in zip(*values, strict=True)]
@@ -161,7 +229,22 @@ def cells(frame: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
 def vote_list(frame: pd.DataFrame, columns: Sequence[str], current: str | None, key: str) -> str | None:
     """Draw the votes; returns the vote whose row was clicked in the run that click caused, else None."""
     columns = list(columns)
-    data = json.dumps({"columns": columns, "rows": cells(frame, columns), "current": current,
-                       "id_column": columns.index("vote_id"), "title_column": columns.index("title")})
+    data = json.dumps({"kind": "vote-list", "noun": "votes", "columns": columns, "rows": cells(frame, columns),
+                       "numbers": [c for c in columns if c in NUMBER_COLUMNS], "current": current,
+                       "id_column": columns.index("vote_id"), "title_column": columns.index("title"),
+                       "search": None})
     result = _list(data=data, key=key, on_opened_change=lambda: None, height="content")
     return result.opened if result is not None else None
+
+
+def member_list(frame: pd.DataFrame, columns: Sequence[str], key: str) -> str:
+    """Draw the members with a name search that filters as it is typed; returns the search as the server last heard
+    it (the text typed stays in the page; it reaches the server after a pause, or on Enter)."""
+    columns = list(columns)
+    query = str((st.session_state.get(key) or {}).get("search") or "")   # what was typed before, if any
+    data = json.dumps({"kind": "member-list", "noun": "members", "columns": columns, "rows": cells(frame, columns),
+                       "numbers": [], "current": None, "id_column": None, "title_column": None,
+                       "search": {"label": "Search member names", "column": columns.index("name"), "query": query,
+                                  "placeholder": "Part of a name, any case"}})
+    result = _list(data=data, key=key, default={"search": query}, on_search_change=lambda: None, height="content")
+    return str(result.search or "") if result is not None else query

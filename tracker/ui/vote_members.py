@@ -9,7 +9,7 @@ import streamlit as st
 
 from tracker import figure_export
 from tracker.export import table_bytes
-from tracker.ui import timing, widgets
+from tracker.ui import lists, timing, widgets
 
 POSITIONS = ("yes", "no", "abstain", "absent")
 
@@ -47,19 +47,19 @@ def member_list(members: pd.DataFrame, vote_id: str) -> None:
 
 
 def _listing(members: pd.DataFrame, vote_id: str) -> None:
-    left, middle, right = st.columns([2, 2, 2])
+    left, right = st.columns(2)
     with left:
-        text = st.text_input("Search member names", key="vote_member_search")
-    with middle:
         parties = st.multiselect("Party", sorted(members["party"].dropna().astype(str).unique()),
                                  key="vote_member_party")
     with right:
         positions = st.multiselect("Position", [p for p in POSITIONS if p in set(members["position"])],
                                    key="vote_member_position")
-    shown = filtered_members(members, text, parties, positions)
-    table = shown.assign(rebel=shown["rebel"].map({True: "rebel", False: ""}))[
+    chosen = filtered_members(members, "", parties, positions)
+    table = chosen.assign(rebel=chosen["rebel"].map({True: "rebel", False: ""}))[
         ["name", "party", "position", "party_position", "rebel"]].rename(columns={"party_position": "party's position"})
-    widgets.table(table.reset_index(drop=True), key="vote_member_table", height=min(len(table), 15) * 35 + 38)
-    st.download_button("Members CSV", data=functools.partial(table_bytes, table, "csv"), key="vote_member_csv",
+    # The name search filters the rows in the browser as it is typed; the CSV below follows it once the server hears it.
+    text = lists.member_list(table, list(table.columns), key="vote_member_list_rows")
+    listed = table.loc[filtered_members(chosen, text, [], []).index]
+    st.download_button("Members CSV", data=functools.partial(table_bytes, listed, "csv"), key="vote_member_csv",
                        on_click="ignore", file_name=figure_export.file_name("members", [vote_id], "csv"),
-                       mime="text/csv", help="The members listed, as filtered")
+                       mime="text/csv", help="The members listed, as searched and filtered")

@@ -11,7 +11,7 @@ from tracker import charts, figure_export, queries, vote_story
 from tracker.charts import publish
 from tracker.export import table_bytes
 from tracker.metrics import Filters
-from tracker.ui import cache, filters, timing, vote_list, vote_members, widgets
+from tracker.ui import cache, filters, lists, timing, vote_members, widgets
 from tracker.ui.choices import assembly_choices
 
 RESULT_LABELS = {"passed": "Passed (official)", "failed": "Failed (official)", "unclear": "No clear official result"}
@@ -106,7 +106,7 @@ def _vote_table(found: pd.DataFrame) -> str | None:
     current = st.session_state.get("v_vote") or st.query_params.get("vote")
     # The list's key names its page and rows, so that a sort chosen on one page or search is not kept on another.
     rows_key = f"v_list_{page}_{hash(tuple(vote_ids)) & 0xFFFFFFFF:x}"
-    opened = vote_list.vote_list(shown, TABLE_COLUMNS, current, key=rows_key)
+    opened = lists.vote_list(shown, TABLE_COLUMNS, current, key=rows_key)
     if opened in vote_ids:
         st.session_state["v_vote"] = current = opened
     labels = dict(zip(vote_ids, shown["title"].fillna("").astype(str), strict=False))
