@@ -38,7 +38,7 @@ def routes() -> list[Route]:
     return [Route("/" + "/".join(part for part in (base, PLOTLY_JS_ADDRESS) if part), _plotly_js)]
 
 
-_JS = """
+_LOADER = """
 const ADDRESS = %(address)s;
 const CONFIG = %(config)s;
 const NOT_LOADED = %(not_loaded)s;
@@ -55,6 +55,9 @@ function plotly() {
   }
   return window.__trackerPlotly;
 }
+"""
+
+_JS = _LOADER + """
 export default function ({ data, parentElement }) {
   let chart = parentElement.querySelector(':scope > .tracker-chart');
   if (!chart) {
@@ -78,12 +81,21 @@ export default function ({ data, parentElement }) {
 """
 
 
-def _script() -> str:
-    return _JS % {"address": json.dumps(PLOTLY_JS_ADDRESS), "config": json.dumps(CONFIG),
-                  "not_loaded": json.dumps(NOT_LOADED)}
+def _script(js: str) -> str:
+    return js % {"address": json.dumps(PLOTLY_JS_ADDRESS), "config": json.dumps(CONFIG),
+                 "not_loaded": json.dumps(NOT_LOADED)}
 
 
-_chart = st.components.v2.component("tracker_chart", js=_script(), isolate_styles=False)
+_chart = st.components.v2.component("tracker_chart", js=_script(_JS), isolate_styles=False)
+# Loads plotly.js and draws nothing; a failure is left for the chart that follows to report.
+_preload = st.components.v2.component(
+    "tracker_plotly_preload", js=_script(_LOADER + "export default function () { plotly().catch(() => {}); }"),
+    isolate_styles=False)
+
+
+def preload() -> None:
+    """Have the browser load plotly.js now, while the server works out a chart that will follow (a fitted map)."""
+    _preload(key="tracker_plotly_preload", height="content")
 
 
 def chart(fig: go.Figure, key: str) -> None:
