@@ -137,8 +137,8 @@ function searchBox(root, list) {
   return bar;
 }
 export default function ({ data, parentElement, setTriggerValue, setStateValue }) {
-  const list = JSON.parse(data);
   let root = parentElement.querySelector(':scope > .tracker-list');
+  const list = root && root.__data === data ? root.__list : JSON.parse(data);   // parsed once per new list
   if (!root) {
     root = document.createElement('div');
     root.className = 'tracker-list tracker-' + list.kind;
