@@ -128,6 +128,22 @@ def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
         page.wait_for_timeout(1000)
         links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
         assert SAFE_SOURCE in links and not any("javascript" in link for link in links)
+        # The member list: hostile names are shown as text, searched as text, and exported neutralised.
+        page.get_by_text("The list of 4 members", exact=False).click()
+        settle(page)
+        names = page.locator(".tracker-member-list tbody td:first-child").all_text_contents()
+        assert sorted(names) == sorted(f"{trap} {m}" for m, trap in enumerate(TRAPS[:4]))
+        page.get_by_label("Search member names").fill("<b>PLANTED</b><img src=x onerror=alert(1)>")
+        assert page.locator(".tracker-member-list tbody td").all_text_contents() == [
+            "No members match “<b>PLANTED</b><img src=x onerror=alert(1)>”. Clear the search to see all 4."]
+        page.get_by_label("Search member names").fill("[PLANTED]")
+        page.get_by_label("Search member names").press("Enter")
+        settle(page)
+        assert page.evaluate(PLANTED_ELEMENTS) == []
+        rows = exported(page, page.get_by_role("button", name="Members CSV").click)
+        assert [row[0] for row in rows] == ["name", "[PLANTED](https://evil.example) 3"]   # the member found
+        tables, cells = tables + 1, cells + sum(len(row) for row in rows)
+        unsafe += [("member list", c) for row in rows for c in row if FORMULA.match(c)]
         # Password mode: no database download until the password is given.
         page.goto(f"{hostile_server}/data")
         settle(page)
