@@ -1,15 +1,18 @@
-"""Charts in the page (tracker/ui/plot.py): a filter change redraws the same chart, plotly.js comes from app.py.
+"""Charts in the page (tracker/ui/plot.py): a filter change redraws the same chart, plotly.js (its cartesian bundle)
+comes from app.py.
 
 Reproduce: python -m pytest -m browser tests/ui/test_plot.py (needs Playwright and /usr/bin/chromium).
 """
 
 from __future__ import annotations
 
+import re
 import urllib.request
 
 import pytest
 
 from tests.ui.browser import serve, settle
+from tracker import config
 from tracker.sample import build_sample_database
 from tracker.ui import plot
 
@@ -21,6 +24,26 @@ def test_the_dashboard_serves_plotly_js_for_browsers_to_keep(server):
         assert answer.headers["Content-Type"].startswith("text/javascript")
         assert "immutable" in answer.headers["Cache-Control"]   # the address names plotly's version
         assert answer.read() == plot.PLOTLY_JS.read_bytes()
+
+
+def test_the_bundle_served_is_the_cartesian_one_of_the_installed_plotly_js_version():
+    # Fails after an upgrade of plotly: take dist/plotly-cartesian.min.js from `npm pack plotly.js@<version>` (the
+    # version the new plotly package's plotly.min.js names) into tracker/ui/assets/. Until then, the full bundle.
+    assert plot.bundle_version(plot.CARTESIAN_BUNDLE) == plot.bundle_version(plot.FULL_BUNDLE) is not None
+    assert plot.PLOTLY_JS == plot.CARTESIAN_BUNDLE
+    assert plot.PLOTLY_JS_ADDRESS == f"tracker-assets/plotly-cartesian-{plot.bundle_version(plot.FULL_BUNDLE)}.min.js"
+    assert plot.CARTESIAN_BUNDLE.stat().st_size < plot.FULL_BUNDLE.stat().st_size / 2
+
+
+def test_a_cartesian_bundle_of_another_plotly_js_version_is_not_served(tmp_path):
+    full, older, missing = tmp_path / "plotly.min.js", tmp_path / "cartesian.min.js", tmp_path / "none.min.js"
+    full.write_text("/**\n* plotly.js v4.1.1\n*/\n")
+    older.write_text("/**\n* plotly.js (cartesian - minified) v3.7.0\n*/\n")
+    assert plot.bundle_version(full) == "4.1.1" and plot.bundle_version(older) == "3.7.0"
+    assert plot.served_bundle(older, full) == full
+    assert plot.served_bundle(missing, full) == full
+    older.write_text("/**\n* plotly.js (cartesian - minified) v4.1.1\n*/\n")
+    assert plot.served_bundle(older, full) == older
 
 
 def test_plotly_js_is_served_under_the_dashboards_base_path(monkeypatch):
@@ -62,6 +85,20 @@ def test_a_filter_change_redraws_the_chart_already_on_the_page(page, server):
     # The same element drew the new figure (Plotly.react), rather than a new chart mounted in its place.
     assert page.evaluate("() => document.querySelector('.js-plotly-plot').dataset.marked") == "before the change"
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_served_bundle_has_every_trace_type_the_charts_build(page, server):
+    used = set()
+    for source in (config.PROJECT_DIR / "tracker").rglob("*.py"):
+        used |= {name.lower() for name in re.findall(r"\bgo\.([A-Z]\w*)\(", source.read_text(encoding="utf-8"))}
+    used -= {"figure", "layout"}
+    assert {"bar", "heatmap", "scatter"} <= used   # what the charts build today
+    page.goto(f"{server}/")
+    page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    drawable = set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
+    assert used <= drawable, f"not in {plot.PLOTLY_JS.name}: {sorted(used - drawable)}"
 
 
 @pytest.mark.browser
