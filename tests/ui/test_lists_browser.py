@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,15 +33,19 @@ CLICK_TO_SEND = """() => { window.__clickToSend = new Promise((resolve) => {
 }); }"""
 
 
+def served_with_run_log(folder: Path) -> Iterator[tuple[str, Path]]:
+    """folder/tracker.duckdb served, each script and fragment run logged: (the dashboard's address, the log)."""
+    log = folder / "runs.jsonl"
+    for url in serve(folder, folder / "tracker.duckdb", {"TRACKER_TIMING_LOG": str(log)}):
+        yield url, log
+
+
 @pytest.fixture(scope="module")
 def timed_server(tmp_path_factory):
     """The dashboard on the sample, logging each script and fragment run."""
     folder = tmp_path_factory.mktemp("lists")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
-    log = folder / "runs.jsonl"
-    for url in serve(folder, db, {"TRACKER_TIMING_LOG": str(log)}):
-        yield url, log
+    build_sample_database(folder / "tracker.duckdb")
+    yield from served_with_run_log(folder)
 
 
 @pytest.fixture
@@ -50,8 +56,9 @@ def page(browser):
     context.close()
 
 
-def shown_ids(page) -> list[str]:
-    return page.locator(f"{ROWS} td:nth-child(2)").all_text_contents()
+def column(page, rows: str, number: int) -> list[str]:
+    """The texts of one column (counted from 1) of the rows the selector finds, top to bottom."""
+    return page.locator(f"{rows} td:nth-child({number})").all_text_contents()
 
 
 @pytest.mark.browser
@@ -74,7 +81,7 @@ def test_a_click_on_a_row_opens_its_vote_at_once_rerunning_only_the_list_and_the
     runs = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     after = [run["what"] for run in runs if run["event"] == "end" and run["t"] >= clicked]
     assert after == ["fragment"]   # the search, its chart and the sidebar are not run or sent again
-    assert "V43" in shown_ids(page)   # the list still lists the search's votes
+    assert "V43" in column(page, ROWS, 2)   # the list still lists the search's votes
 
 
 @pytest.mark.browser
@@ -82,7 +89,7 @@ def test_a_title_is_a_link_to_the_vote_that_opens_in_a_new_tab_and_the_keyboard_
     url, _ = timed_server
     page.goto(f"{url}/votes?q=amnesty")
     settle(page)
-    assert sorted(shown_ids(page)) == ["V07", "V08"]
+    assert sorted(column(page, ROWS, 2)) == ["V07", "V08"]
     link = page.locator(ROWS).filter(has_text="V07").locator("a")
     link.hover()
     assert link.get_attribute("href").endswith("/votes?q=amnesty&vote=V07")   # the search is kept
@@ -104,16 +111,16 @@ def test_a_heading_sorts_the_votes_shown_with_unknown_counts_last(page, timed_se
     url, _ = timed_server
     page.goto(f"{url}/votes")
     settle(page)
-    listed = shown_ids(page)
+    listed = column(page, ROWS, 2)
     assert len(listed) == 45 and listed[0] == "V46"   # newest first
     page.locator(".tracker-vote-list th button", has_text="yes").click()
-    yes = page.locator(f"{ROWS} td:nth-child(5)").all_text_contents()
+    yes = column(page, ROWS, 5)
     known = [int(v) for v in yes if v != "–"]
     assert known == sorted(known, reverse=True) and yes[: len(known)] == [str(v) for v in known]
     assert set(yes[len(known):]) == {"–"}   # unknown counts at the end
     assert page.locator(".tracker-vote-list th[aria-sort='descending']").text_content().startswith("yes")
     page.locator(".tracker-vote-list th button", has_text="yes").click()
-    yes = page.locator(f"{ROWS} td:nth-child(5)").all_text_contents()
+    yes = column(page, ROWS, 5)
     known = [int(v) for v in yes if v != "–"]
     assert known == sorted(known) and set(yes[len(known):]) == {"–"}
 
@@ -127,17 +134,10 @@ COUNT_MESSAGES = """() => { window.__sent = 0; const send = WebSocket.prototype.
 def member_server(tmp_path_factory):
     """The dashboard on six members' votes (tests/data/ui_member_votes.csv), logging each script and fragment run."""
     folder = tmp_path_factory.mktemp("member_list")
-    db = folder / "tracker.duckdb"
-    con = store.connect(db)
+    con = store.connect(folder / "tracker.duckdb")
     import_files(con, [FIXTURES / "ui_member_votes.csv"])
     con.close()
-    log = folder / "runs.jsonl"
-    for url in serve(folder, db, {"TRACKER_TIMING_LOG": str(log)}):
-        yield url, log
-
-
-def member_names(page) -> list[str]:
-    return page.locator(f"{MEMBERS} td:first-child").all_text_contents()
+    yield from served_with_run_log(folder)
 
 
 @pytest.mark.browser
@@ -147,20 +147,21 @@ def test_the_member_search_filters_as_it_is_typed_and_the_csv_then_holds_the_mem
     settle(page)
     page.get_by_text("The list of 6 members", exact=False).click()
     settle(page)
-    assert member_names(page) == ["Ana Alba", "Bruno Bravo", "Carla Cruz", "Dario Diaz", "Elena Eco", "Fabio Faro"]
+    everyone = ["Ana Alba", "Bruno Bravo", "Carla Cruz", "Dario Diaz", "Elena Eco", "Fabio Faro"]
+    assert column(page, MEMBERS, 1) == everyone
     box = page.get_by_label("Search member names")
     page.evaluate(COUNT_MESSAGES)
     box.press_sequentially("AR")
     # Filtered in the page at each key, before anything is sent to the server (which hears it after a pause).
     assert page.evaluate("window.__sent") == 0
-    assert member_names(page) == ["Carla Cruz", "Dario Diaz", "Fabio Faro"]
+    assert column(page, MEMBERS, 1) == ["Carla Cruz", "Dario Diaz", "Fabio Faro"]
     assert page.locator(".tracker-member-list .count").text_content() == "3 of 6 members shown"
     typed = time.time()
     page.wait_for_function("window.__sent > 0", timeout=10_000)
     settle(page)
     runs = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [run["what"] for run in runs if run["event"] == "end" and run["t"] >= typed] == ["fragment"]
-    assert box.input_value() == "AR" and member_names(page) == ["Carla Cruz", "Dario Diaz", "Fabio Faro"]
+    assert box.input_value() == "AR" and column(page, MEMBERS, 1) == ["Carla Cruz", "Dario Diaz", "Fabio Faro"]
     with page.expect_download(timeout=30_000) as download:
         page.get_by_role("button", name="Members CSV").click()
     listed = download.value.path().read_text(encoding="utf-8").splitlines()
@@ -170,11 +171,11 @@ def test_the_member_search_filters_as_it_is_typed_and_the_csv_then_holds_the_mem
     page.get_by_role("option", name="B", exact=True).click()
     page.keyboard.press("Escape")
     settle(page)
-    assert box.input_value() == "AR" and member_names(page) == ["Dario Diaz", "Fabio Faro"]
+    assert box.input_value() == "AR" and column(page, MEMBERS, 1) == ["Dario Diaz", "Fabio Faro"]
     box.fill("zz")
-    assert member_names(page) == ["No members match “zz”. Clear the search to see all 3."]   # party B's three
+    assert column(page, MEMBERS, 1) == ["No members match “zz”. Clear the search to see all 3."]   # party B's three
     box.fill("")
-    assert member_names(page) == ["Dario Diaz", "Elena Eco", "Fabio Faro"]
+    assert column(page, MEMBERS, 1) == ["Dario Diaz", "Elena Eco", "Fabio Faro"]
     page.locator(".tracker-member-list th button", has_text="name").click()
     page.locator(".tracker-member-list th button", has_text="name").click()
-    assert member_names(page) == ["Fabio Faro", "Elena Eco", "Dario Diaz"]   # by name, Z to A
+    assert column(page, MEMBERS, 1) == ["Fabio Faro", "Elena Eco", "Dario Diaz"]   # by name, Z to A
