@@ -31,9 +31,19 @@ class Votes:
     no: np.ndarray
 
 
-def _cells(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, lo: int, hi: int,
+def _yes_and_cast(codes: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """Votes lo:hi of the codes (1 yes, −1 no, 0 not cast) as float32 0/1 arrays: yes, and cast (yes or no).
+
+    Made a block at a time: float arrays of every cell would be 8 bytes a cell of fresh memory on each fit.
+    """
+    part = codes[:, lo:hi]
+    return (part == 1).astype(np.float32), (part != 0).astype(np.float32)
+
+
+def _cells(x: np.ndarray, votes: Votes, codes: np.ndarray, lo: int, hi: int,
            beta: float, w2: np.ndarray) -> tuple[np.ndarray, ...]:
     """Utility kernels, Fisher weights, residuals and P(yes) of one block of votes (all float32, in place)."""
+    y, observed = _yes_and_cast(codes, lo, hi)
     xw = x * w2
     member_side = np.column_stack([xw, -0.5 * (x * xw).sum(axis=1), np.ones(len(x), x.dtype)])
     kernels = []
@@ -46,10 +56,10 @@ def _cells(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, lo:
     p = np.subtract(e_yes, e_no)
     p *= beta
     _logistic(p)
-    p_cast = p * observed[:, lo:hi]
-    residual = np.subtract(y[:, lo:hi], p_cast)       # y is 0 wherever the member did not vote yes or no
+    p_cast = p * observed
+    residual = np.subtract(y, p_cast)                 # y is 0 wherever the member did not vote yes or no
     p_cast *= p
-    weight = np.subtract(p * observed[:, lo:hi], p_cast)   # p (1 − p) on cast cells
+    weight = np.subtract(p * observed, p_cast)        # p (1 − p) on cast cells
     return e_yes, e_no, weight, residual, p
 
 
@@ -65,7 +75,7 @@ def _member_features(x: np.ndarray) -> np.ndarray:
     return np.column_stack([np.ones(len(x), x.dtype), x, x[:, :1] * x, x[:, 1:] * x[:, 1:]])   # 1 x1 x2 x1² x1x2 x2²
 
 
-def update_votes(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, beta: float = BETA,
+def update_votes(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = BETA,
                  weights: tuple[float, float] = WEIGHTS) -> Votes:
     """One Fisher-scoring step of every vote's yes and no points given the members."""
     w2 = np.square(np.asarray(weights, x.dtype))
@@ -75,7 +85,7 @@ def update_votes(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarra
     quad = [(0, 0, 3), (0, 1, 4), (1, 1, 5)]   # (k, j, column of x_k x_j)
 
     def block(lo: int, hi: int) -> None:
-        e_yes, e_no, weight, residual, _ = _cells(x, votes, y, observed, lo, hi, beta, w2)
+        e_yes, e_no, weight, residual, _ = _cells(x, votes, codes, lo, hi, beta, w2)
         w_y, w_nn = weight * e_yes, weight * e_no
         w_nn *= e_no
         s_yy = ((w_y * e_yes).T @ feats).astype(np.float64)
@@ -120,7 +130,7 @@ def _vote_features(votes: Votes) -> np.ndarray:
     return np.column_stack([np.ones(len(a), a.dtype), a, b])   # 1 y1 y2 n1 n2
 
 
-def member_curvature(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, beta: float = BETA,
+def member_curvature(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = BETA,
                      weights: tuple[float, float] = WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
     """Each member's score (members × 2) and Fisher information (members × 2 × 2) given the votes."""
     w2 = np.square(np.asarray(weights, x.dtype))
@@ -131,7 +141,7 @@ def member_curvature(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.nd
         acc = {k: np.zeros((m, 5)) for k in ("yy", "nn", "yn", "ry", "rn")}
         # y_k y_j, n_k n_j, y_k n_j + n_k y_j for kj = 00 01 10 11
         acc2 = {k: np.zeros((m, 4)) for k in ("yy", "nn", "yn")}
-        e_yes, e_no, weight, residual, _ = _cells(x, votes, y, observed, lo, hi, beta, w2)
+        e_yes, e_no, weight, residual, _ = _cells(x, votes, codes, lo, hi, beta, w2)
         sub = Votes(votes.yes[lo:hi], votes.no[lo:hi])
         g = _vote_features(sub)
         a, b = sub.yes, sub.no
@@ -173,10 +183,10 @@ def member_curvature(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.nd
     return score, info
 
 
-def update_members(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndarray, beta: float = BETA,
+def update_members(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = BETA,
                    weights: tuple[float, float] = WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
     """One Fisher-scoring step of every member given the votes, kept inside the unit circle; and the information."""
-    score, information = member_curvature(x, votes, y, observed, beta, weights)
+    score, information = member_curvature(x, votes, codes, beta, weights)
     info = information + (DAMPING * np.trace(information, axis1=1, axis2=2) + 1e-6)[:, None, None] * np.eye(2)
     new = x.astype(np.float64) + np.linalg.solve(info, score[..., None])[..., 0]
     radius = np.sqrt((new ** 2).sum(axis=1))
@@ -184,19 +194,26 @@ def update_members(x: np.ndarray, votes: Votes, y: np.ndarray, observed: np.ndar
     return new.astype(x.dtype), information
 
 
-def start_votes(x: np.ndarray, y: np.ndarray, observed: np.ndarray, spacing: float = 0.5) -> Votes:
+def start_votes(x: np.ndarray, codes: np.ndarray, spacing: float = 0.5) -> Votes:
     """Outcome points either side of a first cutting line: normal from yes − no, midpoint between the two groups."""
     x = x.astype(np.float32)
-    sign = 2 * y - observed                       # +1 yes, −1 no, 0 not cast
     centre = x.mean(axis=0)
     centred = x - centre
-    direction = sign.T @ centred
-    unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
-    no = observed - y
-    yes_mean = ((y.T @ centred) * unit).sum(axis=1) / np.maximum(y.sum(axis=0), 1)
-    no_mean = ((no.T @ centred) * unit).sum(axis=1) / np.maximum(no.sum(axis=0), 1)
-    mid = centre + (0.5 * (yes_mean + no_mean))[:, None] * unit
-    return Votes((mid + spacing * unit).astype(np.float32), (mid - spacing * unit).astype(np.float32))
+
+    def block(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        y, observed = _yes_and_cast(codes, lo, hi)
+        sign = 2 * y - observed                       # +1 yes, −1 no, 0 not cast
+        direction = sign.T @ centred
+        unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
+        no = observed - y
+        yes_mean = ((y.T @ centred) * unit).sum(axis=1) / np.maximum(y.sum(axis=0), 1)
+        no_mean = ((no.T @ centred) * unit).sum(axis=1) / np.maximum(no.sum(axis=0), 1)
+        mid = centre + (0.5 * (yes_mean + no_mean))[:, None] * unit
+        return mid + spacing * unit, mid - spacing * unit
+
+    parts = _each_block(block, codes.shape[1])
+    return Votes(np.concatenate([yes for yes, _ in parts]).astype(np.float32),
+                 np.concatenate([no for _, no in parts]).astype(np.float32))
 
 
 def fit_model(x0: np.ndarray, matrix: np.ndarray, iterations: int = ITERATIONS, beta: float = BETA,
@@ -206,14 +223,12 @@ def fit_model(x0: np.ndarray, matrix: np.ndarray, iterations: int = ITERATIONS, 
     Returns the points, the votes and each member's Fisher information (2 × 2) from the last member step.
     """
     with one_blas_thread():
-        y = (matrix == 1).astype(np.float32)
-        observed = (matrix != 0).astype(np.float32)
         x = x0.astype(np.float32)
         warm = warm_sample(matrix.shape[1])
         if len(warm) < matrix.shape[1]:
-            x = _alternate(x, y[:, warm], observed[:, warm], iterations, beta, weights)[0]
+            x = _alternate(x, matrix[:, warm], iterations, beta, weights)[0]
             iterations = POLISH
-        return _alternate(x, y, observed, iterations, beta, weights)
+        return _alternate(x, matrix, iterations, beta, weights)
 
 
 def warm_sample(votes: int, size: int = WARM_VOTES) -> np.ndarray:
@@ -221,15 +236,15 @@ def warm_sample(votes: int, size: int = WARM_VOTES) -> np.ndarray:
     return np.unique(np.linspace(0, votes - 1, min(votes, size)).round().astype(np.int64))
 
 
-def _alternate(x: np.ndarray, y: np.ndarray, observed: np.ndarray, iterations: int, beta: float,
+def _alternate(x: np.ndarray, codes: np.ndarray, iterations: int, beta: float,
                weights: tuple[float, float]) -> tuple[np.ndarray, Votes, np.ndarray]:
-    votes = start_votes(x, y, observed)
+    votes = start_votes(x, codes)
     for _ in range(2):
-        votes = update_votes(x, votes, y, observed, beta, weights)
+        votes = update_votes(x, votes, codes, beta, weights)
     info = np.zeros((len(x), 2, 2))
     for _ in range(iterations):
-        x, info = update_members(x, votes, y, observed, beta, weights)
-        votes = update_votes(x, votes, y, observed, beta, weights)
+        x, info = update_members(x, votes, codes, beta, weights)
+        votes = update_votes(x, votes, codes, beta, weights)
     return x, votes, info
 
 

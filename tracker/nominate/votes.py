@@ -41,20 +41,31 @@ def predicted_yes(points: np.ndarray, yes: np.ndarray, no: np.ndarray) -> np.nda
     return points @ normal.T > offset
 
 
+def _per_vote(mask: np.ndarray) -> np.ndarray:
+    """True cells per column (members × votes mask), as int64; the bytes summed, faster than a sum of booleans."""
+    return mask.view(np.uint8).sum(axis=0, dtype=np.int32).astype(np.int64)
+
+
 def _errors_and_minority(cast_yes: np.ndarray, cast_no: np.ndarray, said_yes: np.ndarray) -> tuple[int, int, int]:
-    errors = int((cast_yes & ~said_yes).sum() + (cast_no & said_yes).sum())
-    minority = int(np.minimum(cast_yes.sum(axis=0), cast_no.sum(axis=0)).sum())
-    return errors, minority, int(cast_yes.sum() + cast_no.sum())
+    errors = int(np.count_nonzero(cast_yes & ~said_yes)) + int(np.count_nonzero(cast_no & said_yes))
+    minority = int(np.minimum(_per_vote(cast_yes), _per_vote(cast_no)).sum())
+    return errors, minority, int(np.count_nonzero(cast_yes)) + int(np.count_nonzero(cast_no))
 
 
 def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     """Fewest errors of one cutting point per vote on dimension 1 (either polarity), as optimal classification."""
     # With members sorted by dim1 and D(k) = yes − no among the first k, a cut after k members with yes on the right
-    # errs on yes_left + no_right = no_total + D(k); with yes on the left on yes_total − D(k).
-    running = np.cumsum(matrix[np.argsort(dim1, kind="stable")], axis=0, dtype=np.int32)
-    yes_total, no_total = (matrix == 1).sum(axis=0), (matrix == -1).sum(axis=0)
-    yes_on_right = no_total + np.minimum(running.min(axis=0), 0)
-    yes_on_left = yes_total - np.maximum(running.max(axis=0), 0)
+    # errs on yes_left + no_right = no_total + D(k); with yes on the left on yes_total − D(k). D runs a member (a
+    # row) at a time, keeping its lowest and highest value per vote: a cumulative sum down the columns of the whole
+    # matrix would be several times slower.
+    running = np.zeros(matrix.shape[1], dtype=np.int32)
+    lowest, highest = running.copy(), running.copy()   # from 0: the cut before the first member counts too
+    for member in np.argsort(dim1, kind="stable"):
+        running += matrix[member]
+        np.minimum(lowest, running, out=lowest)
+        np.maximum(highest, running, out=highest)
+    yes_on_right = _per_vote(matrix == -1) + lowest
+    yes_on_left = _per_vote(matrix == 1) - highest
     return np.minimum(yes_on_right, yes_on_left)
 
 
