@@ -104,3 +104,21 @@ def test_intervals_draw_error_bars_and_a_vote_draws_its_cutting_line(demo_db_pat
     assert "cutting line" in names
     assert any("on its wrong side" in c.value for c in app.caption)
     assert app.query_params.get("cut")
+
+
+def test_cutting_line_choices_are_the_scaled_votes_in_the_date_range_newest_first(demo_db_path, monkeypatch):
+    from tracker import store
+    from tracker.metrics import default_assembly, points
+
+    app = members_page(demo_db_path, monkeypatch, {"from": "2010-01-01"})
+    db = store.connect(demo_db_path, read_only=True)
+    try:
+        scaled = set(points.stored_member_map(db, default_assembly(db)).votes["vote_id"])
+        in_range = db.read("select vote_id from votes where date >= $first order by date desc, vote_id desc",
+                           first=datetime.date(2010, 1, 1))["vote_id"].tolist()
+    finally:
+        db.close()
+    expected = [v for v in in_range if v in scaled]
+    assert 0 < len(expected) < len(in_range)   # a vote of 2015 in the range is too lopsided to be scaled
+    listed = app.selectbox(key="members_cut").options[1:]   # "date · title (vote id)"
+    assert [label.rsplit(" (", 1)[1].rstrip(")") for label in listed] == expected

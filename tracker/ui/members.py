@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -99,7 +100,7 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
         others_shown = st.toggle("Show members outside the filters", value=True, key="members_others",
                                  help="Drawn grey, at their place in the same fit")
     points = metrics.points_in_range(fitted.points, stats)
-    others = fitted.points[~fitted.points["member_id"].isin(points["member_id"])] if others_shown else None
+    others = fitted.points[~_among(fitted.points["member_id"], points["member_id"])] if others_shown else None
     centroids = metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
     cut = vote_choice(chosen, fitted)
     title = "Members placed by their votes (two dimensions)"
@@ -137,7 +138,7 @@ def vote_choice(chosen: Filters, fitted: metrics.MemberMap) -> metrics.VoteCut |
     if matrix is None or fitted.votes.empty:
         return None
     in_range = matrix.votes.iloc[matrix.window(chosen)]
-    scaled = in_range[in_range["vote_id"].isin(fitted.votes["vote_id"])].iloc[::-1]
+    scaled = in_range[_among(in_range["vote_id"], fitted.votes["vote_id"])].iloc[::-1]
     shown = scaled.head(VOTES_LISTED)
     labels = {str(v): f"{'' if pd.isna(d) else pd.Timestamp(d).date()} · {'' if t is None else t} ({v})"
               for v, d, t in zip(shown["vote_id"], shown["date"], shown["title"], strict=True)}
@@ -147,6 +148,16 @@ def vote_choice(chosen: Filters, fitted: metrics.MemberMap) -> metrics.VoteCut |
         st.caption(f"The latest {VOTES_LISTED:,} of {len(scaled):,} scaled votes in the range are listed: narrow "
                    "the dates to reach older ones.")
     return None if vote is None else metrics.vote_cut(fitted, matrix, vote)
+
+
+def _among(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
+    """Whether each id is one of `wanted` (ids are never missing), through a set of Python strings.
+
+    pandas' Series.isin on its Arrow-backed strings took 90–140 ms for 20,000 vote ids against 19,000 at 14 M (it
+    converts the wanted values one by one); this takes about 4 ms.
+    """
+    wanted_ids = set(wanted.tolist())
+    return np.fromiter((i in wanted_ids for i in ids.tolist()), dtype=bool, count=len(ids))
 
 
 def describe_fit(fitted: metrics.MemberMap) -> str:
