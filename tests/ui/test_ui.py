@@ -3,6 +3,7 @@ bad uploads, upload access, URL filters, downloads, and text from uploads shown 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from pathlib import Path
@@ -113,6 +114,20 @@ def test_members_page_lists_the_rebellion_worked_out_by_hand(member_db_path, mon
     app = show(open_app(member_db_path, monkeypatch, {"section": "Rebellions"}), "members")
     rebels = next(d.value for d in app.dataframe if "party_position" in d.value.columns)
     assert sorted(zip(rebels["vote_id"], rebels["name"], strict=True)) == [("M1", "Carla Cruz"), ("M3", "Carla Cruz")]
+
+
+def test_members_page_reads_rebellions_only_when_their_section_is_open(member_db_path, monkeypatch):
+    from tracker import metrics
+
+    asked = []
+    real = metrics.rebellions
+    monkeypatch.setattr(metrics, "rebellions", lambda *a, **k: asked.append(a[1]) or real(*a, **k))
+    app = show(open_app(member_db_path, monkeypatch), "members")   # opens on "Participation and loyalty"
+    app.date_input(key="f_from").set_value(datetime.date(2020, 1, 15)).run()
+    assert not app.exception and app.dataframe == [] and asked == []
+    app = show(open_app(member_db_path, monkeypatch, {"section": "Rebellions", "from": "2020-01-15"}), "members")
+    rebels = next(d.value for d in app.dataframe if "party_position" in d.value.columns)
+    assert asked and rebels["vote_id"].tolist() == ["M3"]   # from 15 January only M3's abstention is left
 
 
 def test_trends_page_shows_outcomes_by_period(member_db_path, monkeypatch):

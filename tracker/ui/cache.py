@@ -174,16 +174,25 @@ def latest_position_grid(filters: metrics.Filters) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _member_tables(db: str, version: int, key: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _member_stats(db: str, version: int, key: tuple) -> pd.DataFrame:
     filters = metrics.Filters(*key)
-    matrix = member_matrix(filters.assembly)
-    return (metrics.member_stats(database(), filters, matrix=matrix),
-            metrics.rebellions(database(), filters, latest=REBELLIONS_SHOWN, matrix=matrix))
+    return metrics.member_stats(database(), filters, matrix=member_matrix(filters.assembly))
 
 
-def member_tables(filters: metrics.Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-member statistics and the latest REBELLIONS_SHOWN rebellions (newest first) for the filters."""
-    return _member_tables(database_path(), version(), filters_key(filters))
+def member_stats(filters: metrics.Filters) -> pd.DataFrame:
+    """Per-member statistics for the filters."""
+    return _member_stats(database_path(), version(), filters_key(filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _rebellions(db: str, version: int, key: tuple) -> pd.DataFrame:
+    filters = metrics.Filters(*key)
+    return metrics.rebellions(database(), filters, latest=REBELLIONS_SHOWN, matrix=member_matrix(filters.assembly))
+
+
+def rebellions(filters: metrics.Filters) -> pd.DataFrame:
+    """The latest REBELLIONS_SHOWN rebellions (newest first) for the filters."""
+    return _rebellions(database_path(), version(), filters_key(filters))
 
 
 # Up to this many members × votes in the whole assembly, the map is fitted on the first visit (about a second);

@@ -29,7 +29,7 @@ def render() -> None:
     chosen, names, colours = party_filters()
     text = filters.describe(chosen, names)
     try:
-        stats, rebels = cache.member_tables(chosen)
+        stats = cache.member_stats(chosen)
     except ValueError as bad:
         st.warning(widgets.md_escape(bad))
         return
@@ -42,8 +42,8 @@ def render() -> None:
         if loyalty_tab.open:
             _participation(chosen, stats, colours, text)
     with rebels_tab:
-        if rebels_tab.open:
-            _rebellions(stats, rebels)
+        if rebels_tab.open:   # read only here: a filter change on another section does not pay for it
+            _rebellions(stats, cache.rebellions(chosen))
     with map_tab:
         if map_tab.open:
             member_map(chosen, stats, colours, text)
