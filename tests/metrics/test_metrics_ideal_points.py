@@ -65,6 +65,20 @@ def test_lopsided_votes_and_members_with_few_votes_are_left_out():
     assert np.isnan(fit.points[5]).all() and fit.votes_used[5] == 0
 
 
+def test_a_vote_left_lopsided_by_a_member_left_out_is_left_out_in_the_next_round():
+    matrix, _ = synthetic_votes(40, 100, 1, seed=3)
+    matrix[3, 10:] = 0               # member 3 voted on 10 votes only: left out in the first round
+    matrix[:, 0] = 1
+    matrix[3, 0] = -1                # 1 of 40 against (2.5 %, kept) until member 3 goes: then 0 of 39
+    first_round = ideal.select(matrix.copy(), min_votes=0)
+    assert first_round[1][0]         # with every member kept, vote 0 is scaled
+    members, votes = ideal.select(matrix)
+    assert not members[3] and members.sum() == 39
+    assert not votes[0]
+    # The other votes are judged on the 39 members kept, as if member 3 had never been there.
+    assert np.array_equal(votes[1:], ideal.select(np.delete(matrix, 3, axis=0)[:, 1:], min_votes=0)[1])
+
+
 def test_sign_puts_the_named_party_on_the_right():
     matrix, truth = synthetic_votes(80, 200, 1, seed=13)
     for right in (truth[:, 0] > 0, truth[:, 0] < 0):
