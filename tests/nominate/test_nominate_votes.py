@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
-from tracker.nominate.votes import best_cut_errors, classify
+from tracker.nominate.votes import best_cut_errors, classify, predicted_yes
 
 # Four members on a line (dim2 alternating), three votes: 1 yes, −1 no, 0 not cast.
 POINTS = np.array([[-0.9, 0.1], [-0.3, -0.1], [0.2, 0.1], [0.8, -0.1]])
@@ -59,3 +59,12 @@ def test_best_cut_equals_trying_every_cut_and_both_sides(seed):
                 errors.append(int((left == -1).sum() + (right == 1).sum()))
         expected.append(min(errors))
     assert best_cut_errors(dim1, matrix).tolist() == expected
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 2_048])
+def test_predictions_made_a_block_of_votes_at_a_time_are_those_of_the_whole_matrix(block):
+    rng = np.random.default_rng(block)
+    points, yes, no = rng.uniform(-1, 1, (30, 2)), rng.normal(size=(7, 2)), rng.normal(size=(7, 2))
+    squared = lambda outcome: ((points[:, None, :] - outcome[None]) ** 2).sum(axis=2)   # noqa: E731
+    nearer_yes = squared(yes) < squared(no)
+    assert np.array_equal(predicted_yes(points, yes, no, block=block), nearer_yes)
