@@ -7,6 +7,9 @@ all votes (4 × 4) and all members (2 × 2) at once cost a handful of passes ove
 
 from __future__ import annotations
 
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,35 +34,81 @@ class Votes:
     no: np.ndarray
 
 
-def _yes_and_cast(codes: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+class _Scratch:
+    """Work arrays for one block of votes at a time, kept for the next block this scratch serves.
+
+    Fresh members × block arrays for every block were allocated and freed dozens of times a pass; the allocator
+    handed the freed memory back to the system and the next block faulted it in again: 176,000 page faults in one
+    fit at 14 M inside the dashboard (0.3–0.4 s of it), against 31,000 with the memory kept.
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def array(self, name: str, rows: int, columns: int, dtype: type = np.float32) -> np.ndarray:
+        """A contiguous rows × columns array named `name` (its values are whatever was left in it)."""
+        flat = self._arrays.get(name)
+        if flat is None or flat.size < rows * columns:
+            flat = self._arrays[name] = np.empty(rows * columns, dtype)
+        return flat[:rows * columns].reshape(rows, columns)
+
+
+class _Scratches:
+    """A _Scratch for each block running at once: a block takes one and gives it back when it is done."""
+
+    def __init__(self) -> None:
+        self._free: queue.SimpleQueue[_Scratch] = queue.SimpleQueue()
+
+    @contextmanager
+    def one(self) -> Iterator[_Scratch]:
+        """A scratch no other running block holds."""
+        try:
+            scratch = self._free.get_nowait()
+        except queue.Empty:
+            scratch = _Scratch()
+        try:
+            yield scratch
+        finally:
+            self._free.put(scratch)
+
+
+def _yes_and_cast(codes: np.ndarray, lo: int, hi: int, scratch: _Scratch) -> tuple[np.ndarray, np.ndarray]:
     """Votes lo:hi of the codes (1 yes, −1 no, 0 not cast) as float32 0/1 arrays: yes, and cast (yes or no).
 
     Made a block at a time: float arrays of every cell would be 8 bytes a cell of fresh memory on each fit.
     """
     part = codes[:, lo:hi]
-    return (part == 1).astype(np.float32), (part != 0).astype(np.float32)
+    rows, columns = part.shape
+    mask = scratch.array("mask", rows, columns, bool)
+    y, cast = scratch.array("yes", rows, columns), scratch.array("cast", rows, columns)
+    np.copyto(y, np.equal(part, 1, out=mask))
+    np.copyto(cast, np.not_equal(part, 0, out=mask))
+    return y, cast
 
 
 def _cells(x: np.ndarray, votes: Votes, codes: np.ndarray, lo: int, hi: int,
-           beta: float, w2: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Utility kernels, Fisher weights, residuals and P(yes) of one block of votes (all float32, in place)."""
-    y, observed = _yes_and_cast(codes, lo, hi)
+           beta: float, w2: np.ndarray, scratch: _Scratch) -> tuple[np.ndarray, ...]:
+    """Utility kernels, Fisher weights, residuals and P(yes) of one block of votes (all float32, in the scratch)."""
+    y, observed = _yes_and_cast(codes, lo, hi, scratch)
+    rows, columns = observed.shape
     xw = x * w2
     member_side = np.column_stack([xw, -0.5 * (x * xw).sum(axis=1), np.ones(len(x), x.dtype)])
     kernels = []
-    for point in (votes.yes[lo:hi], votes.no[lo:hi]):
+    for name, point in (("e_yes", votes.yes[lo:hi]), ("e_no", votes.no[lo:hi])):
         vote_side = np.column_stack([point, np.ones(len(point), x.dtype), -0.5 * (point * point * w2).sum(axis=1)])
-        exponent = member_side @ vote_side.T          # −½ Σ w_k² (x_k − point_k)², one matrix product
+        # −½ Σ w_k² (x_k − point_k)², one matrix product
+        exponent = np.matmul(member_side, vote_side.T, out=scratch.array(name, rows, columns))
         np.maximum(exponent, -20, out=exponent)       # products of far smaller kernels would be slow subnormals
         kernels.append(np.exp(exponent, out=exponent))
     e_yes, e_no = kernels
-    p = np.subtract(e_yes, e_no)
+    p = np.subtract(e_yes, e_no, out=scratch.array("p", rows, columns))
     p *= beta
     _logistic(p)
-    p_cast = p * observed
-    residual = np.subtract(y, p_cast)                 # y is 0 wherever the member did not vote yes or no
+    p_cast = np.multiply(p, observed, out=scratch.array("p_cast", rows, columns))
+    residual = np.subtract(y, p_cast, out=scratch.array("residual", rows, columns))   # y is 0 where not cast
     p_cast *= p
-    weight = np.subtract(p * observed, p_cast)        # p (1 − p) on cast cells
+    weight = np.multiply(p, observed, out=scratch.array("weight", rows, columns))
+    weight -= p_cast                                  # p (1 − p) on cast cells
     return e_yes, e_no, weight, residual, p
 
 
@@ -76,8 +125,9 @@ def _member_features(x: np.ndarray) -> np.ndarray:
 
 
 def update_votes(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = BETA,
-                 weights: tuple[float, float] = WEIGHTS) -> Votes:
+                 weights: tuple[float, float] = WEIGHTS, scratches: _Scratches | None = None) -> Votes:
     """One Fisher-scoring step of every vote's yes and no points given the members."""
+    scratches = scratches or _Scratches()
     w2 = np.square(np.asarray(weights, x.dtype))
     feats = _member_features(x)
     n = votes.yes.shape[0]
@@ -85,14 +135,8 @@ def update_votes(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = B
     quad = [(0, 0, 3), (0, 1, 4), (1, 1, 5)]   # (k, j, column of x_k x_j)
 
     def block(lo: int, hi: int) -> None:
-        e_yes, e_no, weight, residual, _ = _cells(x, votes, codes, lo, hi, beta, w2)
-        w_y, w_nn = weight * e_yes, weight * e_no
-        w_nn *= e_no
-        s_yy = ((w_y * e_yes).T @ feats).astype(np.float64)
-        s_nn = (w_nn.T @ feats).astype(np.float64)
-        s_yn = ((w_y * e_no).T @ feats).astype(np.float64)
-        r_y = ((residual * e_yes).T @ feats[:, :3]).astype(np.float64)
-        r_n = ((residual * e_no).T @ feats[:, :3]).astype(np.float64)
+        with scratches.one() as scratch:
+            s_yy, s_nn, s_yn, r_y, r_n = _vote_sums(x, votes, codes, lo, hi, beta, w2, feats, scratch)
         a, b = votes.yes[lo:hi].astype(np.float64), votes.no[lo:hi].astype(np.float64)
         h = np.zeros((hi - lo, 4, 4))
         ww = np.asarray(weights, np.float64) ** 2
@@ -125,42 +169,73 @@ def update_votes(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = B
     return Votes(yes_new, no_new)
 
 
+def _vote_sums(x: np.ndarray, votes: Votes, codes: np.ndarray, lo: int, hi: int, beta: float, w2: np.ndarray,
+               feats: np.ndarray, scratch: _Scratch) -> tuple[np.ndarray, ...]:
+    """One block's weighted sums of the member features that the vote step needs (float64)."""
+    e_yes, e_no, weight, residual, _ = _cells(x, votes, codes, lo, hi, beta, w2, scratch)
+    rows, columns = weight.shape
+    w_y = np.multiply(weight, e_yes, out=scratch.array("w_y", rows, columns))
+    w_nn = np.multiply(weight, e_no, out=scratch.array("w_nn", rows, columns))
+    w_nn *= e_no
+    product = scratch.array("product", rows, columns)
+    s_yy = (np.multiply(w_y, e_yes, out=product).T @ feats).astype(np.float64)
+    s_nn = (w_nn.T @ feats).astype(np.float64)
+    s_yn = (np.multiply(w_y, e_no, out=product).T @ feats).astype(np.float64)
+    r_y = (np.multiply(residual, e_yes, out=product).T @ feats[:, :3]).astype(np.float64)
+    r_n = (np.multiply(residual, e_no, out=product).T @ feats[:, :3]).astype(np.float64)
+    return s_yy, s_nn, s_yn, r_y, r_n
+
+
 def _vote_features(votes: Votes) -> np.ndarray:
     a, b = votes.yes, votes.no
     return np.column_stack([np.ones(len(a), a.dtype), a, b])   # 1 y1 y2 n1 n2
 
 
+def _member_sums(x: np.ndarray, votes: Votes, codes: np.ndarray, lo: int, hi: int, beta: float, w2: np.ndarray,
+                 scratch: _Scratch) -> tuple[dict, dict]:
+    """One block's weighted sums of the vote features that the member step needs (float64, members × features)."""
+    m = len(x)
+    acc = {k: np.zeros((m, 5)) for k in ("yy", "nn", "yn", "ry", "rn")}
+    # y_k y_j, n_k n_j, y_k n_j + n_k y_j for kj = 00 01 10 11
+    acc2 = {k: np.zeros((m, 4)) for k in ("yy", "nn", "yn")}
+    e_yes, e_no, weight, residual, _ = _cells(x, votes, codes, lo, hi, beta, w2, scratch)
+    rows, columns = weight.shape
+    sub = Votes(votes.yes[lo:hi], votes.no[lo:hi])
+    g = _vote_features(sub)
+    a, b = sub.yes, sub.no
+    pair_yy = np.column_stack([a[:, 0] * a[:, 0], a[:, 0] * a[:, 1], a[:, 1] * a[:, 0], a[:, 1] * a[:, 1]])
+    pair_nn = np.column_stack([b[:, 0] * b[:, 0], b[:, 0] * b[:, 1], b[:, 1] * b[:, 0], b[:, 1] * b[:, 1]])
+    pair_yn = np.column_stack([a[:, 0] * b[:, 0] + b[:, 0] * a[:, 0], a[:, 0] * b[:, 1] + b[:, 0] * a[:, 1],
+                               a[:, 1] * b[:, 0] + b[:, 1] * a[:, 0], a[:, 1] * b[:, 1] + b[:, 1] * a[:, 1]])
+    w_y = np.multiply(weight, e_yes, out=scratch.array("w_y", rows, columns))
+    w_nn = np.multiply(weight, e_no, out=scratch.array("w_nn", rows, columns))
+    w_yy = np.multiply(w_y, e_yes, out=scratch.array("w_yy", rows, columns))
+    w_yn = np.multiply(w_y, e_no, out=scratch.array("w_yn", rows, columns))
+    w_nn *= e_no
+    product = scratch.array("product", rows, columns)
+    acc["yy"] += w_yy @ g
+    acc["nn"] += w_nn @ g
+    acc["yn"] += w_yn @ g
+    acc["ry"] += np.multiply(residual, e_yes, out=product) @ g
+    acc["rn"] += np.multiply(residual, e_no, out=product) @ g
+    acc2["yy"] += w_yy @ pair_yy
+    acc2["nn"] += w_nn @ pair_nn
+    acc2["yn"] += w_yn @ pair_yn
+    return acc, acc2
+
+
 def member_curvature(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = BETA,
-                     weights: tuple[float, float] = WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
+                     weights: tuple[float, float] = WEIGHTS,
+                     scratches: _Scratches | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each member's score (members × 2) and Fisher information (members × 2 × 2) given the votes."""
+    scratches = scratches or _Scratches()
     w2 = np.square(np.asarray(weights, x.dtype))
     m = len(x)
     n = votes.yes.shape[0]
 
     def block(lo: int, hi: int) -> tuple[dict, dict]:
-        acc = {k: np.zeros((m, 5)) for k in ("yy", "nn", "yn", "ry", "rn")}
-        # y_k y_j, n_k n_j, y_k n_j + n_k y_j for kj = 00 01 10 11
-        acc2 = {k: np.zeros((m, 4)) for k in ("yy", "nn", "yn")}
-        e_yes, e_no, weight, residual, _ = _cells(x, votes, codes, lo, hi, beta, w2)
-        sub = Votes(votes.yes[lo:hi], votes.no[lo:hi])
-        g = _vote_features(sub)
-        a, b = sub.yes, sub.no
-        pair_yy = np.column_stack([a[:, 0] * a[:, 0], a[:, 0] * a[:, 1], a[:, 1] * a[:, 0], a[:, 1] * a[:, 1]])
-        pair_nn = np.column_stack([b[:, 0] * b[:, 0], b[:, 0] * b[:, 1], b[:, 1] * b[:, 0], b[:, 1] * b[:, 1]])
-        pair_yn = np.column_stack([a[:, 0] * b[:, 0] + b[:, 0] * a[:, 0], a[:, 0] * b[:, 1] + b[:, 0] * a[:, 1],
-                                   a[:, 1] * b[:, 0] + b[:, 1] * a[:, 0], a[:, 1] * b[:, 1] + b[:, 1] * a[:, 1]])
-        w_y, w_nn = weight * e_yes, weight * e_no
-        w_yy, w_yn = w_y * e_yes, w_y * e_no
-        w_nn *= e_no
-        acc["yy"] += w_yy @ g
-        acc["nn"] += w_nn @ g
-        acc["yn"] += w_yn @ g
-        acc["ry"] += (residual * e_yes) @ g
-        acc["rn"] += (residual * e_no) @ g
-        acc2["yy"] += w_yy @ pair_yy
-        acc2["nn"] += w_nn @ pair_nn
-        acc2["yn"] += w_yn @ pair_yn
-        return acc, acc2
+        with scratches.one() as scratch:
+            return _member_sums(x, votes, codes, lo, hi, beta, w2, scratch)
 
     parts = _each_block(block, n)
     acc = {k: sum(part[0][k] for part in parts) for k in parts[0][0]}
@@ -184,9 +259,10 @@ def member_curvature(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float
 
 
 def update_members(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float = BETA,
-                   weights: tuple[float, float] = WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
+                   weights: tuple[float, float] = WEIGHTS,
+                   scratches: _Scratches | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One Fisher-scoring step of every member given the votes, kept inside the unit circle; and the information."""
-    score, information = member_curvature(x, votes, codes, beta, weights)
+    score, information = member_curvature(x, votes, codes, beta, weights, scratches)
     info = information + (DAMPING * np.trace(information, axis1=1, axis2=2) + 1e-6)[:, None, None] * np.eye(2)
     new = x.astype(np.float64) + np.linalg.solve(info, score[..., None])[..., 0]
     radius = np.sqrt((new ** 2).sum(axis=1))
@@ -194,26 +270,37 @@ def update_members(x: np.ndarray, votes: Votes, codes: np.ndarray, beta: float =
     return new.astype(x.dtype), information
 
 
-def start_votes(x: np.ndarray, codes: np.ndarray, spacing: float = 0.5) -> Votes:
+def start_votes(x: np.ndarray, codes: np.ndarray, spacing: float = 0.5,
+                scratches: _Scratches | None = None) -> Votes:
     """Outcome points either side of a first cutting line: normal from yes − no, midpoint between the two groups."""
+    scratches = scratches or _Scratches()
     x = x.astype(np.float32)
     centre = x.mean(axis=0)
     centred = x - centre
 
     def block(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        y, observed = _yes_and_cast(codes, lo, hi)
-        sign = 2 * y - observed                       # +1 yes, −1 no, 0 not cast
-        direction = sign.T @ centred
-        unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
-        no = observed - y
-        yes_mean = ((y.T @ centred) * unit).sum(axis=1) / np.maximum(y.sum(axis=0), 1)
-        no_mean = ((no.T @ centred) * unit).sum(axis=1) / np.maximum(no.sum(axis=0), 1)
-        mid = centre + (0.5 * (yes_mean + no_mean))[:, None] * unit
-        return mid + spacing * unit, mid - spacing * unit
+        with scratches.one() as scratch:
+            return _start_block(codes, lo, hi, centre, centred, spacing, scratch)
 
     parts = _each_block(block, codes.shape[1])
     return Votes(np.concatenate([yes for yes, _ in parts]).astype(np.float32),
                  np.concatenate([no for _, no in parts]).astype(np.float32))
+
+
+def _start_block(codes: np.ndarray, lo: int, hi: int, centre: np.ndarray, centred: np.ndarray, spacing: float,
+                 scratch: _Scratch) -> tuple[np.ndarray, np.ndarray]:
+    """start_votes' yes and no points of votes lo:hi."""
+    y, observed = _yes_and_cast(codes, lo, hi, scratch)
+    rows, columns = y.shape
+    sign = np.multiply(y, 2, out=scratch.array("sign", rows, columns))
+    sign -= observed                                  # +1 yes, −1 no, 0 not cast
+    direction = sign.T @ centred
+    unit = direction / np.maximum(np.linalg.norm(direction, axis=1, keepdims=True), 1e-9)
+    no = np.subtract(observed, y, out=scratch.array("no", rows, columns))
+    yes_mean = ((y.T @ centred) * unit).sum(axis=1) / np.maximum(y.sum(axis=0), 1)
+    no_mean = ((no.T @ centred) * unit).sum(axis=1) / np.maximum(no.sum(axis=0), 1)
+    mid = centre + (0.5 * (yes_mean + no_mean))[:, None] * unit
+    return mid + spacing * unit, mid - spacing * unit
 
 
 def fit_model(x0: np.ndarray, matrix: np.ndarray, iterations: int = ITERATIONS, beta: float = BETA,
@@ -222,13 +309,14 @@ def fit_model(x0: np.ndarray, matrix: np.ndarray, iterations: int = ITERATIONS, 
 
     Returns the points, the votes and each member's Fisher information (2 × 2) from the last member step.
     """
+    scratches = _Scratches()   # the blocks' work arrays, kept for the whole fit
     with one_blas_thread():
         x = x0.astype(np.float32)
         warm = warm_sample(matrix.shape[1])
         if len(warm) < matrix.shape[1]:
-            x = _alternate(x, matrix[:, warm], iterations, beta, weights)[0]
+            x = _alternate(x, matrix[:, warm], iterations, beta, weights, scratches)[0]
             iterations = POLISH
-        return _alternate(x, matrix, iterations, beta, weights)
+        return _alternate(x, matrix, iterations, beta, weights, scratches)
 
 
 def warm_sample(votes: int, size: int = WARM_VOTES) -> np.ndarray:
@@ -236,15 +324,15 @@ def warm_sample(votes: int, size: int = WARM_VOTES) -> np.ndarray:
     return np.unique(np.linspace(0, votes - 1, min(votes, size)).round().astype(np.int64))
 
 
-def _alternate(x: np.ndarray, codes: np.ndarray, iterations: int, beta: float,
-               weights: tuple[float, float]) -> tuple[np.ndarray, Votes, np.ndarray]:
-    votes = start_votes(x, codes)
+def _alternate(x: np.ndarray, codes: np.ndarray, iterations: int, beta: float, weights: tuple[float, float],
+               scratches: _Scratches) -> tuple[np.ndarray, Votes, np.ndarray]:
+    votes = start_votes(x, codes, scratches=scratches)
     for _ in range(2):
-        votes = update_votes(x, votes, codes, beta, weights)
+        votes = update_votes(x, votes, codes, beta, weights, scratches)
     info = np.zeros((len(x), 2, 2))
     for _ in range(iterations):
-        x, info = update_members(x, votes, codes, beta, weights)
-        votes = update_votes(x, votes, codes, beta, weights)
+        x, info = update_members(x, votes, codes, beta, weights, scratches)
+        votes = update_votes(x, votes, codes, beta, weights, scratches)
     return x, votes, info
 
 
