@@ -60,6 +60,15 @@ def _true_cells(mask: np.ndarray, axis: int) -> np.ndarray:
     return mask.view(np.uint8).sum(axis=axis, dtype=np.int32).astype(np.int64)
 
 
+def _true_cells_in(mask: np.ndarray, chosen: np.ndarray, axis: int, total: np.ndarray | None = None) -> np.ndarray:
+    """True cells per row (axis=1, chosen columns) or per column (axis=0, chosen rows), counted on the smaller side of
+    the choice (the total minus the part left out when most are chosen): the larger part is never copied."""
+    if 2 * int(chosen.sum()) <= len(chosen):
+        return _true_cells(mask[:, chosen] if axis == 1 else mask[chosen], axis)
+    total = _true_cells(mask, axis) if total is None else total
+    return total - _true_cells(mask[:, ~chosen] if axis == 1 else mask[~chosen], axis)
+
+
 def select(matrix: np.ndarray, min_votes: int = MIN_VOTES,
            min_minority: float = MIN_MINORITY) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the members and votes to scale: lopsided votes and members with few votes dropped, until stable."""
@@ -70,11 +79,11 @@ def select(matrix: np.ndarray, min_votes: int = MIN_VOTES,
     # counting the kept ones, without copying the kept part of the matrix every round).
     yes_all, no_all, cast_all = _true_cells(said_yes, 0), _true_cells(said_no, 0), _true_cells(cast, 1)
     for _ in range(10):
-        yes = yes_all - _true_cells(said_yes[~members], 0)
-        no = no_all - _true_cells(said_no[~members], 0)
+        yes = _true_cells_in(said_yes, members, 0, yes_all)
+        no = _true_cells_in(said_no, members, 0, no_all)
         minority = np.minimum(yes, no) / np.maximum(yes + no, 1)
         new_votes = (yes + no > 0) & (minority >= min_minority)
-        new_members = members & (cast_all - _true_cells(cast[:, ~new_votes], 1) >= min_votes)
+        new_members = members & (_true_cells_in(cast, new_votes, 1, cast_all) >= min_votes)
         if (new_votes == votes).all() and (new_members == members).all():
             break
         votes, members = new_votes, new_members
@@ -146,7 +155,7 @@ def fit(matrix: np.ndarray, min_votes: int = MIN_VOTES, min_minority: float = MI
     members, votes = select(matrix, min_votes, min_minority)
     if max_votes is not None:
         votes = sample_votes(votes, max_votes)
-    members &= _true_cells(matrix != 0, 1) - _true_cells(matrix[:, ~votes] != 0, 1) >= min_votes
+    members &= _true_cells_in(matrix != 0, votes, 1) >= min_votes
     if members.sum() < 3 or votes.sum() < 2:
         return None
     sub = matrix[np.ix_(members, votes)]
