@@ -116,6 +116,28 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         context.close()
 
 
+def test_pages_ask_nothing_of_other_sites_so_the_dashboard_works_offline(browser, server):
+    # A newsroom may run it on a machine without internet. The tab's icon was a Material symbol, which Streamlit
+    # fetches from fonts.gstatic.com on every page load; an emoji is drawn in the page.
+    from urllib.parse import urlparse
+
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    elsewhere = []
+    context.on("request", lambda request: elsewhere.append(request.url)
+               if urlparse(request.url).hostname not in (None, "127.0.0.1", "localhost") else None)
+    try:
+        for path, title in PAGES.items():
+            page = context.new_page()
+            page.goto(f"{server}/{path}")
+            page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+            settle(page)
+            assert page.locator("link[rel~='icon']").first.get_attribute("href").startswith("data:image/svg+xml")
+            page.close()
+    finally:
+        context.close()
+    assert elsewhere == []
+
+
 def test_members_page_in_a_real_browser(browser, member_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1500})

@@ -19,7 +19,9 @@ PAGES = {
 def run() -> None:
     """Set up the page, open (or build) the database once per process, and run the chosen page."""
     with timing.rerun("script") as timed:
-        st.set_page_config(page_title="Parliamentary vote tracker", page_icon=":material/how_to_vote:", layout="wide")
+        # An emoji: Streamlit draws it in the page; a Material symbol would be fetched from fonts.gstatic.com on every
+        # page load, and missing offline.
+        st.set_page_config(page_title="Parliamentary vote tracker", page_icon="🗳️", layout="wide")
         cache.database()
         if notice := cache.import_notice():
             st.caption(notice)
