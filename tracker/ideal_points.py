@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.nominate import model
-from tracker.nominate.votes import Classification, CuttingLine, classify
+from tracker.nominate.votes import Classification, CuttingLine, classify, true_cells
 from tracker.nominate.votes import cutting_line as _cutting_line
 
 MIN_VOTES = 20          # members with fewer scaled votes are left out
@@ -55,18 +55,13 @@ class IdealPoints:
         return self.points - spread, self.points + spread
 
 
-def _true_cells(mask: np.ndarray, axis: int) -> np.ndarray:
-    """True cells per column (axis=0) or row (axis=1) as int64: the bytes summed, faster than a sum of booleans."""
-    return mask.view(np.uint8).sum(axis=axis, dtype=np.int32).astype(np.int64)
-
-
 def _true_cells_in(mask: np.ndarray, chosen: np.ndarray, axis: int, total: np.ndarray | None = None) -> np.ndarray:
     """True cells per row (axis=1, chosen columns) or per column (axis=0, chosen rows), counted on the smaller side of
     the choice (the total minus the part left out when most are chosen): the larger part is never copied."""
     if 2 * int(chosen.sum()) <= len(chosen):
-        return _true_cells(mask[:, chosen] if axis == 1 else mask[chosen], axis)
-    total = _true_cells(mask, axis) if total is None else total
-    return total - _true_cells(mask[:, ~chosen] if axis == 1 else mask[~chosen], axis)
+        return true_cells(mask[:, chosen] if axis == 1 else mask[chosen], axis)
+    total = true_cells(mask, axis) if total is None else total
+    return total - true_cells(mask[:, ~chosen] if axis == 1 else mask[~chosen], axis)
 
 
 def select(matrix: np.ndarray, min_votes: int = MIN_VOTES,
@@ -77,7 +72,7 @@ def select(matrix: np.ndarray, min_votes: int = MIN_VOTES,
     said_yes, said_no, cast = matrix == 1, matrix == -1, matrix != 0
     # Counted over everyone once; each round takes away the few members or votes left out (the same integers as
     # counting the kept ones, without copying the kept part of the matrix every round).
-    yes_all, no_all, cast_all = _true_cells(said_yes, 0), _true_cells(said_no, 0), _true_cells(cast, 1)
+    yes_all, no_all, cast_all = true_cells(said_yes, 0), true_cells(said_no, 0), true_cells(cast, 1)
     for _ in range(10):
         yes = _true_cells_in(said_yes, members, 0, yes_all)
         no = _true_cells_in(said_no, members, 0, no_all)

@@ -47,14 +47,15 @@ def predicted_yes(points: np.ndarray, yes: np.ndarray, no: np.ndarray, block: in
     return said
 
 
-def _per_vote(mask: np.ndarray) -> np.ndarray:
-    """True cells per column (members × votes mask), as int64; the bytes summed, faster than a sum of booleans."""
-    return mask.view(np.uint8).sum(axis=0, dtype=np.int32).astype(np.int64)
+def true_cells(mask: np.ndarray, axis: int) -> np.ndarray:
+    """True cells per column (axis=0) or row (axis=1) of a boolean matrix, as int64: the bytes summed with an int32
+    accumulator, about twice as fast as np.count_nonzero and far faster than a sum of booleans (exact up to 2³¹)."""
+    return mask.view(np.uint8).sum(axis=axis, dtype=np.int32).astype(np.int64)
 
 
 def _errors_and_minority(cast_yes: np.ndarray, cast_no: np.ndarray, said_yes: np.ndarray) -> tuple[int, int, int]:
     errors = int(np.count_nonzero(cast_yes & ~said_yes)) + int(np.count_nonzero(cast_no & said_yes))
-    minority = int(np.minimum(_per_vote(cast_yes), _per_vote(cast_no)).sum())
+    minority = int(np.minimum(true_cells(cast_yes, 0), true_cells(cast_no, 0)).sum())
     return errors, minority, int(np.count_nonzero(cast_yes)) + int(np.count_nonzero(cast_no))
 
 
@@ -70,8 +71,8 @@ def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         running += matrix[member]
         np.minimum(lowest, running, out=lowest)
         np.maximum(highest, running, out=highest)
-    yes_on_right = _per_vote(matrix == -1) + lowest
-    yes_on_left = _per_vote(matrix == 1) - highest
+    yes_on_right = true_cells(matrix == -1, 0) + lowest
+    yes_on_left = true_cells(matrix == 1, 0) - highest
     return np.minimum(yes_on_right, yes_on_left)
 
 
