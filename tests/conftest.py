@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -14,6 +15,25 @@ TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES = TESTS_DIR / "data"
 SHARED = config.PROJECT_DIR.parent / "shared"
 BUNDESTAG_CSV = SHARED / "data" / "bundestag_wp18" / "namentliche_abstimmungen_wp18.csv"
+
+
+def pytest_configure(config) -> None:
+    """Streamlit's component scan runs once per test session instead of once per AppTest (see below)."""
+    scan_installed_components_once()
+
+
+def scan_installed_components_once() -> None:
+    """Keep the first result of Streamlit's scan of installed packages for components, for every later AppTest.
+
+    Each new AppTest reads the metadata of every installed package (134 here) looking for Streamlit v2 components:
+    about 160 ms, half the time of a one-page test, hundreds of times a run. The installed packages do not change
+    while the tests run, so the scan's real result is the same each time; the dashboard's server scans once anyway.
+    """
+    from streamlit.components.v2 import manifest_scanner
+
+    scan = manifest_scanner.scan_component_manifests
+    if not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.cache(scan)
 
 
 @pytest.fixture

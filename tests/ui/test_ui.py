@@ -29,8 +29,9 @@ def page_path(name: str) -> str:
     return f"tracker/ui/pages/{name}.py"
 
 
-def open_app(db: Path, monkeypatch, query: dict | None = None, env: dict | None = None) -> AppTest:
-    """The app on the given database after its first run (the Overview)."""
+def open_app(db: Path, monkeypatch, query: dict | None = None, env: dict | None = None,
+             page: str = "overview") -> AppTest:
+    """The app on the given database after its first run (of the Overview, or of the page a link names)."""
     monkeypatch.setenv("TRACKER_DB", str(db))
     for name in ("TRACKER_UPLOADS", "TRACKER_EDITOR_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
@@ -38,6 +39,8 @@ def open_app(db: Path, monkeypatch, query: dict | None = None, env: dict | None 
         monkeypatch.setenv(name, value)
     app = AppTest.from_file(APP, default_timeout=90)
     app.query_params.update(query or {})
+    if page != "overview":
+        app.switch_page(page_path(page))
     return app.run()
 
 
