@@ -121,7 +121,7 @@ def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position", co
             continue
         hover = [f"{plain(m) + ' · ' if isinstance(m, str) and m else ''}{plain(p) or 'party not known'}: "
                  f"{POSITION_NAMES[position]}" for p, m in zip(part["party"], part["member"], strict=True)]
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=part["x"].to_numpy(), y=part["y"].to_numpy(), mode="markers",
             name=f"{POSITION_NAMES[position]} ({len(part)})", legendgroup="position",
             marker=dict(size=size, color=POSITION_COLOURS[position], line=dict(width=0.5, color="#444444")),
@@ -151,7 +151,7 @@ def _party_bands(fig: go.Figure, seats: pd.DataFrame, colours: Mapping[str, str]
         angles = [start + (end - start) * i / steps for i in range(steps + 1)]
         label = f"{plain(party)} · {plain(names.get(party, party))}" if names.get(party, party) != party else plain(
             party)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=[BAND_RADIUS * math.cos(a) for a in angles], y=[BAND_RADIUS * math.sin(a) for a in angles],
             mode="lines", line=dict(color=colour_of(party, colours), width=max(4.0, size * 0.6)),
             name=f"{label} ({len(block)})", legendgroup="party",

@@ -18,7 +18,7 @@ def member_scatter(stats: pd.DataFrame, colours: Mapping[str, str], title: str) 
     fig = go.Figure()
     for party, part in data.groupby("party", sort=True, dropna=False):
         label = "no party" if pd.isna(party) else str(party)
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=part["participation"], y=part["loyalty"], mode="markers", name=plain(label),
             marker=dict(color=colour_of(label, colours), size=8, opacity=0.8),
             hovertext=[plain(n) for n in part["name"].fillna(part["member_id"])], customdata=part["rebellions"],
@@ -43,28 +43,28 @@ def ideal_points_map(points: pd.DataFrame, centroids: pd.DataFrame, colours: Map
     # The unit circle the fit lives in: fixed axes, so the same member stays in the same place on every filter.
     fig.add_shape(type="circle", x0=-1, y0=-1, x1=1, y1=1, line=dict(color="#BBBBBB", width=1), layer="below")
     if others is not None and not others.empty:
-        fig.add_trace(go.Scatter(x=others["dim1"], y=others["dim2"], mode="markers", name="outside the filters",
-                                 marker=dict(color="#CCCCCC", size=6, opacity=0.6),
-                                 hovertext=[plain(n) for n in others["name"].fillna(others["member_id"])],
-                                 hovertemplate="%{hovertext}<extra>outside the filters</extra>"))
+        fig.add_trace(dict(type="scatter", x=others["dim1"], y=others["dim2"], mode="markers",
+                           name="outside the filters", marker=dict(color="#CCCCCC", size=6, opacity=0.6),
+                           hovertext=[plain(n) for n in others["name"].fillna(others["member_id"])],
+                           hovertemplate="%{hovertext}<extra>outside the filters</extra>"))
     for party, part in points.groupby("party", sort=True, dropna=False):
         label = "no party" if pd.isna(party) else str(party)
         colour = colour_of(label, colours)
         bars = intervals and {"dim1_low", "dim1_high", "dim2_low", "dim2_high"} <= set(part.columns)
-        fig.add_trace(go.Scatter(x=part["dim1"], y=part["dim2"], mode="markers", name=plain(label),
-                                 marker=dict(color=colour, size=7, opacity=0.75),
-                                 error_x=_bar(part, 1, colour) if bars else None,
-                                 error_y=_bar(part, 2, colour) if bars else None,
-                                 hovertext=[plain(n) for n in part["name"].fillna(part["member_id"])],
-                                 hovertemplate="%{hovertext}<extra>" + plain(label) + "</extra>"))
+        fig.add_trace(dict(type="scatter", x=part["dim1"], y=part["dim2"], mode="markers", name=plain(label),
+                           marker=dict(color=colour, size=7, opacity=0.75),
+                           error_x=_bar(part, 1, colour) if bars else None,
+                           error_y=_bar(part, 2, colour) if bars else None,
+                           hovertext=[plain(n) for n in part["name"].fillna(part["member_id"])],
+                           hovertemplate="%{hovertext}<extra>" + plain(label) + "</extra>"))
     if cut is not None:
         _draw_cut(fig, cut)
     if not centroids.empty:
         names = [plain(p) for p in centroids["party"]]
-        fig.add_trace(go.Scatter(x=centroids["dim1"], y=centroids["dim2"], mode="markers", name="party centre",
-                                 text=names, marker=dict(symbol="x", size=13, color="#000000",
-                                                         line=dict(width=1.5, color="#FFFFFF")),
-                                 hovertemplate="%{text} centre<extra></extra>"))
+        fig.add_trace(dict(type="scatter", x=centroids["dim1"], y=centroids["dim2"], mode="markers",
+                           name="party centre", text=names,
+                           marker=dict(symbol="x", size=13, color="#000000", line=dict(width=1.5, color="#FFFFFF")),
+                           hovertemplate="%{text} centre<extra></extra>"))
         # Labels on a white box above each centre, readable over the party's own points.
         for name, x, y in zip(names, centroids["dim1"], centroids["dim2"], strict=True):
             fig.add_annotation(x=x, y=y, text=f"<b>{name}</b>", showarrow=False, yshift=16,
@@ -85,16 +85,16 @@ def _bar(part: pd.DataFrame, dim: int, colour: str) -> dict:
 def _draw_cut(fig: go.Figure, cut) -> None:
     """The vote's cutting line, an arrow to its yes side, and rings round the members it puts on the wrong side."""
     if cut.start is not None:
-        fig.add_trace(go.Scatter(x=[cut.start[0], cut.end[0]], y=[cut.start[1], cut.end[1]], mode="lines",
-                                 name="cutting line", line=dict(color="#000000", width=2, dash="dash"),
-                                 hoverinfo="skip"))
+        fig.add_trace(dict(type="scatter", x=[cut.start[0], cut.end[0]], y=[cut.start[1], cut.end[1]], mode="lines",
+                           name="cutting line", line=dict(color="#000000", width=2, dash="dash"),
+                           hoverinfo="skip"))
         foot = (cut.start + cut.end) / 2
         fig.add_annotation(x=foot[0] + 0.18 * cut.normal[0], y=foot[1] + 0.18 * cut.normal[1], ax=foot[0],
                            ay=foot[1], axref="x", ayref="y", text="yes side", showarrow=True, arrowhead=2,
                            bgcolor="rgba(255,255,255,0.85)", font=dict(size=12, color="#000000"))
     wrong = cut.wrong
     if not wrong.empty:
-        fig.add_trace(go.Scatter(
+        fig.add_trace(dict(type="scatter",
             x=wrong["dim1"], y=wrong["dim2"], mode="markers", name=f"wrong side of the line ({len(wrong)})",
             marker=dict(symbol="circle-open", size=14, color="#D62728", line=dict(width=2)),
             hovertext=[plain(n) for n in wrong["name"].fillna(wrong["member_id"])], customdata=wrong["position"],

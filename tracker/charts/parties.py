@@ -42,12 +42,12 @@ def cohesion_bars(summary: pd.DataFrame, colours: Mapping[str, str], title: str)
         return empty_figure("No party has known counts on the filtered votes, so cohesion cannot be computed.", title)
     fig = go.Figure()
     names = [plain(p) for p in data["party"]]
-    fig.add_trace(go.Bar(x=names, y=data["mean_agreement_index"], name="Agreement Index",
-                         marker_color="#0072B2", customdata=data["agreement_votes"],
-                         hovertemplate="%{x}: %{y:.2f} over %{customdata} votes<extra>Agreement Index</extra>"))
-    fig.add_trace(go.Bar(x=names, y=data["mean_rice"], name="Rice index", marker_color="#56B4E9",
-                         customdata=data["rice_votes"],
-                         hovertemplate="%{x}: %{y:.2f} over %{customdata} votes<extra>Rice index</extra>"))
+    fig.add_trace(dict(type="bar", x=names, y=data["mean_agreement_index"], name="Agreement Index",
+                       marker_color="#0072B2", customdata=data["agreement_votes"],
+                       hovertemplate="%{x}: %{y:.2f} over %{customdata} votes<extra>Agreement Index</extra>"))
+    fig.add_trace(dict(type="bar", x=names, y=data["mean_rice"], name="Rice index", marker_color="#56B4E9",
+                       customdata=data["rice_votes"],
+                       hovertemplate="%{x}: %{y:.2f} over %{customdata} votes<extra>Rice index</extra>"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 1.02], title_text="mean index (1 = fully united)")

@@ -19,9 +19,9 @@ def outcomes_over_time(by_period: pd.DataFrame, title: str, height: int = 450,
         return empty_figure("No votes with a date match the filters.", title)
     fig = go.Figure()
     for outcome in ("passed", "failed", "unknown"):
-        fig.add_trace(go.Bar(x=by_period["period"], y=by_period[outcome],
-                             name=(names or {}).get(outcome, outcome.capitalize()),
-                             marker_color=OUTCOME_COLOURS[outcome]))
+        fig.add_trace(dict(type="bar", x=by_period["period"], y=by_period[outcome],
+                           name=(names or {}).get(outcome, outcome.capitalize()),
+                           marker_color=OUTCOME_COLOURS[outcome]))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="votes")
     return base_layout(fig, title, height=height)
@@ -39,8 +39,8 @@ def trend_lines(frame: pd.DataFrame, value: str, group: str, colours: Mapping[st
         custom = part[hover_count] if hover_count else None
         votes = "<br>votes: %{customdata}" if hover_count else ""
         hover = f"{plain(name)}<br>%{{x}}: %{{y:.2f}}{votes}<extra></extra>"
-        fig.add_trace(go.Scatter(x=part["period"], y=part[value], mode="lines+markers", name=plain(name),
-                                 line=dict(color=colour_of(str(name), colours)), customdata=custom,
-                                 hovertemplate=hover))
+        fig.add_trace(dict(type="scatter", x=part["period"], y=part[value], mode="lines+markers", name=plain(name),
+                           line=dict(color=colour_of(str(name), colours)), customdata=custom,
+                           hovertemplate=hover))
     fig.update_yaxes(title_text=value_label, range=[-0.02, 1.02])
     return base_layout(fig, title)

@@ -48,13 +48,13 @@ def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshol
         values = frame[count].astype("Float64")
         if values.isna().all():
             continue  # a count known for no row gets no legend entry; unknown cells draw no bar (not a zero)
-        fig.add_trace(go.Bar(y=labels, x=values.astype(float), name=POSITION_NAMES[count], orientation="h",
-                             marker=dict(color=POSITION_COLOURS[count],
-                                         pattern=dict(shape=["/" if s else "" for s in stated], fgcolor="#FFFFFF",
-                                                      size=6)),
-                             text=["" if pd.isna(v) or v == 0 else f"{int(v)}" for v in values],
-                             textposition="inside", insidetextanchor="middle", textfont=dict(color="#000000"),
-                             hovertemplate="%{y}: %{x} " + POSITION_NAMES[count].lower() + "<extra></extra>"))
+        fig.add_trace(dict(type="bar", y=labels, x=values.astype(float), name=POSITION_NAMES[count], orientation="h",
+                           marker=dict(color=POSITION_COLOURS[count],
+                                       pattern=dict(shape=["/" if s else "" for s in stated], fgcolor="#FFFFFF",
+                                                    size=6)),
+                           text=["" if pd.isna(v) or v == 0 else f"{int(v)}" for v in values],
+                           textposition="inside", insidetextanchor="middle", textfont=dict(color="#000000"),
+                           hovertemplate="%{y}: %{x} " + POSITION_NAMES[count].lower() + "<extra></extra>"))
     has_threshold = threshold is not None and not pd.isna(threshold)
     if has_threshold:
         # Drawn once, across the whole vote's bar only (the top row); its label in its own band above the plot.
@@ -78,8 +78,8 @@ def stage_comparison(stages: pd.DataFrame, title: str) -> go.Figure:
               for s, d in zip(stages["stage"].fillna("stage ?"), stages["date"].astype(str), strict=True)]
     fig = go.Figure()
     for count in COUNTS:
-        fig.add_trace(go.Bar(x=labels, y=pd.to_numeric(stages[count], errors="coerce"), name=POSITION_NAMES[count],
-                             marker_color=POSITION_COLOURS[count]))
+        fig.add_trace(dict(type="bar", x=labels, y=pd.to_numeric(stages[count], errors="coerce"),
+                           name=POSITION_NAMES[count], marker_color=POSITION_COLOURS[count]))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     return base_layout(fig, title, height=380)
