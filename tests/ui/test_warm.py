@@ -37,22 +37,23 @@ def test_a_damaged_database_does_not_stop_the_server_from_starting(tmp_path):
 
 def test_warming_up_imports_every_module_of_the_dashboard(tmp_path):
     code = ("import sys; from tracker.ui.warm import warm_up; warm_up(); "
-            "print(' '.join(sorted(m for m in sys.modules if m.startswith('tracker.ui.'))))")
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith(('tracker.ui.', 'choreographer.')))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=config.PROJECT_DIR,
                           env={**ENV, "TRACKER_DB": str(tmp_path / "none.duckdb")}, timeout=120)
     assert done.returncode == 0, done.stderr
     modules = set(done.stdout.split())
     pages = {"overview", "votes", "parties", "trends", "members", "data_page"}
     assert {f"tracker.ui.{name}" for name in pages | {"app", "cache", "widgets"}} <= modules
+    assert "choreographer.browsers.chromium" in modules   # the image export's browser looked up once, not per visit
     assert not (tmp_path / "none.duckdb").exists()  # a missing database is built by the first visit, not here
 
 
-def test_warming_up_reads_outcomes_party_positions_and_the_kept_member_vote_matrix_before_the_first_visit(tmp_path):
+def test_warming_up_reads_outcomes_party_positions_the_vote_list_and_the_kept_member_vote_matrix_first(tmp_path):
     db = demo_database(tmp_path, members=30, votes=40, parties=3, seed=2)
     # After warm_up, reading either again must not build it: the builders are replaced by ones that fail.
     code = """
 import threading
-from tracker import metrics
+from tracker import metrics, queries
 from tracker.ui import cache
 from tracker.ui.warm import warm_up
 from streamlit import delta_generator
@@ -62,16 +63,17 @@ for thread in threading.enumerate():
         thread.join()
 def boom(*args, **kwargs):
     raise AssertionError("read again on the first visit")
-metrics.member_vote_matrix = metrics.party_position_matrix = metrics.outcomes = boom
+metrics.member_vote_matrix = metrics.party_position_matrix = metrics.outcomes = queries.search_votes = boom
 assembly = metrics.default_assembly(cache.database())
 print(len(cache.member_matrix(assembly).members), len(cache.party_alignment(metrics.Filters(assembly=assembly))),
-      len(cache.outcomes(metrics.Filters(assembly=assembly))))
+      len(cache.outcomes(metrics.Filters(assembly=assembly))),
+      len(cache.search_votes(queries.VoteSearch(assembly=assembly))))
 print(getattr(delta_generator, "_use_warning_has_been_displayed", True))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=config.PROJECT_DIR,
                           env={**ENV, "TRACKER_DB": str(db)}, timeout=120)
     assert done.returncode == 0, done.stderr
-    members, pairs, outcomes, checked = done.stdout.split()
+    members, pairs, outcomes, listed, checked = done.stdout.split()
     assert int(members) == 30 and int(pairs) == 9   # three parties, both orders and each with itself
-    assert int(outcomes) == 40
+    assert int(outcomes) == 40 and int(listed) == 40
     assert checked == "True"   # Streamlit's first-element check already done

@@ -166,13 +166,14 @@ def party_alignment(filters: metrics.Filters) -> pd.DataFrame:
 
 def warm() -> None:
     """Read the slowest first reads of the assembly the pages open with into the caches: every vote's outcome, its
-    party positions, and its member vote matrix when one is kept (loading it is half a second at 14 M member votes;
-    building it is not done)."""
+    party positions, the Votes page's list, and its member vote matrix when one is kept (loading it is half a
+    second at 14 M member votes; building it is not done)."""
     import tracker.metrics.kept as kept
 
     assembly = metrics.default_assembly(database())
     outcomes(metrics.Filters(assembly=assembly))
     _party_positions(database_path(), version(), assembly)
+    search_votes(queries.VoteSearch(assembly=assembly))   # the Votes page before any search (about 0.1 s at 14 M)
     if kept.has_arrays(database(), assembly):
         member_matrix(assembly)
 

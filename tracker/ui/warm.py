@@ -27,10 +27,11 @@ def warm_up() -> None:
     for module in pkgutil.iter_modules(tracker.ui.__path__, "tracker.ui."):
         if not module.ispkg:  # ui/pages holds scripts, run per visit, not modules
             importlib.import_module(module.name)
-    from tracker import config, store
+    from tracker import config, figure_export, store
     from tracker.ui import cache
 
     _check_the_first_element_early()
+    figure_export.browser_path()   # every chart's Download menu asks; the first time imports and searches (70 ms)
     path = config.database_path()
     try:
         if path.exists() and not store.is_busy(path):
