@@ -92,7 +92,9 @@ def test_a_filter_change_redraws_the_chart_already_on_the_page(page, server):
 def test_the_served_bundle_has_every_trace_type_the_charts_build(page, server):
     used = set()
     for source in (config.PROJECT_DIR / "tracker").rglob("*.py"):
-        used |= {name.lower() for name in re.findall(r"\bgo\.([A-Z]\w*)\(", source.read_text(encoding="utf-8"))}
+        text = source.read_text(encoding="utf-8")   # traces built as go.Bar(...) or added as dict(type="bar", ...)
+        used |= {name.lower() for name in re.findall(r"\bgo\.([A-Z]\w*)\(", text)}
+        used |= set(re.findall(r"\badd_traces?\(\s*dict\(type=\"(\w+)\"", text))
     used -= {"figure", "layout"}
     assert {"bar", "heatmap", "scatter"} <= used   # what the charts build today
     page.goto(f"{server}/")
