@@ -33,11 +33,11 @@ class ImageExportUnavailable(RuntimeError):
 
 def browser_path() -> str | None:
     """The Chrome/Chromium kaleido would use (BROWSER_PATH first), or None when there is none."""
-    from choreographer.browsers.chromium import Chromium
-
     try:
+        from choreographer.browsers.chromium import Chromium
+
         return Chromium.find_browser(skip_local=False)
-    except Exception:  # noqa: BLE001 - a failed search means: no browser
+    except Exception:  # noqa: BLE001 - a failed search (or no choreographer) means: no browser
         return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import plotly.graph_objects as go
@@ -79,3 +80,9 @@ def test_png_and_svg_come_from_one_browser_kept_running(image_browser):
     svg = figure_export.image_bytes(fig, "svg")
     text = svg.decode("utf-8") if isinstance(svg, bytes) else svg
     assert text.lstrip().startswith("<svg") and "Votes" in text and "Source: parliamentary vote tracker" in text
+
+
+def test_without_choreographer_there_is_no_browser_for_images_and_no_error(monkeypatch):
+    # The server looks the browser up before it answers: a missing package must not stop it from starting.
+    monkeypatch.setitem(sys.modules, "choreographer.browsers.chromium", None)   # its import now fails
+    assert figure_export.browser_path() is None
