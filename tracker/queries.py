@@ -166,7 +166,12 @@ def vote_detail(db: Store, vote_id: str) -> dict | None:
         from vote_tallies t left join assemblies a using (assembly) where t.vote_id = $id""", {"id": vote_id})
     if frame.empty:
         return None
-    return {k: (None if is_missing(v) else v) for k, v in frame.iloc[0].to_dict().items()}
+    return known(frame.iloc[0].to_dict())
+
+
+def known(row: dict) -> dict:
+    """A row with every missing value (None, NaN, NaT, pandas' NA) as None."""
+    return {k: (None if is_missing(v) else v) for k, v in row.items()}
 
 
 def is_missing(value: object) -> bool:

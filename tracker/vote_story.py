@@ -79,7 +79,7 @@ def outcome_of(db: Store, vote: dict) -> dict | None:
     row = frame[frame["vote_id"] == vote["vote_id"]]
     if row.empty:
         return None
-    return {k: (None if queries.is_missing(v) else v) for k, v in row.iloc[0].to_dict().items()}
+    return queries.known(row.iloc[0].to_dict())
 
 
 def tell(vote: dict, parties: pd.DataFrame, members: pd.DataFrame | None, outcome: dict | None,

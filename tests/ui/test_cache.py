@@ -61,7 +61,7 @@ def test_a_votes_outcome_is_its_row_of_the_metric_for_its_assembly(sample_db_pat
         assert len(expected) == 45   # the sample's 45 votes, each looked up
         for _, row in expected.iterrows():
             shown = cache.vote_outcome(row["vote_id"], "an-2015")
-            assert known(shown) == known(row.to_dict())
+            assert shown == queries.known(row.to_dict())
         # 30 Dec 2022, the interim government dissolved: 72 to 29, a simple majority of 30 needed, 42 to spare.
         v44 = cache.vote_outcome("V44", "an-2015")
         assert (v44["date"], v44["yes"], v44["no"], v44["threshold"], v44["passed"], v44["margin"]) == (
@@ -70,11 +70,6 @@ def test_a_votes_outcome_is_its_row_of_the_metric_for_its_assembly(sample_db_pat
         db.close()
     assert cache.vote_outcome("no such vote", "an-2015") is None
     assert cache.vote_outcome("V45", "another assembly") is None
-
-
-def known(row: dict) -> dict:
-    """A row with every missing value (None, NaN, NA, NaT) as None, as the vote page reads it."""
-    return {k: None if queries.is_missing(v) else v for k, v in row.items()}
 
 
 def test_a_bad_date_in_the_range_is_the_metrics_error(sample_db_path, monkeypatch):

@@ -98,14 +98,14 @@ def outcomes(filters: metrics.Filters) -> pd.DataFrame:
 
 
 def vote_outcome(vote_id: str, assembly: str | None) -> dict | None:
-    """One vote's row of the outcomes metric (None when it has none), looked up in its assembly's by vote id.
+    """One vote's row of the outcomes metric, missing values as None (None when it has no row), looked up by id.
 
     Opening a vote used to copy the assembly's cached outcomes (20,000 rows at 14 M member votes, 4 MB) and cut them
     by the vote's date, to keep one row; the rows are kept once per version, shared, with an index by vote id.
     """
     every, row_of = _outcomes_by_vote(database_path(), version(), assembly)
     row = row_of.get(vote_id)
-    return None if row is None else every.iloc[row].to_dict()
+    return None if row is None else queries.known(every.iloc[row].to_dict())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

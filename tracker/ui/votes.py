@@ -129,7 +129,7 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     widgets.heading(f"{vote_id}: {title}", 2)
     date = pd.Timestamp(vote["date"]).date() if vote.get("date") is not None else None
     filter_parts = [vote_id, vote.get("assembly"), date]
-    outcome = _outcome(vote_id, vote.get("assembly"))
+    outcome = cache.vote_outcome(vote_id, vote.get("assembly"))
     parties_on_vote = cache.read("vote_parties", vote_id)
     members = _members(vote_id)
     party_table = cache.read("parties")
@@ -222,12 +222,6 @@ def _card_bytes(story: vote_story.VoteStory, parties_on_vote: pd.DataFrame, colo
     """The share card drawn and rendered, when its download is pressed."""
     card = vote_story.card(story, parties_on_vote, colours, headline)
     return figure_export.image_bytes(card, fmt, 1200, 630, 1)
-
-
-def _outcome(vote_id: str, assembly: str | None) -> dict | None:
-    """The vote's row of the outcomes metric, missing values as None (None when it has no row)."""
-    row = cache.vote_outcome(vote_id, assembly)
-    return None if row is None else {k: (None if queries.is_missing(v) else v) for k, v in row.items()}
 
 
 def _verdict(outcome: dict | None) -> str:
