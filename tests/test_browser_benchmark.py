@@ -55,6 +55,7 @@ def test_tiny_browser_run_measures_each_action_until_the_page_has_drawn(tiny_bro
     # The floor: a one-line page served and driven the same way.
     assert set(results["floor"]) == {"first visit, empty browser cache", "second visit", "widget change"}
     assert results["first_visit_empty_cache"]["page"] == "overview"
+    assert results["browser_profile"] == "on disk"   # as a reader's browser keeps its cache
 
 
 @pytest.mark.browser

@@ -50,10 +50,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(folder: Path, db: Path, settings: dict[str, str] | None = None, app: str = "app.py") -> Iterator[str]:
-    """`streamlit run app.py` (or `app`) on a free port against `db` (uploads open unless `settings` say otherwise).
+def serve(folder: Path, db: Path, settings: dict[str, str] | None = None, app: str = "app.py",
+          base: str = "") -> Iterator[str]:
+    """`streamlit run app.py` (or `app`) on a free port against `db` (uploads open unless `settings` say otherwise),
+    under the base path `base` if given.
 
-    Yields the URL and always stops the server.
+    Yields the URL (with the base path) and always stops the server.
     """
     port = free_port()
     env = {**os.environ, "TRACKER_DB": str(db), "TRACKER_UPLOADS": "open"}
@@ -62,9 +64,9 @@ def serve(folder: Path, db: Path, settings: dict[str, str] | None = None, app: s
     log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.baseUrlPath", base],
         cwd=config.PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base.strip('/')}" if base.strip("/") else "")
     try:
         deadline = time.monotonic() + 60
         while True:

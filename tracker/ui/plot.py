@@ -121,6 +121,11 @@ _preload = st.components.v2.component(
     isolate_styles=False)
 
 
+def loader() -> str:
+    """The script defining plotly(), which loads plotly.js once per page (shared by the charts and the page's head)."""
+    return _script(_LOADER)
+
+
 def preload() -> None:
     """Have the browser load plotly.js now, while the server works out a chart that will follow (a fitted map)."""
     _preload(key="tracker_plotly_preload", height="content")
