@@ -37,7 +37,8 @@ def test_a_damaged_database_does_not_stop_the_server_from_starting(tmp_path):
 
 def test_warming_up_imports_every_module_of_the_dashboard(tmp_path):
     code = ("import sys; from tracker.ui.warm import warm_up; warm_up(); "
-            "print(' '.join(sorted(m for m in sys.modules if m.startswith(('tracker.ui.', 'choreographer.')))))")
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith(('tracker.ui.', 'choreographer.', "
+            "'streamlit.emojis')))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=config.PROJECT_DIR,
                           env={**ENV, "TRACKER_DB": str(tmp_path / "none.duckdb")}, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -45,6 +46,7 @@ def test_warming_up_imports_every_module_of_the_dashboard(tmp_path):
     pages = {"overview", "votes", "parties", "trends", "members", "data_page"}
     assert {f"tracker.ui.{name}" for name in pages | {"app", "cache", "widgets"}} <= modules
     assert "choreographer.browsers.chromium" in modules   # the image export's browser looked up once, not per visit
+    assert "streamlit.emojis" in modules   # the tab icon's check, made by the first visit's st.set_page_config
     assert not (tmp_path / "none.duckdb").exists()  # a missing database is built by the first visit, not here
 
 

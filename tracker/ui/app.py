@@ -6,6 +6,9 @@ import streamlit as st
 
 from tracker.ui import cache, timing, widgets
 
+# An emoji: Streamlit draws it in the page; a Material symbol would be fetched from fonts.gstatic.com on every page
+# load, and missing offline.
+PAGE_ICON = "🗳️"
 PAGES = {
     "overview": ("tracker/ui/pages/overview.py", "Overview", ":material/dashboard:"),
     "votes": ("tracker/ui/pages/votes.py", "Votes", ":material/how_to_vote:"),
@@ -19,9 +22,7 @@ PAGES = {
 def run() -> None:
     """Set up the page, open (or build) the database once per process, and run the chosen page."""
     with timing.rerun("script") as timed:
-        # An emoji: Streamlit draws it in the page; a Material symbol would be fetched from fonts.gstatic.com on every
-        # page load, and missing offline.
-        st.set_page_config(page_title="Parliamentary vote tracker", page_icon="🗳️", layout="wide")
+        st.set_page_config(page_title="Parliamentary vote tracker", page_icon=PAGE_ICON, layout="wide")
         cache.database()
         if notice := cache.import_notice():
             st.caption(notice)

@@ -31,6 +31,7 @@ def warm_up() -> None:
     from tracker.ui import cache
 
     _check_the_first_element_early()
+    _read_the_emoji_table_early()
     figure_export.browser_path()   # every chart's Download menu asks; the first time imports and searches (70 ms)
     path = config.database_path()
     try:
@@ -60,3 +61,15 @@ def _check_the_first_element_early() -> None:
     check = getattr(delta_generator, "_maybe_print_use_warning", None)   # absent in another Streamlit: skipped
     if callable(check):
         check()
+
+
+def _read_the_emoji_table_early() -> None:
+    """Load Streamlit's table of emojis, which the first page's st.set_page_config reads to check the tab's icon (an
+    import of 5,000 names and a long regular expression: about 0.1 s of the first visit), here instead."""
+    from streamlit import string_util
+
+    from tracker.ui.app import PAGE_ICON
+
+    is_emoji = getattr(string_util, "is_emoji", None)   # absent in another Streamlit: skipped
+    if callable(is_emoji):
+        is_emoji(PAGE_ICON)
