@@ -280,6 +280,8 @@ def open_vote_by_row(tab, server: Server, row: int) -> dict:
     A checkout from before the list (tracker/ui/vote_list.py) had a data grid: there, its row's selection box.
     """
     listed = tab.locator(".tracker-vote-list tbody tr")
+    # The list draws in the browser after the run that sent it: wait for it (or an older checkout's grid) first.
+    tab.locator(".tracker-vote-list tbody tr, [data-testid='stDataFrame']").first.wait_for(timeout=60_000)
     if listed.count():
         cell = listed.nth(row).locator("td").first
         cell.scroll_into_view_if_needed()

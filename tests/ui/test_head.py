@@ -38,6 +38,12 @@ def test_the_scripts_go_first_in_the_head_and_name_the_page_path():
     assert head.add_scripts(b"not a page", "members") == b"not a page"
 
 
+def test_a_path_cannot_end_the_script_early():
+    sent = head.scripts("</script><script>alert(1)</script>").decode()
+    assert sent.count("</script>") == 2 and "alert(1)" in sent   # the two scripts' own ends only
+    assert '"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>"' in sent
+
+
 def _through(app, headers: list[tuple[bytes, bytes]], path: str = "/members", method: str = "GET") -> tuple:
     """One request through PageHead in front of `app`: the response's start message and whole body."""
     sent: list[dict] = []

@@ -50,7 +50,8 @@ def page_path(raw_path: str, base: str) -> str | None:
 
 def scripts(rest: str | None) -> bytes:
     """The <script> elements added to the page whose path after the base path is `rest`."""
-    parts = [] if rest is None else [_SERVER % json.dumps(rest)]
+    # As a JSON string with '<' escaped: a path holding '</script>' cannot end the element early.
+    parts = [] if rest is None else [_SERVER % json.dumps(rest).replace("<", "\\u003c")]
     parts.append(_PLOTLY % plot.loader())
     return "".join(f"<script>{part}</script>" for part in parts).encode()
 
