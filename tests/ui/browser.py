@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import in_ci
 from tracker import config
+from tracker.sample import build_sample_database
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -88,6 +89,13 @@ def serve(folder: Path, db: Path, settings: dict[str, str] | None = None, app: s
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def serve_sample(folder: Path, settings: dict[str, str] | None = None, **options: str) -> Iterator[str]:
+    """serve() against a new copy of the sample in `folder` (settings and options as serve's)."""
+    db = folder / "tracker.duckdb"
+    build_sample_database(db)
+    yield from serve(folder, db, settings, **options)
 
 
 def settle(page) -> None:

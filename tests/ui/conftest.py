@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.browser import launch_chromium, serve
+from tests.ui.browser import launch_chromium, serve_sample
 from tracker import config, store
 from tracker.ingest import import_files
-from tracker.sample import build_sample_database
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +27,4 @@ def sample_db_path(db_path):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The dashboard on a free port against a temporary copy of the sample; always stopped afterwards."""
-    folder = tmp_path_factory.mktemp("dashboard")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
-    yield from serve(folder, db)
+    yield from serve_sample(tmp_path_factory.mktemp("dashboard"))

@@ -9,8 +9,7 @@ import asyncio
 
 import pytest
 
-from tests.ui.browser import serve, settle
-from tracker.sample import build_sample_database
+from tests.ui.browser import serve_sample, settle
 from tracker.ui import head, plot
 
 PAGE = b"<!DOCTYPE html>\n<html lang=\"en\">\n  <head>\n    <title>Streamlit</title>\n  </head><body></body></html>"
@@ -135,10 +134,7 @@ def test_a_page_opened_at_its_own_address_asks_its_server_once(tab, server):
 @pytest.fixture(scope="module")
 def under_a_base_path(tmp_path_factory):
     """The dashboard served under /news/tracker (server.baseUrlPath), as behind a proxy."""
-    folder = tmp_path_factory.mktemp("base_path")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
-    yield from serve(folder, db, base="news/tracker")
+    yield from serve_sample(tmp_path_factory.mktemp("base_path"), base="news/tracker")
 
 
 @pytest.mark.browser

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.browser import serve, settle
+from tests.ui.browser import serve, serve_sample, settle
 from tracker import store
 from tracker.ingest import Source, import_files
 from tracker.sample import build_sample_database
@@ -163,10 +163,8 @@ def test_hostile_data_and_links_in_chromium(browser, hostile_server, tmp_path):
 @pytest.fixture(scope="module")
 def small_limit_server(tmp_path_factory):
     """The dashboard with both upload limits at 1 MB: Streamlit's own and the tracker's, as config.toml keeps them."""
-    folder = tmp_path_factory.mktemp("upload_limit")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
-    yield from serve(folder, db, {"STREAMLIT_SERVER_MAX_UPLOAD_SIZE": "1", "TRACKER_MAX_UPLOAD_MB": "1"})
+    yield from serve_sample(tmp_path_factory.mktemp("upload_limit"),
+                            {"STREAMLIT_SERVER_MAX_UPLOAD_SIZE": "1", "TRACKER_MAX_UPLOAD_MB": "1"})
 
 
 def test_a_file_over_the_upload_limit_is_refused_in_the_browser_before_it_reaches_the_tracker(

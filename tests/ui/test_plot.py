@@ -11,9 +11,8 @@ import urllib.request
 
 import pytest
 
-from tests.ui.browser import serve, settle
+from tests.ui.browser import serve_sample, settle
 from tracker import config
-from tracker.sample import build_sample_database
 from tracker.ui import plot
 
 FIRST_X = "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[0].x).map(String)"
@@ -123,10 +122,7 @@ def test_a_chart_keeps_its_room_while_plotly_js_loads(page, server):
 @pytest.fixture(scope="module")
 def script_only_server(tmp_path_factory):
     """`streamlit run dashboard.py`: the page script without app.py, so without the route that serves plotly.js."""
-    folder = tmp_path_factory.mktemp("script_only")
-    db = folder / "tracker.duckdb"
-    build_sample_database(db)
-    yield from serve(folder, db, app="dashboard.py")
+    yield from serve_sample(tmp_path_factory.mktemp("script_only"), app="dashboard.py")
 
 
 @pytest.mark.browser
