@@ -92,6 +92,8 @@ def test_other_requests_pass_through_untouched():
     assert seen[0][b"accept-encoding"] == b"gzip"
     _, body = _through(_streamlit_page(seen), [(b"accept", b"text/html")], method="HEAD")
     assert body == PAGE
+    _, body = _through(_streamlit_page(seen), [(b"accept", b"text/html")], path="/app/static/report.html")
+    assert body == PAGE   # a file the dashboard serves as it is, not one of its pages
 
     async def script(scope, receive, send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/javascript")]})

@@ -73,10 +73,12 @@ class PageHead:
 
     async def __call__(self, scope, receive, send) -> None:
         headers = dict(scope.get("headers") or []) if scope["type"] == "http" else {}
-        if scope.get("method") != "GET" or b"text/html" not in headers.get(b"accept", b""):
+        raw_path = (scope.get("raw_path") or scope.get("path", "").encode()).decode("latin-1").split("?", 1)[0]
+        # Pages only: a file (a name with a dot, such as one under Streamlit's /app/static/) is sent as it is.
+        if scope.get("method") != "GET" or b"text/html" not in headers.get(b"accept", b"") \
+                or "." in raw_path.rsplit("/", 1)[-1]:
             await self.app(scope, receive, send)
             return
-        raw_path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?", 1)[0]
         rest = page_path(raw_path, str(st.get_option("server.baseUrlPath") or ""))
         scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() not in _DROPPED]}
         start: dict = {}
