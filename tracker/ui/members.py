@@ -8,7 +8,7 @@ import streamlit as st
 
 from tracker import charts, metrics
 from tracker.metrics import Filters
-from tracker.ui import cache, filters, plot, timing, widgets
+from tracker.ui import cache, filters, timing, widgets
 from tracker.ui.choices import party_filters
 
 VOTES_LISTED = 1_000    # a longer select would be slow to send and to scroll
@@ -122,8 +122,8 @@ def _fit_on_request(chosen: Filters) -> metrics.MemberMap | None:
     with ask.container():
         st.info("The map places members by all their yes/no votes. On this many votes it is fitted once per import "
                 "(it takes a few seconds) and then shown for whichever dates and parties you choose.")
+        # plotly.js is loaded by then: the page's head asks for it on every page load (tracker/ui/head.py).
         pressed = st.button("Fit the map", key="members_fit_map", type="primary")
-        plot.preload()   # the browser loads plotly.js while the button waits and the map is fitted
     if not pressed:
         return None
     with st.spinner("Fitting the map on all votes..."):

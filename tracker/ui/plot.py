@@ -115,20 +115,11 @@ def _script(js: str) -> str:
 
 
 _chart = st.components.v2.component("tracker_chart", js=_script(_JS), isolate_styles=False)
-# Loads plotly.js and draws nothing; a failure is left for the chart that follows to report.
-_preload = st.components.v2.component(
-    "tracker_plotly_preload", js=_script(_LOADER + "export default function () { plotly().catch(() => {}); }"),
-    isolate_styles=False)
 
 
 def loader() -> str:
     """The script defining plotly(), which loads plotly.js once per page (shared by the charts and the page's head)."""
     return _script(_LOADER)
-
-
-def preload() -> None:
-    """Have the browser load plotly.js now, while the server works out a chart that will follow (a fitted map)."""
-    _preload(key="tracker_plotly_preload", height="content")
 
 
 def chart(fig: go.Figure, key: str) -> None:
