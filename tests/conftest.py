@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -63,11 +64,30 @@ def fresh_db(db_path: Path):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def sample_built_once(tmp_path_factory) -> Path:
+    """The sample imported as batch 1 into a database once per run, for the sample fixtures to copy."""
+    path = tmp_path_factory.mktemp("sample") / "tracker.duckdb"
+    con = store.connect(path)
+    import_files(con, config.sample_files())
+    con.close()
+    return path
+
+
+def copy_database(built: Path, to: Path) -> Path:
+    """Copy a closed database's files (the file, its published copy, the pointer) to the name `to`, as a reader
+    copying a folder would; the copy's next write publishes anew, since it is not the file the pointer names."""
+    for made in built.parent.iterdir():
+        shutil.copy2(made, to.with_name(made.name.replace(built.name, to.name, 1)))
+    return to
+
+
 @pytest.fixture
-def sample_db(fresh_db):
-    """The store with the Venezuelan sample imported as batch 1."""
-    import_files(fresh_db, config.sample_files())
-    return fresh_db
+def sample_db(db_path: Path, sample_built_once: Path):
+    """The store with the Venezuelan sample imported as batch 1 (a copy of sample_built_once)."""
+    con = store.connect(copy_database(sample_built_once, db_path))
+    yield con
+    con.close()
 
 
 @pytest.fixture

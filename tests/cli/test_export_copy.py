@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -33,21 +34,27 @@ def _hostile(db) -> None:
     import_files(db, [hostile_roll_calls()])
 
 
-def _sample_and_tricky(db, write_csv) -> None:
+def _sample_and_tricky(db, folder: Path) -> None:
     import_files(db, config.sample_files())
-    import_files(db, [write_csv("tricky.csv", TRICKY_VOTES)])
+    tricky = folder / "tricky.csv"
+    tricky.write_text(TRICKY_VOTES, encoding="utf-8", newline="")
+    import_files(db, [tricky])
 
 
-@pytest.fixture(params=["chamber", "hostile", "sample"])
-def stored(request, fresh_db, write_csv):
-    """Member votes by hand (chamber), hostile names everywhere (hostile), stated tallies and tricky titles (sample)."""
+@pytest.fixture(scope="module", params=["chamber", "hostile", "sample"])
+def stored(request, tmp_path_factory):
+    """Member votes by hand (chamber), hostile names everywhere (hostile), stated tallies and tricky titles (sample);
+    built once per module, since the tests here only read them."""
+    folder = tmp_path_factory.mktemp(request.param)
+    con = store.connect(folder / "tracker.duckdb")
     if request.param == "chamber":
-        _chamber(fresh_db)
+        _chamber(con)
     elif request.param == "hostile":
-        _hostile(fresh_db)
+        _hostile(con)
     else:
-        _sample_and_tricky(fresh_db, write_csv)
-    return fresh_db
+        _sample_and_tricky(con, folder)
+    yield con
+    con.close()
 
 
 FILTERS = {"all": {}, "chosen": {"date_from": "2020-02-01", "date_to": "2024-01-20", "period": "quarter",
@@ -114,8 +121,8 @@ def test_csv_cells_that_start_like_a_formula_get_an_apostrophe_and_rows_stay_row
     assert written.count(b"\r\n") == len(cells) + 1   # each row and the header end in CRLF
 
 
-def test_titles_from_an_upload_are_neutralised_in_the_vote_export(fresh_db, write_csv, tmp_path):
-    _sample_and_tricky(fresh_db, write_csv)
+def test_titles_from_an_upload_are_neutralised_in_the_vote_export(fresh_db, tmp_path):
+    _sample_and_tricky(fresh_db, tmp_path)
     back = pd.read_csv(io.BytesIO(_written(fresh_db, export.TABLES["votes"], "csv", tmp_path)), dtype=str,
                        keep_default_na=False).set_index("vote_id")
     # The importer trims the tab and the leading carriage return; what is left is neutralised where it must be.

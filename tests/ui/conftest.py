@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import copy_database
 from tests.ui.browser import launch_chromium, serve_sample
-from tracker import config, store
-from tracker.ingest import import_files
 
 
 @pytest.fixture(scope="module")
@@ -16,12 +15,10 @@ def browser():
 
 
 @pytest.fixture
-def sample_db_path(db_path):
-    """A database file holding the sample (closed, so the dashboard under test opens it)."""
-    db = store.connect(db_path)
-    import_files(db, config.sample_files())
-    db.close()
-    return db_path
+def sample_db_path(db_path, sample_built_once):
+    """A database file holding the sample (closed, so the dashboard under test opens it; a copy of
+    sample_built_once)."""
+    return copy_database(sample_built_once, db_path)
 
 
 @pytest.fixture(scope="module")
