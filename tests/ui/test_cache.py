@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -103,3 +104,24 @@ def test_vote_search_cut_by_date_keeps_the_votes_of_both_end_days(sample_db_path
 
 def _date(text: str | None) -> datetime.date | None:
     return None if text is None else datetime.date.fromisoformat(text)
+
+
+def test_a_date_range_cut_keeps_the_rows_a_comparison_of_each_row_keeps():
+    # Sorted and shuffled frames with undated rows among them, each end given or not.
+    rng = np.random.default_rng(11)
+    for n in rng.integers(0, 40, size=200):
+        dates = pd.Series(pd.to_datetime(rng.integers(17_000, 17_400, size=n).astype("datetime64[D]")),
+                          dtype="datetime64[us]").mask(rng.random(n) < 0.15)
+        if rng.random() < 0.5:
+            dates = dates.sort_values(na_position="last").reset_index(drop=True)
+        frame = pd.DataFrame({"vote_id": [f"v{i}" for i in range(n)], "date": dates})
+        ends = [None, *pd.to_datetime(rng.integers(16_990, 17_410, size=2).astype("datetime64[D]")).date]
+        date_from, date_to = rng.choice(3), rng.choice(3)
+        date_from, date_to = ends[date_from], ends[date_to]
+        keep = pd.Series(True, index=frame.index)
+        if date_from is not None:
+            keep &= frame["date"] >= pd.Timestamp(date_from)
+        if date_to is not None:
+            keep &= frame["date"] <= pd.Timestamp(date_to)
+        pd.testing.assert_frame_equal(cache._in_dates(frame, date_from, date_to),
+                                      frame[keep].reset_index(drop=True))

@@ -51,7 +51,7 @@ def render() -> None:
     widgets.chart(charts.outcomes_over_time(by_period, title), by_period, f"outcomes-by-{period}", title,
                   filters.name_parts(chosen), filters.describe(chosen, names), key="overview_outcomes")
     st.subheader("Latest votes")
-    latest = outcomes.sort_values(["date", "vote_id"], ascending=False).head(15)[
+    latest = queries.newest(outcomes, 15)[
         ["date", "vote_id", "title", "yes", "no", "abstain", "absent", "outcome", "outcome_source",
          "official_result"]]
     widgets.small_table(latest.rename(columns={"outcome_source": "outcome from", "official_result": "as reported"}),
