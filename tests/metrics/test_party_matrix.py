@@ -1,7 +1,11 @@
-"""Party alignment cut from the party position matrix: hand values, and the SQL metric's rows on every filter tried."""
+"""Party alignment and cohesion trends cut from arrays read once: hand values, and the SQL metrics' rows on every
+filter tried."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -101,3 +105,77 @@ def assert_same_rows(found: pd.DataFrame, expected: pd.DataFrame) -> None:
         assert found.empty and list(found.columns) == list(expected.columns)
     else:
         pd.testing.assert_frame_equal(found, expected, check_exact=True)
+
+
+def trend(db, filters: Filters) -> pd.DataFrame:
+    return metrics.cohesion_trend_from_rows(metrics.party_cohesion_rows(db, filters.assembly or None), filters)
+
+
+def test_cohesion_trend_from_the_rows_averages_each_partys_indices_per_period(chamber):
+    yearly = trend(chamber, Filters(period="year"))
+    a = one(yearly, party="A", period=pd.Timestamp("2020-01-01"))
+    # A in 2020: Rice 1/3, 0, 1/2 → mean 5/18; AI 0.5, 0, 0.625 → mean 0.375.
+    assert a.votes == 3 and math.isclose(a.mean_rice, 5 / 18) and math.isclose(a.mean_agreement_index, 0.375)
+    b = one(yearly, party="B", period=pd.Timestamp("2020-01-01"))
+    # B in 2020: V1 and V3 Rice 1, V2 undefined (all absent): 3 votes, 2 covered.
+    assert (b.votes, b.rice_votes, b.agreement_votes, b.mean_rice) == (3, 2, 2, 1.0)
+    quarterly = trend(chamber, Filters(period="quarter", parties=("A",)))
+    assert quarterly["period"].dt.strftime("%Y-%m").tolist() == ["2020-01", "2020-04", "2021-01"]
+    assert set(quarterly["party"]) == {"A"}
+
+
+def test_cohesion_rows_of_another_assembly_are_refused(chamber):
+    with pytest.raises(ValueError, match="hold assembly"):
+        metrics.cohesion_trend_from_rows(metrics.party_cohesion_rows(chamber, None), Filters(assembly="other"))
+
+
+def assert_same_trend(found: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """The SQL's rows, order, counts and types; means equal within rounding (a sum over a count against SQL's avg,
+    which adds in an order of its own)."""
+    if expected.empty:
+        assert found.empty and list(found.columns) == list(expected.columns)
+    else:
+        pd.testing.assert_frame_equal(found, expected, check_exact=False, rtol=1e-12, atol=0)
+        for mean in ("mean_rice", "mean_agreement_index"):
+            assert np.array_equal(np.isnan(found[mean]), np.isnan(expected[mean]))
+
+
+@pytest.mark.parametrize("assembly", [None, NO_ASSEMBLY])
+@pytest.mark.parametrize("chosen", FILTERS)
+def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_member_votes(chamber, assembly, chosen):
+    for period in ("month", "quarter", "year"):
+        filters = Filters(assembly=assembly, period=period, **chosen)
+        assert_same_trend(trend(chamber, filters), metrics.cohesion_trend(chamber, filters))
+
+
+def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_stated_counts_and_positions(fresh_db):
+    import_files(fresh_db, [FIXTURES / "metrics_stated_votes.csv", FIXTURES / "metrics_stated_positions.csv",
+                            FIXTURES / "metrics_assembly.csv"])
+    for assembly in (None, "chamber"):
+        for chosen in ({}, {"date_from": "2023-01-01"}, {"parties": ("P", "R")},
+                       {"date_from": "2023-01-05", "date_to": "2023-03-01", "period": "month"}):
+            filters = Filters(assembly=assembly, **chosen)
+            assert_same_trend(trend(fresh_db, filters), metrics.cohesion_trend(fresh_db, filters))
+
+
+def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_the_sample(sample_db):
+    assembly = default_assembly(sample_db)
+    for chosen in ({}, {"date_from": "2022-12-22", "date_to": "2022-12-30"}, {"period": "month"},
+                   {"parties": ("VP", "PJ", "AD"), "period": "quarter"}):
+        filters = Filters(assembly=assembly, **chosen)
+        expected = metrics.cohesion_trend(sample_db, filters)
+        assert not expected.empty
+        assert_same_trend(trend(sample_db, filters), expected)
+
+
+@pytest.mark.slow
+def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_the_bundestag(bundestag_native_csv, fresh_db):
+    import_files(fresh_db, [bundestag_native_csv])
+    assembly = default_assembly(fresh_db)
+    for chosen in ({}, {"date_from": "2015-01-01", "period": "month"},
+                   {"date_from": "2014-03-01", "date_to": "2016-06-30", "period": "quarter"},
+                   {"parties": ("CDU/CSU", "SPD")}):
+        filters = Filters(assembly=assembly, **chosen)
+        expected = metrics.cohesion_trend(fresh_db, filters)
+        assert len(expected) >= 4
+        assert_same_trend(trend(fresh_db, filters), expected)

@@ -50,7 +50,7 @@ def test_warming_up_imports_every_module_of_the_dashboard(tmp_path):
     assert not (tmp_path / "none.duckdb").exists()  # a missing database is built by the first visit, not here
 
 
-def test_warming_up_reads_outcomes_party_positions_the_vote_list_and_the_kept_member_vote_matrix_first(tmp_path):
+def test_warming_up_reads_outcomes_party_positions_the_vote_list_cohesion_and_the_member_matrix_first(tmp_path):
     db = demo_database(tmp_path, members=30, votes=40, parties=3, seed=2)
     # After warm_up, reading either again must not build it: the builders are replaced by ones that fail.
     code = """
@@ -66,16 +66,18 @@ for thread in threading.enumerate():
 def boom(*args, **kwargs):
     raise AssertionError("read again on the first visit")
 metrics.member_vote_matrix = metrics.party_position_matrix = metrics.outcomes = queries.search_votes = boom
+metrics.party_cohesion_rows = boom
 assembly = metrics.default_assembly(cache.database())
 print(len(cache.member_matrix(assembly).members), len(cache.party_alignment(metrics.Filters(assembly=assembly))),
       len(cache.outcomes(metrics.Filters(assembly=assembly))),
-      len(cache.search_votes(queries.VoteSearch(assembly=assembly))))
+      len(cache.search_votes(queries.VoteSearch(assembly=assembly))),
+      cache.cohesion_trend(metrics.Filters(assembly=assembly, period="year"))["party"].nunique())
 print(getattr(delta_generator, "_use_warning_has_been_displayed", True))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=config.PROJECT_DIR,
                           env={**ENV, "TRACKER_DB": str(db)}, timeout=120)
     assert done.returncode == 0, done.stderr
-    members, pairs, outcomes, listed, checked = done.stdout.split()
+    members, pairs, outcomes, listed, parties, checked = done.stdout.split()
     assert int(members) == 30 and int(pairs) == 9   # three parties, both orders and each with itself
-    assert int(outcomes) == 40 and int(listed) == 40
+    assert int(outcomes) == 40 and int(listed) == 40 and int(parties) == 3
     assert checked == "True"   # Streamlit's first-element check already done

@@ -90,6 +90,17 @@ def date_window(dates: np.ndarray, filters: Filters) -> slice:
     return slice(start, max(start, stop))
 
 
+def period_starts(dates: np.ndarray, period: str) -> np.ndarray:
+    """The first day of each date's month, quarter or year (as SQL's date_trunc), as datetime64[M]; no NaT."""
+    months = dates.astype("datetime64[M]")
+    if period == "month":
+        return months
+    if period == "year":
+        return dates.astype("datetime64[Y]").astype("datetime64[M]")
+    number = months.astype(np.int64)   # months since 1970-01
+    return (number - number % 3).astype("datetime64[M]")
+
+
 def allowed_parties(labels: np.ndarray | list[str], filters: Filters) -> np.ndarray:
     """Per party code (0 = no party), whether the party filter keeps it."""
     if not filters.parties:

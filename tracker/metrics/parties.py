@@ -1,6 +1,6 @@
 """Party metrics: cohesion (Rice and Agreement Index), alignment between parties, and party positions per vote.
 
-The product computes both indices in SQL (_INDICES); rice_index and agreement_index are the same formulas for one
+The product computes both indices in SQL (INDICES_SQL); rice_index and agreement_index are the same formulas for one
 party and vote, kept as the readable definition and tested to agree with the SQL on the fixture data.
 """
 
@@ -36,7 +36,7 @@ def agreement_index(yes: int | None, no: int | None, abstain: int | None) -> flo
 
 
 # Unknown counts stay null, so a party with only a stated position gets no index rather than 1.0.
-_INDICES = """
+INDICES_SQL = """
     case when yes + no > 0 then abs(yes - no)::double / (yes + no) end as rice,
     case when yes + no + abstain > 0 then
         (greatest(yes, no, abstain) - 0.5 * (yes + no + abstain - greatest(yes, no, abstain)))
@@ -49,7 +49,7 @@ COHESION_COLUMNS = ["vote_id", "date", "party", "yes", "no", "abstain", "absent"
 def cohesion_query(db: Store, filters: Filters) -> TableQuery:
     """The SQL of cohesion."""
     return metric_table(f"""
-        select p.vote_id, fv.date, p.party, p.yes, p.no, p.abstain, p.absent, p.position, {_INDICES}, p.source
+        select p.vote_id, fv.date, p.party, p.yes, p.no, p.abstain, p.absent, p.position, {INDICES_SQL}, p.source
         from party_votes p join fv using (vote_id)
         where {party_in('p.party')}""", filters, ("date", "vote_id", "party"), tuple(COHESION_COLUMNS))
 
@@ -67,7 +67,7 @@ def cohesion_summary(db: Store, filters: Filters) -> pd.DataFrame:
     """Mean Rice and Agreement Index per party over the votes where each is known, with those vote counts."""
     return query(db, f"""
         , rows as (
-            select p.party, {_INDICES}
+            select p.party, {INDICES_SQL}
             from party_votes p join fv using (vote_id)
             where {party_in('p.party')})
         select party, count(*) as votes, avg(rice) as mean_rice, count(rice) as rice_votes,
@@ -79,7 +79,7 @@ def cohesion_trend_query(db: Store, filters: Filters) -> TableQuery:
     """The SQL of cohesion_trend."""
     return metric_table(f"""
         , rows as (
-            select date_trunc($period, fv.date)::date as period, p.party, {_INDICES}
+            select date_trunc($period, fv.date)::date as period, p.party, {INDICES_SQL}
             from party_votes p join fv using (vote_id)
             where fv.date is not null and {party_in('p.party')})
         select period, party, count(*) as votes, avg(rice) as mean_rice, avg(agreement_index) as mean_agreement_index,

@@ -1,7 +1,8 @@
-"""Party positions as a parties × votes matrix, read once per database version, so alignment per date range is a slice.
+"""Party positions as a parties × votes matrix, and each party's cohesion on each vote, read once per database
+version, so alignment and cohesion per date range are a slice.
 
-The same numbers as `parties.party_alignment` (SQL), row for row: the dashboard's Parties page cuts a new date range
-from this matrix instead of joining party_votes with itself again.
+The same numbers as `parties.party_alignment` and `parties.cohesion_trend` (SQL), row for row: the dashboard's Parties
+and Trends pages cut a new date range from these instead of querying party_votes again.
 """
 
 from __future__ import annotations
@@ -11,8 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tracker.metrics.codes import VOTE_COLUMNS, allowed_parties, date_window, fetch_columns, vote_dates
-from tracker.metrics.filters import Filters
+from tracker.metrics.codes import (
+    VOTE_COLUMNS,
+    allowed_parties,
+    date_window,
+    fetch_columns,
+    period_starts,
+    vote_dates,
+)
+from tracker.metrics.filters import Filters, parameters
+from tracker.metrics.parties import INDICES_SQL
 from tracker.store import Store
 
 COMPARED = ("yes", "no", "abstain")   # positions alignment compares; split and anything else are left out
@@ -63,3 +72,75 @@ def alignment_from_matrix(matrix: PartyPositionMatrix, filters: Filters) -> pd.D
     return pd.DataFrame({"party_a": labels[a], "party_b": labels[b],
                          "votes_compared": compared[a, b].astype(np.int64),
                          "agreement": same[a, b] / compared[a, b]}, columns=ALIGNMENT_COLUMNS)
+
+
+COHESION_TREND_COLUMNS = ["period", "party", "votes", "mean_rice", "mean_agreement_index", "rice_votes",
+                          "agreement_votes"]
+
+
+@dataclass(frozen=True)
+class PartyCohesionRows:
+    """Each party's Rice index and Agreement Index on each dated vote of an assembly (NaN where unknown), by date."""
+
+    assembly: str | None
+    parties: np.ndarray     # party labels, sorted
+    dates: np.ndarray       # datetime64[D] per row, ascending
+    party: np.ndarray       # per row, the index of its party in `parties`
+    rice: np.ndarray        # float64 per row
+    agreement: np.ndarray   # float64 per row
+
+
+def party_cohesion_rows(db: Store, assembly: str | None) -> PartyCohesionRows:
+    """The rows cohesion_trend averages, for every dated vote of an assembly (None: all votes), each index computed
+    by the SQL cohesion uses."""
+    rows = fetch_columns(db, f"""
+        select fv.date::date as date, p.party, {INDICES_SQL}
+        from party_votes p join fv using (vote_id)
+        where fv.date is not null
+        order by fv.date""", Filters(assembly=assembly))
+    labels, party = np.unique(np.asarray(rows["party"], dtype=str), return_inverse=True)
+    dates = np.asarray(rows["date"]).astype("datetime64[D]")
+    indices = [np.ma.filled(np.ma.asarray(rows[c], dtype=np.float64), np.nan) for c in ("rice", "agreement_index")]
+    return PartyCohesionRows(assembly, labels.astype(object), dates, party.astype(np.int64), *indices)
+
+
+def cohesion_trend_from_rows(rows: PartyCohesionRows, filters: Filters) -> pd.DataFrame:
+    """Mean Rice and Agreement Index per period and party, with the votes each mean covers, as
+    `parties.cohesion_trend` gives them (means as sums over counts: equal to SQL's avg within rounding)."""
+    if (filters.assembly or None) != rows.assembly:
+        raise ValueError(f"These cohesion rows hold assembly {rows.assembly!r}, not {filters.assembly!r}.")
+    values = parameters(filters)   # a bad date or period raises here, as the SQL would
+    start = 0 if not values["date_from"] else int(np.searchsorted(
+        rows.dates, np.datetime64(values["date_from"], "D"), side="left"))
+    stop = len(rows.dates) if not values["date_to"] else int(np.searchsorted(
+        rows.dates, np.datetime64(values["date_to"], "D"), side="right"))
+    window = slice(start, max(start, stop))
+    party = rows.party[window]
+    kept = allowed_parties(rows.parties, filters)[1:][party]
+    party, dates = party[kept], rows.dates[window][kept]
+    # The rows are in date order, so their periods are too: a new period starts where the period changes.
+    each = period_starts(dates, filters.period)
+    new = np.ones(len(each), dtype=bool)
+    new[1:] = each[1:] != each[:-1]
+    starts, period = each[new], np.cumsum(new) - 1
+    width = len(rows.parties)
+    group = period.astype(np.int64) * width + party
+    cells = len(starts) * width
+    votes = np.bincount(group, minlength=cells)
+    columns = {}
+    for mean, count, index in (("mean_rice", "rice_votes", rows.rice),
+                               ("mean_agreement_index", "agreement_votes", rows.agreement)):
+        index = index[window][kept]
+        known = ~np.isnan(index)
+        counted = np.bincount(group[known], minlength=cells)
+        total = np.bincount(group[known], weights=index[known], minlength=cells)
+        columns[mean] = np.divide(total, counted, out=np.full(cells, np.nan), where=counted > 0)
+        columns[count] = counted
+    present = np.flatnonzero(votes)
+    frame = pd.DataFrame({"period": starts[present // width].astype("datetime64[us]"),
+                          # text as DuckDB gives it: str, or object when there is no row
+                          "party": pd.array(rows.parties[present % width], dtype="str" if len(present) else object),
+                          "votes": votes[present]})
+    for name, column in columns.items():
+        frame[name] = column[present]
+    return frame[COHESION_TREND_COLUMNS]

@@ -42,7 +42,7 @@ def render() -> None:
             title = f"Votes passed and failed by {chosen.period}"
             fig = charts.outcomes_over_time(frame, title)
         elif measure in ("agreement_index", "rice"):
-            frame = cache.metric("cohesion_trend", chosen)
+            frame = cache.cohesion_trend(chosen)
             value, count = ("mean_agreement_index", "agreement_votes") if measure == "agreement_index" else (
                 "mean_rice", "rice_votes")
             title = f"{MEASURES[measure]} by {chosen.period}"
