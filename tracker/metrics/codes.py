@@ -92,13 +92,13 @@ def date_window(dates: np.ndarray, filters: Filters) -> slice:
 
 def period_starts(dates: np.ndarray, period: str) -> np.ndarray:
     """The first day of each date's month, quarter or year (as SQL's date_trunc), as datetime64[M]; no NaT."""
-    months = dates.astype("datetime64[M]")
-    if period == "month":
-        return months
-    if period == "year":
-        return dates.astype("datetime64[Y]").astype("datetime64[M]")
-    number = months.astype(np.int64)   # months since 1970-01
-    return (number - number % 3).astype("datetime64[M]")
+    return first_months(dates.astype("datetime64[M]").astype(np.int64), period).astype("datetime64[M]")
+
+
+def first_months(months: np.ndarray, period: str) -> np.ndarray:
+    """For months counted from January 1970, the first month of each one's month, quarter or year (same count)."""
+    step = {"month": 1, "quarter": 3, "year": 12}[period]
+    return months - months % step   # numpy's % is never negative for a positive step: 1969 is -12 to -1
 
 
 def allowed_parties(labels: np.ndarray | list[str], filters: Filters) -> np.ndarray:

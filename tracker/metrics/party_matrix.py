@@ -17,7 +17,7 @@ from tracker.metrics.codes import (
     allowed_parties,
     date_window,
     fetch_columns,
-    period_starts,
+    first_months,
     vote_dates,
 )
 from tracker.metrics.filters import Filters, parameters
@@ -80,14 +80,18 @@ COHESION_TREND_COLUMNS = ["period", "party", "votes", "mean_rice", "mean_agreeme
 
 @dataclass(frozen=True)
 class PartyCohesionRows:
-    """Each party's Rice index and Agreement Index on each dated vote of an assembly (NaN where unknown), by date."""
+    """Each party's Rice index and Agreement Index on each dated vote of an assembly, by date; an unknown index is 0
+    with a known flag of 0, so that sums and counts are weighted sums over a slice, without copies."""
 
     assembly: str | None
-    parties: np.ndarray     # party labels, sorted
-    dates: np.ndarray       # datetime64[D] per row, ascending
-    party: np.ndarray       # per row, the index of its party in `parties`
-    rice: np.ndarray        # float64 per row
-    agreement: np.ndarray   # float64 per row
+    parties: np.ndarray         # party labels, sorted
+    dates: np.ndarray           # datetime64[D] per row, ascending
+    months: np.ndarray          # per row, its month counted from January 1970 (int64)
+    party: np.ndarray           # per row, the index of its party in `parties` (int64)
+    rice: np.ndarray            # float64 per row, 0 where unknown
+    rice_known: np.ndarray      # float64 per row, 1 where the Rice index is known, else 0
+    agreement: np.ndarray       # float64 per row, 0 where unknown
+    agreement_known: np.ndarray
 
 
 def party_cohesion_rows(db: Store, assembly: str | None) -> PartyCohesionRows:
@@ -100,8 +104,13 @@ def party_cohesion_rows(db: Store, assembly: str | None) -> PartyCohesionRows:
         order by fv.date""", Filters(assembly=assembly))
     labels, party = np.unique(np.asarray(rows["party"], dtype=str), return_inverse=True)
     dates = np.asarray(rows["date"]).astype("datetime64[D]")
-    indices = [np.ma.filled(np.ma.asarray(rows[c], dtype=np.float64), np.nan) for c in ("rice", "agreement_index")]
-    return PartyCohesionRows(assembly, labels.astype(object), dates, party.astype(np.int64), *indices)
+    months = dates.astype("datetime64[M]").astype(np.int64)   # once: a calendar conversion of every row
+    indices = []
+    for column in ("rice", "agreement_index"):
+        values = np.ma.asarray(rows[column], dtype=np.float64)
+        known = ~np.ma.getmaskarray(values) & ~np.isnan(np.ma.filled(values, 0.0))
+        indices += [np.where(known, np.ma.filled(values, 0.0), 0.0), known.astype(np.float64)]
+    return PartyCohesionRows(assembly, labels.astype(object), dates, months, party.astype(np.int64), *indices)
 
 
 def cohesion_trend_from_rows(rows: PartyCohesionRows, filters: Filters) -> pd.DataFrame:
@@ -115,29 +124,32 @@ def cohesion_trend_from_rows(rows: PartyCohesionRows, filters: Filters) -> pd.Da
     stop = len(rows.dates) if not values["date_to"] else int(np.searchsorted(
         rows.dates, np.datetime64(values["date_to"], "D"), side="right"))
     window = slice(start, max(start, stop))
-    party = rows.party[window]
-    kept = allowed_parties(rows.parties, filters)[1:][party]
-    party, dates = party[kept], rows.dates[window][kept]
+    party, months = rows.party[window], rows.months[window]
+    weights = {"rice": rows.rice[window], "rice_known": rows.rice_known[window],
+               "agreement": rows.agreement[window], "agreement_known": rows.agreement_known[window]}
+    if filters.parties:   # else every row counts, and slices of the rows are read without a copy
+        kept = allowed_parties(rows.parties, filters)[1:][party]
+        party, months = party[kept], months[kept]
+        weights = {name: values[kept] for name, values in weights.items()}
     # The rows are in date order, so their periods are too: a new period starts where the period changes.
-    each = period_starts(dates, filters.period)
+    each = first_months(months, filters.period)
     new = np.ones(len(each), dtype=bool)
     new[1:] = each[1:] != each[:-1]
     starts, period = each[new], np.cumsum(new) - 1
     width = len(rows.parties)
-    group = period.astype(np.int64) * width + party
+    group = period * width + party
     cells = len(starts) * width
     votes = np.bincount(group, minlength=cells)
     columns = {}
-    for mean, count, index in (("mean_rice", "rice_votes", rows.rice),
-                               ("mean_agreement_index", "agreement_votes", rows.agreement)):
-        index = index[window][kept]
-        known = ~np.isnan(index)
-        counted = np.bincount(group[known], minlength=cells)
-        total = np.bincount(group[known], weights=index[known], minlength=cells)
+    for mean, count, index in (("mean_rice", "rice_votes", "rice"),
+                               ("mean_agreement_index", "agreement_votes", "agreement")):
+        # Counts summed as float64 ones and zeros: exact for whole numbers far beyond any number of votes.
+        counted = np.bincount(group, weights=weights[f"{index}_known"], minlength=cells)
+        total = np.bincount(group, weights=weights[index], minlength=cells)
         columns[mean] = np.divide(total, counted, out=np.full(cells, np.nan), where=counted > 0)
-        columns[count] = counted
+        columns[count] = counted.astype(np.int64)
     present = np.flatnonzero(votes)
-    frame = pd.DataFrame({"period": starts[present // width].astype("datetime64[us]"),
+    frame = pd.DataFrame({"period": starts[present // width].astype("datetime64[M]").astype("datetime64[us]"),
                           # text as DuckDB gives it: str, or object when there is no row
                           "party": pd.array(rows.parties[present % width], dtype="str" if len(present) else object),
                           "votes": votes[present]})
