@@ -15,12 +15,12 @@ import duckdb
 import pandas as pd
 from common import PROJECT, Window
 
-from tracker import metrics, queries
+from tracker import metrics, queries, summaries
 
 # Each page's data after a filter change: the functions its script calls through tracker/ui/cache.py (read from
 # tracker/ui/*.py). Readers that do not depend on the filters (party lists, date bounds) are cached and left out.
 PAGES: dict[str, list[str]] = {
-    "Overview": ["tracker.metrics.outcomes", "tracker.queries.headline", "tracker.queries.outcomes_by_period"],
+    "Overview": ["tracker.metrics.outcomes", "tracker.summaries.headline", "tracker.summaries.outcomes_by_period"],
     "Votes: search": ["tracker.queries.search_votes"],
     "Votes: one vote": ["tracker.queries.vote_detail", "tracker.metrics.outcomes", "tracker.queries.vote_parties",
                         "tracker.queries.seat_groups"],
@@ -44,7 +44,7 @@ GRID_VOTES_SHOWN = 200    # tracker.ui.cache.GRID_VOTES_SHOWN
 
 def _overview(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:
     outcomes = metrics.outcomes(con, f)
-    return [outcomes, queries.headline(outcomes), queries.outcomes_by_period(outcomes, f.period)]
+    return [outcomes, summaries.headline(outcomes), summaries.outcomes_by_period(outcomes, f.period)]
 
 
 def _votes_search(con: duckdb.DuckDBPyConnection, f: metrics.Filters) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import charts, queries
+from tracker import charts, summaries
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import assembly_choices
@@ -28,7 +28,7 @@ def render() -> None:
     if outcomes.empty:
         st.info("No vote matches these filters. Widen the date range or choose another assembly.")
         return
-    figures = queries.headline(outcomes)
+    figures = summaries.headline(outcomes)
     # A row that wraps, each figure as wide as its text: five equal columns cut dates short ("2016-01…") on a laptop.
     row = st.container(horizontal=True, gap="medium", key="overview_figures")
     row.metric("Votes", f"{figures['votes']:,}", width="content")
@@ -46,12 +46,12 @@ def render() -> None:
     if unknown:
         st.caption(f"{unknown} of {len(outcomes)} votes have neither an official result nor counts that decide "
                    "them; they are shown as 'Unknown' below.")
-    by_period = queries.outcomes_by_period(outcomes, period)
+    by_period = summaries.outcomes_by_period(outcomes, period)
     title = f"Votes passed and failed by {period}"
     widgets.chart(charts.outcomes_over_time(by_period, title), by_period, f"outcomes-by-{period}", title,
                   filters.name_parts(chosen), filters.describe(chosen, names), key="overview_outcomes")
     st.subheader("Latest votes")
-    latest = queries.newest(outcomes, 15)[
+    latest = summaries.newest(outcomes, 15)[
         ["date", "vote_id", "title", "yes", "no", "abstain", "absent", "outcome", "outcome_source",
          "official_result"]]
     widgets.small_table(latest.rename(columns={"outcome_source": "outcome from", "official_result": "as reported"}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker import charts, queries
+from tracker import charts, summaries
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import party_filters, reference_label
@@ -36,7 +36,7 @@ def render() -> None:
             votes = Filters(chosen.assembly, chosen.date_from, chosen.date_to, period=chosen.period)
             text = filters.describe(votes, names, period=chosen.period)
             parts = filters.name_parts(votes, chosen.period)
-            frame = queries.outcomes_by_period(cache.outcomes(votes), chosen.period)
+            frame = summaries.outcomes_by_period(cache.outcomes(votes), chosen.period)
             if chosen.parties:
                 st.caption("Outcomes count every vote: the party choice does not apply to them.")
             title = f"Votes passed and failed by {chosen.period}"

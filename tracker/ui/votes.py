@@ -7,7 +7,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from tracker import charts, figure_export, queries, vote_story
+from tracker import charts, figure_export, queries, summaries, vote_story
 from tracker.charts import publish
 from tracker.export import table_bytes
 from tracker.metrics import Filters
@@ -73,7 +73,7 @@ OFFICIAL_NAMES = {"passed": "Passed (official)", "failed": "Failed (official)", 
 def _matches_by_year(db: str, version: object, search: queries.VoteSearch, _found: pd.DataFrame) -> pd.DataFrame:
     # Keyed by the search; `_found` (its matches, which the page has already read) is not hashed.
     official = _found["official"].where(_found["official"].isin(["passed", "failed"]))
-    return queries.outcomes_by_period(_found.assign(outcome=official), "year")
+    return summaries.outcomes_by_period(_found.assign(outcome=official), "year")
 
 
 def _matches_over_time(search: queries.VoteSearch, found: pd.DataFrame, names: dict[str, str]) -> None:
