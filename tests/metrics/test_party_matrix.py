@@ -86,17 +86,31 @@ def test_alignment_from_the_matrix_is_the_sql_metrics_rows_on_the_sample(sample_
         assert_same_rows(aligned(sample_db, filters), expected)
 
 
+def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_the_sample(sample_db):
+    assembly = default_assembly(sample_db)
+    for chosen in ({}, {"date_from": "2022-12-22", "date_to": "2022-12-30"}, {"period": "month"},
+                   {"parties": ("VP", "PJ", "AD"), "period": "quarter"}):
+        filters = Filters(assembly=assembly, **chosen)
+        assert_same_trend(trend(sample_db, filters), metrics.cohesion_trend(sample_db, filters), empty=False)
+
+
 @pytest.mark.slow
-def test_alignment_from_the_matrix_is_the_sql_metrics_rows_on_the_bundestag(bundestag_native_csv, fresh_db):
+def test_alignment_and_cohesion_trend_from_arrays_are_the_sql_metrics_rows_on_the_bundestag(bundestag_native_csv,
+                                                                                             fresh_db):
     import_files(fresh_db, [bundestag_native_csv])
-    matrix = metrics.party_position_matrix(fresh_db, default_assembly(fresh_db))
+    assembly = default_assembly(fresh_db)
+    matrix = metrics.party_position_matrix(fresh_db, assembly)
+    rows = metrics.party_cohesion_rows(fresh_db, assembly)
     assert len(matrix.parties) >= 4
-    for chosen in ({}, {"date_from": "2015-01-01"}, {"date_from": "2014-03-01", "date_to": "2016-06-30"},
+    for chosen in ({}, {"date_from": "2015-01-01", "period": "month"},
+                   {"date_from": "2014-03-01", "date_to": "2016-06-30", "period": "quarter"},
                    {"parties": tuple(matrix.parties[:2])}):
-        filters = Filters(assembly=default_assembly(fresh_db), **chosen)
+        filters = Filters(assembly=assembly, **chosen)
         expected = metrics.party_alignment(fresh_db, filters)
         assert len(expected) >= 4   # both parties and both orders at least
         assert_same_rows(metrics.alignment_from_matrix(matrix, filters), expected)
+        assert_same_trend(metrics.cohesion_trend_from_rows(rows, filters), metrics.cohesion_trend(fresh_db, filters),
+                          empty=False)
 
 
 def assert_same_rows(found: pd.DataFrame, expected: pd.DataFrame) -> None:
@@ -129,9 +143,10 @@ def test_cohesion_rows_of_another_assembly_are_refused(chamber):
         metrics.cohesion_trend_from_rows(metrics.party_cohesion_rows(chamber, None), Filters(assembly="other"))
 
 
-def assert_same_trend(found: pd.DataFrame, expected: pd.DataFrame) -> None:
+def assert_same_trend(found: pd.DataFrame, expected: pd.DataFrame, empty: bool = True) -> None:
     """The SQL's rows, order, counts and types; means equal within rounding (a sum over a count against SQL's avg,
-    which adds in an order of its own)."""
+    which adds in an order of its own). empty=False: the rows must not be empty."""
+    assert empty or not expected.empty
     if expected.empty:
         assert found.empty and list(found.columns) == list(expected.columns)
     else:
@@ -156,26 +171,3 @@ def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_stated_counts_a
                        {"date_from": "2023-01-05", "date_to": "2023-03-01", "period": "month"}):
             filters = Filters(assembly=assembly, **chosen)
             assert_same_trend(trend(fresh_db, filters), metrics.cohesion_trend(fresh_db, filters))
-
-
-def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_the_sample(sample_db):
-    assembly = default_assembly(sample_db)
-    for chosen in ({}, {"date_from": "2022-12-22", "date_to": "2022-12-30"}, {"period": "month"},
-                   {"parties": ("VP", "PJ", "AD"), "period": "quarter"}):
-        filters = Filters(assembly=assembly, **chosen)
-        expected = metrics.cohesion_trend(sample_db, filters)
-        assert not expected.empty
-        assert_same_trend(trend(sample_db, filters), expected)
-
-
-@pytest.mark.slow
-def test_cohesion_trend_from_the_rows_is_the_sql_metrics_rows_on_the_bundestag(bundestag_native_csv, fresh_db):
-    import_files(fresh_db, [bundestag_native_csv])
-    assembly = default_assembly(fresh_db)
-    for chosen in ({}, {"date_from": "2015-01-01", "period": "month"},
-                   {"date_from": "2014-03-01", "date_to": "2016-06-30", "period": "quarter"},
-                   {"parties": ("CDU/CSU", "SPD")}):
-        filters = Filters(assembly=assembly, **chosen)
-        expected = metrics.cohesion_trend(fresh_db, filters)
-        assert len(expected) >= 4
-        assert_same_trend(trend(fresh_db, filters), expected)
