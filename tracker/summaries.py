@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.metrics.codes import period_starts
+from tracker.model import PERIODS
 
 
 def headline(outcomes: pd.DataFrame) -> dict[str, object]:
@@ -29,7 +30,6 @@ def headline(outcomes: pd.DataFrame) -> dict[str, object]:
     }
 
 
-PERIODS = ("month", "quarter", "year")
 PERIOD_OUTCOME_COLUMNS = ["passed", "failed", "unknown"]
 
 

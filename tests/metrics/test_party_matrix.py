@@ -4,6 +4,7 @@ filter tried."""
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -141,6 +142,15 @@ def test_cohesion_trend_from_the_rows_averages_each_partys_indices_per_period(ch
 def test_cohesion_rows_of_another_assembly_are_refused(chamber):
     with pytest.raises(ValueError, match="hold assembly"):
         metrics.cohesion_trend_from_rows(metrics.party_cohesion_rows(chamber, None), Filters(assembly="other"))
+
+
+def test_a_bad_date_or_period_is_the_sql_metrics_error(chamber):
+    rows = metrics.party_cohesion_rows(chamber, None)
+    for bad in (Filters(date_from="2020-13-01"), Filters(period="week")):
+        with pytest.raises(ValueError) as from_sql:
+            metrics.cohesion_trend(chamber, bad)
+        with pytest.raises(ValueError, match=re.escape(str(from_sql.value))):
+            metrics.cohesion_trend_from_rows(rows, bad)
 
 
 def assert_same_trend(found: pd.DataFrame, expected: pd.DataFrame, empty: bool = True) -> None:

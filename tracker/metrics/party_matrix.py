@@ -20,7 +20,7 @@ from tracker.metrics.codes import (
     first_months,
     vote_dates,
 )
-from tracker.metrics.filters import Filters, parameters
+from tracker.metrics.filters import Filters
 from tracker.metrics.parties import INDICES_SQL
 from tracker.store import Store
 
@@ -118,12 +118,7 @@ def cohesion_trend_from_rows(rows: PartyCohesionRows, filters: Filters) -> pd.Da
     `parties.cohesion_trend` gives them (means as sums over counts: equal to SQL's avg within rounding)."""
     if (filters.assembly or None) != rows.assembly:
         raise ValueError(f"These cohesion rows hold assembly {rows.assembly!r}, not {filters.assembly!r}.")
-    values = parameters(filters)   # a bad date or period raises here, as the SQL would
-    start = 0 if not values["date_from"] else int(np.searchsorted(
-        rows.dates, np.datetime64(values["date_from"], "D"), side="left"))
-    stop = len(rows.dates) if not values["date_to"] else int(np.searchsorted(
-        rows.dates, np.datetime64(values["date_to"], "D"), side="right"))
-    window = slice(start, max(start, stop))
+    window = date_window(rows.dates, filters)   # a bad date or period raises here, as the SQL would
     party, months = rows.party[window], rows.months[window]
     weights = {"rice": rows.rice[window], "rice_known": rows.rice_known[window],
                "agreement": rows.agreement[window], "agreement_known": rows.agreement_known[window]}
