@@ -74,14 +74,19 @@ WATCH_PAGE = """
   if (document.documentElement) watch(); else document.addEventListener('readystatechange', watch, {once: true});
 })();
 """
+# Every chart's element (its key ends in _chart: tracker/ui/widgets.py), counted from when the page has it, drawn once
+# plotly.js has drawn in it or our own SVG markup is in it.
 PAGE_STATE = """() => {
-  const plots = [...document.querySelectorAll('.js-plotly-plot')];
+  const charts = [...document.querySelectorAll('.stElementContainer')].filter(e =>
+      [...e.classList].some(c => c.startsWith('st-key-') && c.endsWith('_chart')));
+  const drawn = (chart) => [...chart.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout &&
+      p.querySelector('.main-svg')) || !!chart.querySelector('.tracker-drawn > *');
   return {last: window.__bench ? window.__bench.last : 0,
           now: performance.timeOrigin + performance.now(),
           running: !!document.querySelector('[data-testid="stStatusWidget"]'),
           app: !!document.querySelector('[data-testid="stApp"]'),
-          charts: plots.length,
-          drawn: plots.filter(p => p._fullLayout && p.querySelector('.main-svg')).length,
+          charts: charts.length,
+          drawn: charts.filter(drawn).length,
           exception: !!document.querySelector('[data-testid="stException"]')};
 }"""
 FIGURES = """() => {
@@ -98,6 +103,9 @@ FIGURES = """() => {
       numbers: (p._fullData || []).flatMap(t => [...numbers(t.x), ...numbers(t.y), ...numbers(t.z)]),
       labels: (p._fullData || []).flatMap(t => [...strings(t.x), ...strings(t.y)]),
     })),
+    // Charts drawn as SVG markup (the parliament chart): their title, seat count and legend as the page says them.
+    drawn: [...document.querySelectorAll('.tracker-drawn')].map(d =>
+      [...d.querySelectorAll('.tracker-seats-title, svg > text, li')].map(e => e.textContent.trim())),
   };
 }"""
 
@@ -338,6 +346,10 @@ def fingerprint(tab, server: Server) -> dict:
             digest = hashlib.sha256(json.dumps([numbers, labels]).encode()).hexdigest()[:16]
             title = re.sub(r"<[^>]+>", "", chart["title"])   # Streamlit's theme wraps titles in <b>
             charts[title] = {"values": len(numbers), "labels": len(labels), "sha": digest}
+        for texts in shown.get("drawn", []):
+            if texts:
+                charts[texts[0]] = {"values": 0, "labels": len(texts) - 1,
+                                    "sha": hashlib.sha256(json.dumps(texts[1:]).encode()).hexdigest()[:16]}
     if tabs.count() > 1:
         began = time.time()
         tabs.nth(0).click()

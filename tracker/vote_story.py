@@ -112,10 +112,19 @@ def load(db: Store, vote_id: str) -> tuple[VoteStory, dict, pd.DataFrame] | None
 def parliament_chart(story: VoteStory, parties: pd.DataFrame, colours: dict[str, str], width: float = 450,
                      height: int = 420) -> Figure:
     """The parliament chart of the story's seats."""
-    names = dict(zip(parties["party"].astype(str), parties["name"].fillna(parties["party"]).astype(str),
-                     strict=True)) if not parties.empty else {}
     return charts.hemicycle(story.seats, f"Parliament: seats by {story.basis}", story.basis, colours,
-                            story.threshold, names, width=width, height=height)
+                            story.threshold, _party_names(parties), width=width, height=height)
+
+
+def parliament_svg(story: VoteStory, parties: pd.DataFrame, colours: dict[str, str]) -> str:
+    """The same parliament chart as plain SVG (with its legend) for the page."""
+    return charts.hemicycle_svg(story.seats, f"Parliament: seats by {story.basis}", story.basis, colours,
+                                story.threshold, _party_names(parties))
+
+
+def _party_names(parties: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(parties["party"].astype(str), parties["name"].fillna(parties["party"]).astype(str),
+                    strict=True)) if not parties.empty else {}
 
 
 def card(story: VoteStory, parties: pd.DataFrame, colours: dict[str, str], headline_text: str | None = None

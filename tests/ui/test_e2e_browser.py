@@ -71,7 +71,23 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         settle(page)
         page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
         assert page.locator("[data-testid='stException']").count() == 0
+        # The parliament chart, drawn as SVG: all 167 seats, each saying whose it is on hover, and its legend.
+        arch = page.locator(".tracker-seats")
+        arch.locator("circle").nth(166).wait_for(timeout=30_000)
+        assert arch.locator("circle").count() == 167
+        assert arch.locator("circle title").first.text_content().endswith(("Yes", "No", "Abstain", "Unknown"))
+        legend = arch.locator("li").all_text_contents()
+        assert "Yes (80)" in legend and "PJ · Primero Justicia (33)" in legend
+        assert arch.locator("svg").get_attribute("aria-label").startswith("167 seats: 80 yes")
         page.screenshot(path=str(SCREENSHOTS / "vote.png"), full_page=False)
+        # Its Download menu still gives the plotly figure: an SVG file with the seat count in it.
+        menu = page.locator(".st-key-vote_hemicycle_downloads")
+        menu.get_by_role("button", name="Download").click()
+        with page.expect_download(timeout=60_000) as info:
+            page.locator(".st-key-vote_hemicycle_files").get_by_role("button", name="SVG", exact=True).click()
+        target = tmp_path / info.value.suggested_filename
+        info.value.save_as(target)
+        assert target.name.startswith("parliament_v44") and "167 seats" in target.read_text(encoding="utf-8")
 
         # Upload a CSV through the file input, import it, and find the new vote in the Votes table.
         csv = tmp_path / "water.csv"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -119,8 +120,7 @@ def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position", co
         part = seats[seats["position"] == position]
         if part.empty:
             continue
-        hover = [f"{plain(m) + ' · ' if isinstance(m, str) and m else ''}{plain(p) or 'party not known'}: "
-                 f"{POSITION_NAMES[position]}" for p, m in zip(part["party"], part["member"], strict=True)]
+        hover = [plain(label) for label in seat_labels(part)]
         fig.add_trace(dict(type="scatter",
             x=part["x"].to_numpy(), y=part["y"].to_numpy(), mode="markers",
             name=f"{POSITION_NAMES[position]} ({len(part)})", legendgroup="position",
@@ -128,10 +128,9 @@ def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position", co
             hovertext=hover, hoverinfo="text"))
     _party_bands(fig, seats, colours or {}, names or {}, size)
     # Seats run by party, not yes first, so the threshold is said under the seat count rather than drawn as a line.
-    needed = (f"<br><span style='font-size:13px'>{int(threshold)} yes needed</span>"
-              if threshold is not None and not pd.isna(threshold) else "")
-    fig.add_annotation(text=f"{total} seats{needed}", x=0, y=0.02, yanchor="bottom", showarrow=False,
-                       font=dict(size=18))
+    needed = yes_needed(threshold)
+    fig.add_annotation(text=f"{total} seats" + (f"<br><span style='font-size:13px'>{needed}</span>" if needed else ""),
+                       x=0, y=0.02, yanchor="bottom", showarrow=False, font=dict(size=18))
     fig.update_layout(legend_title_text=f"Seats by {what}:")
     fig.update_xaxes(visible=False, range=[-1.15, 1.15])
     fig.update_yaxes(visible=False, range=[-0.05, 1.22], scaleanchor="x", scaleratio=1)
@@ -141,18 +140,47 @@ def hemicycle(seats: pd.DataFrame, title: str, coloured_by: str = "position", co
 def _party_bands(fig: go.Figure, seats: pd.DataFrame, colours: Mapping[str, str], names: Mapping[str, str],
                  size: float) -> None:
     """A party-coloured arc outside each party's seats, one legend entry per party (in seating order)."""
+    for run in party_runs(seats, names):
+        steps = max(2, int((run.start - run.end) * 40))
+        angles = [run.start + (run.end - run.start) * i / steps for i in range(steps + 1)]
+        label = plain(run.label)
+        fig.add_trace(dict(type="scatter",
+            x=[BAND_RADIUS * math.cos(a) for a in angles], y=[BAND_RADIUS * math.sin(a) for a in angles],
+            mode="lines", line=dict(color=colour_of(run.party, colours), width=max(4.0, size * 0.6)),
+            name=f"{label} ({run.seats})", legendgroup="party",
+            hovertext=[], hovertemplate=f"{label}: {run.seats} seats<extra></extra>"))
+
+
+class PartyRun(NamedTuple):
+    """A party's seats on the arch: its label (with its name), how many, and the angles of its first and last seat."""
+
+    party: str
+    label: str
+    seats: int
+    start: float
+    end: float
+
+
+def party_runs(seats: pd.DataFrame, names: Mapping[str, str]) -> list[PartyRun]:
+    """Each run of one party's seats along the arch, left to right (seats of no known party left out)."""
     runs = seats.assign(block=(seats["party"] != seats["party"].shift()).cumsum())
+    found = []
     for _, block in runs.groupby("block", sort=True):
         party = str(block["party"].iloc[0])
         if not party:
             continue
-        start, end = float(block["angle"].max()), float(block["angle"].min())
-        steps = max(2, int((start - end) * 40))
-        angles = [start + (end - start) * i / steps for i in range(steps + 1)]
-        label = f"{plain(party)} · {plain(names.get(party, party))}" if names.get(party, party) != party else plain(
-            party)
-        fig.add_trace(dict(type="scatter",
-            x=[BAND_RADIUS * math.cos(a) for a in angles], y=[BAND_RADIUS * math.sin(a) for a in angles],
-            mode="lines", line=dict(color=colour_of(party, colours), width=max(4.0, size * 0.6)),
-            name=f"{label} ({len(block)})", legendgroup="party",
-            hovertext=[], hovertemplate=f"{label}: {len(block)} seats<extra></extra>"))
+        name = names.get(party, party)
+        found.append(PartyRun(party, f"{party} · {name}" if name != party else party, len(block),
+                              float(block["angle"].max()), float(block["angle"].min())))
+    return found
+
+
+def seat_labels(seats: pd.DataFrame) -> list[str]:
+    """Each seat as its hover text says it (plain text): member · party: position."""
+    return [f"{m + ' · ' if isinstance(m, str) and m else ''}{p or 'party not known'}: {POSITION_NAMES[position]}"
+            for p, m, position in zip(seats["party"], seats["member"], seats["position"], strict=True)]
+
+
+def yes_needed(threshold: object) -> str:
+    """'226 yes needed' under the seat count, or '' when the threshold is not known."""
+    return f"{int(threshold)} yes needed" if threshold is not None and not pd.isna(threshold) else ""

@@ -1,4 +1,5 @@
-"""Charts drawn by plotly.js in the page and updated in place, so a rerun redraws a chart instead of remounting it.
+"""Charts drawn by plotly.js in the page and updated in place, so a rerun redraws a chart instead of remounting it;
+and charts drawn as our own SVG markup (the parliament chart), which the browser shows without plotly.js.
 
 Streamlit's own st.plotly_chart names each chart by its figure, so every new figure (a new date range, say) mounts a
 new chart: about a quarter of a widget change's time in the browser. This component keeps one chart per key and hands
@@ -24,6 +25,8 @@ import streamlit as st
 from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import Route
+
+from tracker.charts.hemicycle_svg import CSS as PARLIAMENT_CSS
 
 FULL_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 CARTESIAN_BUNDLE = Path(__file__).parent / "assets" / "plotly-cartesian.min.js"
@@ -120,6 +123,28 @@ _chart = st.components.v2.component("tracker_chart", js=_script(_JS), isolate_st
 def loader() -> str:
     """The script defining plotly(), which loads plotly.js once per page (shared by the charts and the page's head)."""
     return _script(_LOADER)
+
+
+_DRAWN_JS = """
+export default function ({ data, parentElement }) {
+  let drawn = parentElement.querySelector(':scope > .tracker-drawn');
+  if (!drawn) {
+    drawn = document.createElement('div');
+    drawn.className = 'tracker-drawn';
+    parentElement.appendChild(drawn);
+  }
+  if (drawn.__markup !== data) {
+    drawn.__markup = data;
+    drawn.innerHTML = data;
+  }
+}
+"""
+_drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS, css=PARLIAMENT_CSS, isolate_styles=False)
+
+
+def drawn(markup: str, key: str) -> None:
+    """Put a chart drawn as markup in the page (the parliament chart's SVG; its text escaped where it was made)."""
+    _drawn(data=markup, key=key, height="content")
 
 
 def chart(fig: go.Figure, key: str) -> None:

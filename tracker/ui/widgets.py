@@ -6,7 +6,7 @@ import dataclasses
 import functools
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -76,9 +76,16 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_part
     downloads(fig, data, name, tuple(filter_parts), caption, key)
 
 
+def drawn_chart(markup: str, figure: Callable[[], go.Figure], data: pd.DataFrame, name: str,
+                filter_parts: Sequence[object], key: str, caption: publish.Caption) -> None:
+    """A chart drawn as HTML/SVG in the page, with the Download menu of its plotly figure (built when it is opened)."""
+    plot.drawn(markup, key=f"{key}_chart")
+    downloads(figure, data, name, tuple(filter_parts), caption, key)
+
+
 @timing.fragment
-def downloads(fig: go.Figure, data: pd.DataFrame, name: str, filter_parts: tuple, caption: publish.Caption,
-              key: str) -> None:
+def downloads(fig: go.Figure | Callable[[], go.Figure], data: pd.DataFrame, name: str, filter_parts: tuple,
+              caption: publish.Caption, key: str) -> None:
     """A chart's Download menu; its controls are drawn only while it is open, and each file is made on its click."""
     menu = st.popover("Download", icon=":material/download:", key=f"{key}_downloads", on_change="rerun",
                       help="The chart as PNG, SVG or PDF with its headline, filters and source; as interactive HTML; "
@@ -86,6 +93,7 @@ def downloads(fig: go.Figure, data: pd.DataFrame, name: str, filter_parts: tuple
     with menu:
         if not menu.open:
             return
+        fig = fig() if callable(fig) else fig
         headline = st.text_input("Headline", value=caption.headline, key=f"{key}_headline")
         preset = st.selectbox("Size", list(publish.PRESETS), format_func=publish.PRESET_LABELS.get,
                               key=f"{key}_preset")
