@@ -93,7 +93,7 @@ def write_table(db: Store, table: TableQuery, file_format: str, path: Path) -> i
         statement = f"copy ({table.sql(shown)}) to $file ({_COPY_OPTIONS[file_format]})"
         values = {**table.values, "file": str(path)}
         if "$formula_starts" in statement:
-            values["formula_starts"] = list(FORMULA_STARTS)
+            values["formula_starts"] = "".join(FORMULA_STARTS)   # each one character
         # SET takes no bound parameters: the size is a constant and the folder our own (quotes doubled all the same).
         cursor.execute(f"set memory_limit = '{COPY_MEMORY}'")
         cursor.execute("set temp_directory = '" + spill.replace("'", "''") + "'")
@@ -113,8 +113,10 @@ def _cell(name: str, kind: str, file_format: str) -> str:
     elif kind.startswith("DECIMAL") or kind in ("HUGEINT", "UHUGEINT"):
         cell = f"{cell}::double"   # as pandas reads them
     if file_format == "csv" and kind == "VARCHAR":
-        # Empty text is written as nothing, like unknown text, as pandas writes it.
-        cell = (f"case when list_contains($formula_starts, left({cell}, 1)) then '''' || {cell}"
+        # Empty text is written as nothing, like unknown text, as pandas writes it. The first character is looked
+        # up in a string of them, not a list: DuckDB makes a list lookup a join, a hash probe a row that also
+        # gives up the rows' order.
+        cell = (f"case when {cell} <> '' and contains($formula_starts, left({cell}, 1)) then '''' || {cell}"
                 f" else nullif({cell}, '') end")
     elif file_format == "csv" and kind == "BOOLEAN":
         cell = f"case when {cell} then 'True' when not {cell} then 'False' end"

@@ -190,3 +190,33 @@ def test_demo_without_sizes_takes_the_generator_defaults(monkeypatch, db_path, c
     with pytest.raises(pytest.fail.Exception):
         main(["--db", str(db_path), "demo"])
     assert (seen[0].members, seen[0].votes, seen[0].parties, seen[0].seed) == (700, 2_000, 8, 1)
+
+
+def _command_names(parser) -> list[str]:
+    import argparse
+
+    return list(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices)
+
+
+def test_each_command_is_added_by_the_module_the_parser_names_for_it():
+    import argparse
+    import importlib
+
+    from tracker.cli.parser import COMMAND_MODULES, build_parser
+
+    added = {}
+    for group in set(COMMAND_MODULES.values()):
+        commands = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"tracker.cli.{group}").add_commands(commands)
+        added |= dict.fromkeys(commands.choices, group)
+    assert added == COMMAND_MODULES
+    assert _command_names(build_parser()) == list(COMMAND_MODULES)
+    assert _command_names(build_parser(["--db", "export", "export", "cohesion"])) == ["export"]
+    assert _command_names(build_parser(["--db=x.duckdb", "undo", "3"])) == ["import", "batches", "undo"]
+
+
+@pytest.mark.parametrize("argv", [["exprot"], ["--help"], []])
+def test_a_line_naming_no_known_command_is_answered_with_every_command(argv):
+    from tracker.cli.parser import COMMAND_MODULES, build_parser
+
+    assert _command_names(build_parser(argv)) == list(COMMAND_MODULES)
