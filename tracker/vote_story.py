@@ -54,16 +54,23 @@ def headline(vote: dict, outcome: dict | None) -> str:
 
 
 def who_did_what(parties: pd.DataFrame, members: pd.DataFrame | None = None) -> tuple[str, str]:
-    """'For: A, B · Against: C · Abstained: D' by party (full names), and what it comes from."""
+    """'For: A, B · Against: C · Abstained: D' by party (full names), and what it comes from.
+
+    Within a group parties run by their members who voted (else their seats), most first, then by name.
+    """
     if parties.empty:
         return "", ""
     from_members = members is not None and not members.empty
-    names = parties.assign(label=parties["name"].fillna(parties["party"]).astype(str))
-    seats = pd.to_numeric(names["members"].fillna(names["party_seats"]), errors="coerce").fillna(0)
-    names = names.assign(weight=seats).sort_values(["weight", "label"], ascending=[False, True])
+    ranked = []
+    for party, name, voted, seats, position in zip(parties["party"], parties["name"], parties["members"],
+                                                   parties["party_seats"], parties["position"], strict=True):
+        label = str(party if queries.is_missing(name) else name)
+        weight = charts.count_of(seats if queries.is_missing(voted) else voted) or 0
+        ranked.append((-weight, label, position))
+    ranked.sort(key=lambda row: row[:2])
     parts = []
     for position, word in GROUP_WORDS.items():
-        chosen = names[names["position"] == position]["label"].tolist()
+        chosen = [label for _, label, stated in ranked if stated == position]
         if chosen:
             parts.append(f"{word}: {', '.join(chosen)}")
     return " · ".join(parts), ("member votes" if from_members else "stated party positions")

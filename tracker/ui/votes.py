@@ -157,8 +157,9 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
                         key="vote_hemicycle", caption=caption)
     total = {c: vote.get(c) for c in charts.COUNTS}
     threshold = None if outcome is None else outcome.get("threshold")
-    bars = charts.party_breakdown(parties_on_vote, total, threshold, _short_verdict(outcome), "Votes by party")
-    widgets.chart(bars, charts.breakdown_rows(parties_on_vote, total), "party-breakdown", title, filter_parts,
+    rows = charts.breakdown_rows(parties_on_vote, total)
+    bars = charts.party_breakdown(parties_on_vote, total, threshold, _short_verdict(outcome), "Votes by party", rows)
+    widgets.chart(bars, rows, "party-breakdown", title, filter_parts,
                   verdict, key="vote_breakdown", caption=caption)
     if not parties_on_vote.empty:
         _party_table(parties_on_vote, colours, filter_parts)

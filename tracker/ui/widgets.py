@@ -157,13 +157,15 @@ def small_table(frame: pd.DataFrame, dates: Sequence[str] = (), html_columns: Se
     for column in dates:
         shown[column] = pd.to_datetime(shown[column]).dt.strftime("%Y-%m-%d")
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c]) and c not in html_columns}
-    cells = shown.astype(object).where(shown.notna(), None)
-    head = "".join(f"<th scope='col'>{html_escape(c)}</th>" for c in cells.columns)
+    columns = list(shown.columns)
+    head = "".join(f"<th scope='col'>{html_escape(c)}</th>" for c in columns)
     rows = []
-    for values in cells.itertuples(index=False, name=None):
+    # Column by column as Python values (a few rows: pandas' where() over the frame cost more than the table).
+    for values in zip(*(shown[c].tolist() for c in columns), strict=True):
         row = []
-        for column, value in zip(cells.columns, values, strict=True):
-            text = UNKNOWN_CELL if value is None else value if column in html_columns else html_escape(value)
+        for column, value in zip(columns, values, strict=True):
+            missing = value is None or value is pd.NA or value is pd.NaT or isinstance(value, float) and value != value
+            text = UNKNOWN_CELL if missing else value if column in html_columns else html_escape(value)
             kind = " class='n'" if column in numeric else " class='k'" if column in dates else ""
             row.append(f"<td{kind}>{text}</td>")
         rows.append("<tr>" + "".join(row) + "</tr>")
