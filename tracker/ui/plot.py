@@ -88,14 +88,22 @@ function plotly() {
 }
 """
 
-_JS = _LOADER + """
-export default function ({ data, parentElement }) {
-  let chart = parentElement.querySelector(':scope > .tracker-chart');
-  if (!chart) {
-    chart = document.createElement('div');
-    chart.className = 'tracker-chart';
-    parentElement.appendChild(chart);
+# The element a component draws in: made on its first mount, found again on every later one.
+_PLACE = """
+function place(parentElement, name) {
+  let element = parentElement.querySelector(':scope > .' + name);
+  if (!element) {
+    element = document.createElement('div');
+    element.className = name;
+    parentElement.appendChild(element);
   }
+  return element;
+}
+"""
+
+_JS = _LOADER + _PLACE + """
+export default function ({ data, parentElement }) {
+  const chart = place(parentElement, 'tracker-chart');
   const figure = JSON.parse(data);
   // The chart's room is kept while plotly.js loads, so what is below it does not jump when it draws.
   chart.style.minHeight = ((figure.layout && figure.layout.height) || 450) + 'px';
@@ -125,14 +133,9 @@ def loader() -> str:
     return _script(_LOADER)
 
 
-_DRAWN_JS = """
+_DRAWN_JS = _PLACE + """
 export default function ({ data, parentElement }) {
-  let drawn = parentElement.querySelector(':scope > .tracker-drawn');
-  if (!drawn) {
-    drawn = document.createElement('div');
-    drawn.className = 'tracker-drawn';
-    parentElement.appendChild(drawn);
-  }
+  const drawn = place(parentElement, 'tracker-drawn');
   if (drawn.__markup !== data) {
     drawn.__markup = data;
     drawn.innerHTML = data;
