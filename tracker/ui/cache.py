@@ -70,9 +70,9 @@ def filters_key(filters: metrics.Filters) -> tuple:
     return dataclasses.astuple(filters)
 
 
-METRIC_FUNCTIONS = {"outcomes", "cohesion", "cohesion_summary", "cohesion_trend",
-                    "alignment_trend", "alignment_with_reference", "pivotal_parties", "member_stats", "rebellions",
-                    "member_alignment", "party_position_grid"}
+# The metrics a page may read through metric() (Trends' cohesion by period is read from rows: cohesion_trend).
+METRIC_FUNCTIONS = {"outcomes", "cohesion", "cohesion_summary", "alignment_trend", "alignment_with_reference",
+                    "pivotal_parties", "member_stats", "rebellions", "member_alignment", "party_position_grid"}
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
