@@ -70,7 +70,7 @@ def filters_key(filters: metrics.Filters) -> tuple:
     return dataclasses.astuple(filters)
 
 
-# The metrics a page may read through metric() (Trends' cohesion by period is read from rows: cohesion_trend).
+# The metrics a page may read through metric(); not cohesion_trend, which Trends works out from rows.
 METRIC_FUNCTIONS = {"outcomes", "cohesion", "cohesion_summary", "alignment_trend", "alignment_with_reference",
                     "pivotal_parties", "member_stats", "rebellions", "member_alignment", "party_position_grid"}
 
