@@ -79,3 +79,9 @@ def test_a_vote_without_seats_says_so():
     empty = charts.hemicycle_seats(pd.DataFrame(columns=["party", "position", "seats"]), None)
     markup = charts.hemicycle_svg(empty, "Parliament")
     assert "No seat count is known for this vote." in markup and "<svg" not in markup
+
+
+def test_a_colour_that_is_not_a_colour_cannot_leave_its_attribute():
+    seats = charts.hemicycle_seats(pd.DataFrame({"party": ["A"], "position": ["yes"], "seats": [2]}), 2)
+    markup = charts.hemicycle_svg(seats, "P", colours={"A": "red' onmouseover='alert(1)"})
+    assert "onmouseover='" not in markup and drawn(markup).find(f"{SVG}path").get("stroke").startswith("red'")

@@ -65,8 +65,9 @@ def hemicycle_svg(seats: pd.DataFrame, title: str, coloured_by: str = "position"
     for run in runs:
         start = (radius * math.cos(run.start), -radius * math.sin(run.start))
         end = (radius * math.cos(run.end), -radius * math.sin(run.end))
+        colour = escape(colour_of(run.party, colours))   # the page's colours are checked hex; escaped all the same
         parts.append(f"<path d='M{_number(start[0])} {_number(start[1])} A{_number(radius)} {_number(radius)} 0 0 1 "
-                     f"{_number(end[0])} {_number(end[1])}' fill='none' stroke='{colour_of(run.party, colours)}' "
+                     f"{_number(end[0])} {_number(end[1])}' fill='none' stroke='{colour}' "
                      f"stroke-width='{_number(band)}'><title>{escape(run.label)}: {run.seats} seats</title></path>")
     labels = np.array(seat_labels(seats), dtype=object)
     r = _number(size / 2)
@@ -88,7 +89,8 @@ def hemicycle_svg(seats: pd.DataFrame, title: str, coloured_by: str = "position"
     legend += [f"<li><span class='tracker-seats-dot' style='background:{POSITION_COLOURS[p]}'></span>"
                f"{POSITION_NAMES[p]} ({int(counts[p])})</li>" for p in shown]
     parties = ["<li class='heading'>Parties:</li>"]
-    parties += [f"<li><span class='tracker-seats-bar' style='background:{colour_of(run.party, colours)}'></span>"
+    parties += [f"<li><span class='tracker-seats-bar' style='background:{escape(colour_of(run.party, colours))}'>"
+                f"</span>"
                 f"{escape(run.label)} ({run.seats})</li>" for run in runs]
     lists = "".join(f"<ul class='tracker-seats-legend'>{''.join(items)}</ul>"
                     for items in (legend, parties if runs else []) if items)
