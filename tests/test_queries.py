@@ -116,3 +116,26 @@ def test_synthetic_assemblies_are_found_by_name_or_note(fresh_db, write_csv):
     import_files(fresh_db, [write_csv("assemblies.csv", "assembly,name,note\nx,Demo chamber (synthetic),\n"
                                                         "y,Real chamber,\nz,Other,Synthetic test data\n")])
     assert queries.synthetic_assemblies(fresh_db) == ["Demo chamber (synthetic)", "Other"]
+
+
+def test_rebels_are_members_who_cast_a_vote_against_their_partys_stated_one(member_db, tmp_path):
+    # Checked against the pandas rule it replaced (cast: yes, no, abstain; against a cast party position) on the
+    # hand-made votes and on a generated parliament's (absent members, abstentions, split parties).
+    import pandas as pd
+
+    from tests.conftest import demo_database
+    from tracker import store
+
+    generated = store.connect(demo_database(tmp_path / "demo", members=80, votes=30, parties=5, seed=3))
+    rebels = 0
+    for db in (member_db, generated):
+        for (vote_id,) in db.execute("select distinct vote_id from member_votes").fetchall():
+            members = queries.vote_members(db, vote_id)
+            counted = ["yes", "no", "abstain"]
+            before = (members["position"].isin(counted) & members["party_position"].isin(counted)
+                      & (members["position"] != members["party_position"]))
+            pd.testing.assert_series_equal(members["rebel"], before, check_names=False)
+            assert members["rebel"].dtype == bool
+            rebels += int(members["rebel"].sum())
+    generated.close()
+    assert rebels >= 2   # Carla Cruz on M1, and the generated parliament's

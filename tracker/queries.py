@@ -208,9 +208,11 @@ def vote_members(db: Store, vote_id: str) -> pd.DataFrame:
         left join party_votes pv on pv.vote_id = mv.vote_id and pv.party = coalesce(mv.party, '(no party)')
         where mv.vote_id = $id and mv.position <> 'not_member'
         order by mv.party, name""", {"id": vote_id})
-    cast = frame["position"].isin(["yes", "no", "abstain"])
-    frame["rebel"] = cast & frame["party_position"].isin(["yes", "no", "abstain"]) & (
-        frame["position"] != frame["party_position"])
+    # In plain Python: a vote's few hundred rows, where pandas' isin on text cost more than the query.
+    stated = {"yes", "no", "abstain"}
+    frame["rebel"] = pd.array([own in stated and party in stated and own != party for own, party in
+                               zip(frame["position"].tolist(), frame["party_position"].tolist(), strict=True)],
+                              dtype=bool)
     return frame
 
 

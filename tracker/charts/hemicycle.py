@@ -77,10 +77,12 @@ def hemicycle_seats(groups: pd.DataFrame, total_seats: int | None,
     groups = groups[groups["seats"].fillna(0) > 0].copy()
     if "member" not in groups:
         groups["member"] = None
-    groups["rank"] = groups["position"].map({p: i for i, p in enumerate(POSITION_ORDER)}).fillna(len(POSITION_ORDER))
+    rank = {p: i for i, p in enumerate(POSITION_ORDER)}
+    groups["rank"] = [rank.get(p, len(POSITION_ORDER)) for p in groups["position"].tolist()]
     groups["party"] = groups["party"].fillna("")
     order = order or {}
-    groups["seating"] = [(2,) if not p else order.get(p, (1, math.inf, math.inf, "", p)) for p in groups["party"]]
+    groups["seating"] = [(2,) if not p else order.get(p, (1, math.inf, math.inf, "", p))
+                         for p in groups["party"].tolist()]
     groups = groups.sort_values(["seating", "rank", "member"], kind="stable", na_position="last")
     covered = int(groups["seats"].sum())
     total = max(covered, int(total_seats or 0))
@@ -178,7 +180,8 @@ def party_runs(seats: pd.DataFrame, names: Mapping[str, str]) -> list[PartyRun]:
 def seat_labels(seats: pd.DataFrame) -> list[str]:
     """Each seat as its hover text says it (plain text): member · party: position."""
     return [f"{m + ' · ' if isinstance(m, str) and m else ''}{p or 'party not known'}: {POSITION_NAMES[position]}"
-            for p, m, position in zip(seats["party"], seats["member"], seats["position"], strict=True)]
+            for p, m, position in zip(seats["party"].tolist(), seats["member"].tolist(), seats["position"].tolist(),
+                                      strict=True)]
 
 
 def yes_needed(threshold: object) -> str:
