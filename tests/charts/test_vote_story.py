@@ -242,3 +242,9 @@ def test_party_bars_are_the_figure_built_trace_by_trace(v44):
         built = charts.party_breakdown(parties, total, threshold, "Passed", "Votes by party").to_plotly_json()
         before = _one_by_one_party_breakdown(parties, total, threshold, "Passed", "Votes by party").to_plotly_json()
         assert built == before
+
+
+@pytest.mark.parametrize(("given", "count"), [(3, 3), ("12", 12), (7.0, 7), (None, None), (float("nan"), None),
+                                              (pd.NA, None), ("", None), ("n/a", None), (float("inf"), None)])
+def test_a_count_is_a_whole_number_or_unknown(given, count):
+    assert charts.count_of(given) == count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -47,14 +48,14 @@ def breakdown_rows(parties: pd.DataFrame, total: Mapping[str, object]) -> pd.Dat
 
 
 def count_of(value: object) -> int | None:
-    """A count as a whole number, or None when it is unknown (None, NaN, <NA>) or not a number."""
+    """A count as a whole number, or None when it is unknown (None, NaN, <NA>) or not a finite number."""
     if value is None or isinstance(value, str) and not value.strip():
         return None
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return None if number != number else int(number)
+    return int(number) if math.isfinite(number) else None
 
 
 def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshold: int | None, verdict: str,
