@@ -15,6 +15,7 @@ import streamlit as st
 from tracker import figure_export
 from tracker.charts import publish
 from tracker.export import neutralise_cell, neutralise_formulas, table_bytes
+from tracker.queries import is_missing
 from tracker.ui import plot, timing
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
@@ -164,8 +165,7 @@ def small_table(frame: pd.DataFrame, dates: Sequence[str] = (), html_columns: Se
     for values in zip(*(shown[c].tolist() for c in columns), strict=True):
         row = []
         for column, value in zip(columns, values, strict=True):
-            missing = value is None or value is pd.NA or value is pd.NaT or isinstance(value, float) and value != value
-            text = UNKNOWN_CELL if missing else value if column in html_columns else html_escape(value)
+            text = UNKNOWN_CELL if is_missing(value) else value if column in html_columns else html_escape(value)
             kind = " class='n'" if column in numeric else " class='k'" if column in dates else ""
             row.append(f"<td{kind}>{text}</td>")
         rows.append("<tr>" + "".join(row) + "</tr>")
