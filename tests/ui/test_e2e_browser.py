@@ -69,8 +69,20 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         page.goto(f"{server}/votes?vote=V44")
         page.get_by_role("heading", name="Votes", exact=True).wait_for(timeout=30_000)
         settle(page)
-        page.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)   # V44's stages: the only plotly chart
         assert page.locator("[data-testid='stException']").count() == 0
+        # The party bars, drawn as HTML: the whole vote's 72-29-8 with the 30 yes needed marked, each number shown
+        # where it fits (a party's one seat is too narrow for its number), each bar saying on hover what it counts.
+        bars = page.locator(".st-key-vote_breakdown_chart .tracker-bars")
+        whole = bars.locator(".tracker-hbars-bar").first
+        assert whole.locator("b").all_text_contents() == ["72", "29", "8"]
+        assert all(number.is_visible() for number in whole.locator("b").all())
+        assert whole.locator("[title]").first.get_attribute("title") == "All members: 72 yes"
+        assert bars.locator(".tracker-hbars-needed").text_content() == "needed: 30 yes"
+        one_seat = bars.locator(".tracker-hbars-bar").nth(1)   # Alianza Bravo Pueblo: one seat, no
+        assert one_seat.locator("b").text_content() == "1" and not one_seat.locator("b").is_visible()
+        # The matching votes by year, above the list: one column for each year from 2016 to 2023.
+        assert page.locator(".st-key-votes_by_year_chart .tracker-vbars-slot").count() == 8
         # The parliament chart, drawn as SVG: all 167 seats, each saying whose it is on hover, and its legend.
         arch = page.locator(".tracker-seats")
         arch.locator("circle").nth(166).wait_for(timeout=30_000)

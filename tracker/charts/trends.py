@@ -12,15 +12,20 @@ from tracker.charts.style import base_layout, colour_of, empty_figure, plain
 OUTCOME_COLOURS = {"passed": "#0072B2", "failed": "#D55E00", "unknown": "#BBBBBB"}
 
 
+def outcome_names(names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each outcome's name in a legend: from `names`, else Passed, Failed, Unknown."""
+    return {outcome: (names or {}).get(outcome, outcome.capitalize()) for outcome in OUTCOME_COLOURS}
+
+
 def outcomes_over_time(by_period: pd.DataFrame, title: str, height: int = 450,
                        names: Mapping[str, str] | None = None) -> go.Figure:
     """Stacked bars of votes passed, failed and of unknown result per period (legend names from `names`)."""
     if by_period.empty:
         return empty_figure("No votes with a date match the filters.", title)
     fig = go.Figure()
+    legend = outcome_names(names)
     for outcome in ("passed", "failed", "unknown"):
-        fig.add_trace(dict(type="bar", x=by_period["period"], y=by_period[outcome],
-                           name=(names or {}).get(outcome, outcome.capitalize()),
+        fig.add_trace(dict(type="bar", x=by_period["period"], y=by_period[outcome], name=legend[outcome],
                            marker_color=OUTCOME_COLOURS[outcome]))
     fig.update_layout(barmode="stack")
     fig.update_yaxes(title_text="votes")

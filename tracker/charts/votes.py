@@ -47,6 +47,11 @@ def breakdown_rows(parties: pd.DataFrame, total: Mapping[str, object]) -> pd.Dat
     return pd.DataFrame(frame | {"basis": pd.array(columns[6], dtype=object)})
 
 
+def breakdown_label(party: str, name: object, stated: bool) -> str:
+    """A party bar's label: "Name (PARTY)" (the party alone when it has no other name), " · stated" for its seats."""
+    return (party if name == party or not name else f"{name} ({party})") + (" · stated" if stated else "")
+
+
 def count_of(value: object) -> int | None:
     """A count as a whole number, or None when it is unknown (None, NaN, <NA>) or not a finite number."""
     if value is None or isinstance(value, str) and not value.strip():
@@ -66,8 +71,7 @@ def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshol
     if frame.empty:
         return empty_figure("No counts are known for this vote.", title)
     stated = frame["basis"] == "stated position (seats)"
-    labels = [plain(p if n == p or not n else f"{n} ({p})") + (" · stated" if s else "")
-              for p, n, s in zip(frame["party"], frame["name"], stated, strict=True)]
+    labels = [plain(breakdown_label(p, n, s)) for p, n, s in zip(frame["party"], frame["name"], stated, strict=True)]
     traces = []
     for count in COUNTS:
         values = frame[count].astype("Float64")

@@ -1,5 +1,6 @@
 """Charts drawn by plotly.js in the page and updated in place, so a rerun redraws a chart instead of remounting it;
-and charts drawn as our own SVG markup (the parliament chart), which the browser shows without plotly.js.
+and charts drawn as our own markup (the parliament chart as SVG, a vote's party bars and the Votes page's matches by
+year as HTML), which the browser shows without plotly.js.
 
 Streamlit's own st.plotly_chart names each chart by its figure, so every new figure (a new date range, say) mounts a
 new chart: about a quarter of a widget change's time in the browser. This component keeps one chart per key and hands
@@ -26,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse
 from starlette.routing import Route
 
+from tracker.charts.bars_html import CSS as BARS_CSS
 from tracker.charts.hemicycle_svg import CSS as PARLIAMENT_CSS
 
 FULL_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -142,11 +144,12 @@ export default function ({ data, parentElement }) {
   }
 }
 """
-_drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS, css=PARLIAMENT_CSS, isolate_styles=False)
+_drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS, css=PARLIAMENT_CSS + BARS_CSS,
+                                    isolate_styles=False)
 
 
 def drawn(markup: str, key: str) -> None:
-    """Put a chart drawn as markup in the page (the parliament chart's SVG; its text escaped where it was made)."""
+    """Put a chart drawn as markup in the page (the parliament chart's SVG, bars as HTML; text escaped where made)."""
     _drawn(data=markup, key=key, height="content")
 
 

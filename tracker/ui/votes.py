@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import charts, figure_export, queries, summaries, vote_story
-from tracker.charts import publish
+from tracker.charts import bars_html, publish
 from tracker.export import table_bytes
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, lists, timing, vote_members, widgets
@@ -81,10 +81,13 @@ def _matches_over_time(search: queries.VoteSearch, found: pd.DataFrame, names: d
     by_year = _matches_by_year(cache.database_path(), cache.version(), search, found)
     title = "Matching votes by year and official result"
     shown = Filters(assembly=search.assembly, date_from=search.date_from, date_to=search.date_to)
-    widgets.chart(charts.outcomes_over_time(by_year, title, height=260, names=OFFICIAL_NAMES), by_year,
-                  "matching-votes-by-year", title, [search.text, *filters.name_parts(shown)],
-                  filters.describe(shown, names, search=search.text, stage=search.stage, result=search.result,
-                                   party=search.party, position=search.party_position), key="votes_by_year")
+    described = filters.describe(shown, names, search=search.text, stage=search.stage, result=search.result,
+                                 party=search.party, position=search.party_position)
+    # Drawn as HTML, so that the Votes page loads no plotly.js; the plotly figure is built for the Download menu.
+    widgets.drawn_chart(bars_html.outcomes_by_year_html(by_year, title, OFFICIAL_NAMES),
+                        functools.partial(charts.outcomes_over_time, by_year, title, height=260, names=OFFICIAL_NAMES),
+                        by_year, "matching-votes-by-year", [search.text, *filters.name_parts(shown)],
+                        key="votes_by_year", caption=publish.Caption(title, described, "", publish.GENERIC_SOURCE))
 
 
 ROWS_PER_PAGE = 100   # a page of the table; the whole list is in the search's CSV, not on the screen
@@ -158,9 +161,12 @@ def vote_page(vote_id: str, assembly_names: dict[str, str]) -> None:
     total = {c: vote.get(c) for c in charts.COUNTS}
     threshold = None if outcome is None else outcome.get("threshold")
     rows = charts.breakdown_rows(parties_on_vote, total)
-    bars = charts.party_breakdown(parties_on_vote, total, threshold, _short_verdict(outcome), "Votes by party", rows)
-    widgets.chart(bars, rows, "party-breakdown", title, filter_parts,
-                  verdict, key="vote_breakdown", caption=caption)
+    short = _short_verdict(outcome)
+    # As HTML too: with the parliament chart, a vote's page then needs no plotly.js unless the vote has stages.
+    widgets.drawn_chart(bars_html.breakdown_html(rows, threshold, short, "Votes by party"),
+                        functools.partial(charts.party_breakdown, parties_on_vote, total, threshold, short,
+                                          "Votes by party", rows),
+                        rows, "party-breakdown", filter_parts, key="vote_breakdown", caption=caption)
     if not parties_on_vote.empty:
         _party_table(parties_on_vote, colours, filter_parts)
     else:

@@ -1,0 +1,162 @@
+"""A vote's party bars and the matching votes by year as the page's HTML: the downloaded figures' numbers, drawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+
+from tracker import charts
+from tracker.charts.bars_html import axis_ticks, breakdown_html, outcomes_by_year_html
+
+
+def parsed(markup: str) -> ET.Element:
+    """The figure element, parsed as XML (so the markup must be well formed)."""
+    return ET.fromstring(markup)
+
+
+def by_class(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if name in (e.get("class") or "").split()]
+
+
+def percent(element: ET.Element, prop: str) -> float:
+    return float(re.search(prop + r":([0-9.]+)%", element.get("style")).group(1))
+
+
+def vote_parties() -> pd.DataFrame:
+    """Two parties with counts and one with only a stated position over its 3 seats."""
+    return pd.DataFrame({"party": ["A", "B", "C"], "name": ["Party A", "B", "Cee"],
+                         "yes": [40, 2, None], "no": [0, 20, None], "abstain": [1, None, None],
+                         "absent": [None, None, None], "party_seats": [41, 22, 3], "position": ["yes", "no", "no"]})
+
+
+TOTAL = {"yes": 42, "no": 23, "abstain": 1, "absent": None}
+
+
+def segments(markup: str) -> dict[str, list[tuple[str, int]]]:
+    """Per row label, its bars as (hover text, number shown)."""
+    root = parsed(markup)
+    labels = [e.text for e in by_class(root, "tracker-hbars-label")]
+    bars = by_class(root, "tracker-hbars-bar")
+    return {label: [(part.get("title"), int(part.find("b").text)) for part in by_class(bar, "tracker-hbars-part")]
+            for label, bar in zip(labels, bars, strict=True)}
+
+
+def test_each_row_shows_the_downloaded_figures_counts_with_its_hover_text():
+    rows = charts.breakdown_rows(vote_parties(), TOTAL)
+    markup = breakdown_html(rows, 34, "Passed with 8 yes more than needed", "Votes by party")
+    figure = charts.party_breakdown(vote_parties(), TOTAL, 34, "Passed", "Votes by party", rows)
+    drawn_rows = segments(markup)
+    assert list(drawn_rows) == list(figure.data[0].y)
+    assert list(drawn_rows) == ["All members", "Party A (A)", "B", "Cee (C) · stated"]
+    for trace in figure.data:
+        for label, value in zip(trace.y, trace.x, strict=True):
+            name = trace.name.lower()
+            shown = [n for hover, n in drawn_rows[label] if hover == f"{label}: {n} {name}"]
+            # A zero or an unknown count draws no bar; any other count is one bar saying it.
+            assert shown == ([] if pd.isna(value) or value == 0 else [int(value)]), (label, name)
+    assert drawn_rows["Cee (C) · stated"] == [("Cee (C) · stated: 3 no", 3)]
+    legend = [li.itertext() for li in parsed(markup).iter("li")]
+    assert ["".join(li) for li in legend] == [t.name for t in figure.data] == ["Yes", "No", "Abstain"]
+
+
+def test_bars_are_shares_of_the_axis_with_the_yes_needed_marked_on_the_whole_vote():
+    # By hand: the longest bar is the whole vote, 42 + 23 + 1 = 66; the axis ends 5 % beyond it, at 69.3.
+    # 42 yes is 42 / 69.3 = 60.606 % of it, the 34 needed 49.062 %; ticks 0, 20, 40, 60 (every 28.860 %).
+    markup = breakdown_html(charts.breakdown_rows(vote_parties(), TOTAL), 34, "", "Votes by party")
+    root = parsed(markup)
+    whole = by_class(root, "tracker-hbars-bar")[0]
+    assert percent(by_class(whole, "tracker-hbars-part")[0], "width") == pytest.approx(60.606, abs=0.001)
+    [mark] = by_class(root, "tracker-hbars-threshold")
+    assert mark in list(whole) and percent(mark, "left") == pytest.approx(49.062, abs=0.001)
+    assert [e.text for e in by_class(root, "tracker-hbars-needed")[0]] == ["needed: 34 yes"]
+    assert [e.text for e in by_class(root, "tracker-hbars-ticks")[0]] == ["0", "20", "40", "60"]
+    assert percent(by_class(root, "tracker-hbars-grid")[0], "--step") == pytest.approx(28.860, abs=0.001)
+    assert by_class(root, "tracker-hbars")[0].get("aria-label") == (
+        "All members: 42 yes, 23 no, 1 abstain; Party A (A): 40 yes, 1 abstain; B: 2 yes, 20 no; "
+        "Cee (C) · stated: 3 no; needed: 34 yes")
+
+
+def test_seats_under_a_stated_position_are_hatched_and_the_axis_says_so():
+    root = parsed(breakdown_html(charts.breakdown_rows(vote_parties(), TOTAL), None, "", "Votes by party"))
+    hatched = [p.get("title") for p in by_class(root, "stated")]
+    assert hatched == ["Cee (C) · stated: 3 no"]
+    assert by_class(root, "tracker-hbars-axis")[0].text.startswith("members (hatched:")
+    assert not by_class(root, "tracker-hbars-threshold") and not by_class(root, "tracker-hbars-needed")
+    counted = pd.DataFrame({"party": ["A"], "name": ["A"], "yes": [3], "no": [1]})
+    root = parsed(breakdown_html(charts.breakdown_rows(counted, {"yes": 3, "no": 1}), None, "", "Votes by party"))
+    assert by_class(root, "tracker-hbars-axis")[0].text == "members" and not by_class(root, "stated")
+
+
+def test_numbers_are_marked_by_their_digits_so_the_page_hides_those_that_do_not_fit():
+    root = parsed(breakdown_html(charts.breakdown_rows(pd.DataFrame(), {"yes": 1234, "no": 56, "abstain": 7}),
+                                 None, "", "Votes by party"))
+    kinds = [p.get("class").split()[1] for p in by_class(root, "tracker-hbars-part")]
+    assert kinds == ["d4", "d2", "d1"]
+
+
+def test_text_from_an_upload_is_escaped_and_the_markup_stays_well_formed():
+    parties = pd.DataFrame({"party": ["<X>"], "name": ["Tom & Jerry's 'party' <b>"], "yes": [5], "no": [1]})
+    markup = breakdown_html(charts.breakdown_rows(parties, {"yes": 5, "no": 1}), None, "<i>sub</i>", "A & B")
+    root = parsed(markup)
+    assert "<b>" not in markup.replace("<b>5</b>", "").replace("<b>1</b>", "") and "<i>sub" not in markup
+    labels = [e.text for e in by_class(root, "tracker-hbars-label")]
+    assert labels == ["All members", "Tom & Jerry's 'party' <b> (<X>)"]
+    assert by_class(root, "tracker-bars-title")[0].text == "A & B"
+
+
+def test_a_vote_without_counts_says_so():
+    markup = breakdown_html(charts.breakdown_rows(pd.DataFrame(), {}), None, "", "Votes by party")
+    assert "No counts are known for this vote." in markup and "tracker-hbars" not in markup
+
+
+def by_year() -> pd.DataFrame:
+    return pd.DataFrame({"period": [dt.date(2016, 1, 1), dt.date(2019, 1, 1)], "votes": [14, 10],
+                         "passed": [13, 10], "failed": [1, 0], "unknown": [0, 0]})
+
+
+def test_every_year_from_the_first_to_the_last_has_a_column_of_its_votes_by_result():
+    names = {"passed": "Passed (official)", "failed": "Failed (official)", "unknown": "No clear official result"}
+    markup = outcomes_by_year_html(by_year(), "Matching votes by year", names)
+    root = parsed(markup)
+    slots = by_class(root, "tracker-vbars-slot")
+    assert len(slots) == 4   # 2016, 2017, 2018, 2019: the years between without votes stay empty
+    assert [[p.get("title") for p in slot] for slot in slots] == [
+        ["2016 · Passed (official): 13", "2016 · Failed (official): 1"], [], [],
+        ["2019 · Passed (official): 10"]]
+    # By hand: the tallest column is 14, the axis ends at 14.7; 13 is 88.435 % of it, 1 is 6.803 %.
+    assert [percent(p, "height") for p in slots[0]] == pytest.approx([88.435, 6.803], abs=0.001)
+    assert [e.text for e in by_class(root, "tracker-vbars-ticks")[0]] == ["0", "5", "10"]
+    assert [e.text for e in by_class(root, "tracker-vbars-years")[0]] == ["2016", "2017", "2018", "2019"]
+    figure = charts.outcomes_over_time(by_year(), "Matching votes by year", names=names)
+    assert ["".join(li.itertext()) for li in root.iter("li")] == [t.name for t in figure.data]
+    assert by_class(root, "tracker-vbars")[0].get("aria-label") == (
+        "Votes by year, 2016–2019: 23 passed (official), 1 failed (official), 0 no clear official result")
+
+
+def test_a_long_span_of_years_is_labelled_at_round_years_only():
+    years = pd.DataFrame({"period": [dt.date(y, 1, 1) for y in range(1789, 2025)], "votes": 1, "passed": 1,
+                          "failed": 0, "unknown": 0})
+    root = parsed(outcomes_by_year_html(years, "Votes"))
+    labels = [int(e.text) for e in by_class(root, "tracker-vbars-years")[0]]
+    assert labels == list(range(1800, 2021, 20)) and len(by_class(root, "tracker-vbars-slot")) == 236
+    # Each label sits under its own year's column.
+    columns = [int(re.search(r"grid-column:(\d+)", e.get("style")).group(1))
+               for e in by_class(root, "tracker-vbars-years")[0]]
+    assert columns == [y - 1789 + 1 for y in labels]
+
+
+def test_no_dated_votes_says_so():
+    markup = outcomes_by_year_html(pd.DataFrame(columns=["period", "votes", "passed", "failed", "unknown"]), "V")
+    assert "No votes with a date match the filters." in markup
+
+
+@pytest.mark.parametrize(("largest", "ticks", "end"), [
+    (14, [0, 5, 10], 14.7), (109, [0, 20, 40, 60, 80, 100], 114.45), (5, [0, 1, 2, 3, 4, 5], 5.25),
+    (6, [0, 2, 4, 6], 6.3), (999, [0, 200, 400, 600, 800, 1000], 1048.95), (0, [0, 1], 1.0)])
+def test_axis_ticks_are_round_steps_up_to_five_percent_beyond_the_largest_value(largest, ticks, end):
+    found, found_end = axis_ticks(largest)
+    assert found == ticks and found_end == pytest.approx(end)

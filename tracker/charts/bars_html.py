@@ -1,0 +1,184 @@
+"""Bar charts as HTML for the page: a vote's party bars and the Votes page's matching votes by year.
+
+These were the only plotly charts on the Votes page and on a vote's page, so drawn as HTML those pages load no
+plotly.js at all: loading and starting it took 0.3-0.5 s of every visit here. The bars are boxes sized in percent, so a
+chart reflows to any width with its text at reading size; each bar's hover text is its `title`. The plotly figures
+(tracker.charts.votes.party_breakdown, tracker.charts.trends.outcomes_over_time) stay the ones downloaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from html import escape
+
+import pandas as pd
+
+from tracker.charts.hemicycle_svg import TEXT_COLOUR
+from tracker.charts.style import FONT, POSITION_COLOURS, POSITION_NAMES
+from tracker.charts.trends import OUTCOME_COLOURS, outcome_names
+from tracker.charts.votes import COUNTS, breakdown_label, count_of
+
+GRID_COLOUR = "#EBF0F8"   # plotly_white's grid lines
+MOST_YEAR_LABELS = 12
+CSS = f"""
+.tracker-bars {{ font-family: {FONT['family']}; color: {TEXT_COLOUR}; font-size: 13px; margin: 0 0 0.5rem 0; }}
+.tracker-bars-title {{ font-size: 18px; margin: 12px 0 4px 0; }}
+.tracker-bars-subtitle {{ margin: 0 0 6px 0; }}
+.tracker-bars ul.tracker-bars-legend {{ display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 10px 0 0 0;
+  padding: 0; list-style: none; }}
+.tracker-bars-legend li {{ display: flex; align-items: center; gap: 6px; margin: 0; font-size: 13px; }}
+.tracker-bars-legend span {{ width: 12px; height: 12px; }}
+.tracker-hbars {{ display: grid; grid-template-columns: fit-content(45%) minmax(0, 1fr); gap: 6px 8px;
+  align-items: center; margin: 0 18px 0 0; }}
+.tracker-hbars-label {{ grid-column: 1; text-align: right; line-height: 1.15; overflow-wrap: anywhere; }}
+.tracker-hbars-bar, .tracker-hbars-needed, .tracker-hbars-grid, .tracker-hbars-ticks, .tracker-hbars-axis {{
+  grid-column: 2; position: relative; }}
+.tracker-hbars-grid {{ align-self: stretch; margin: -3px 0;
+  background-image: repeating-linear-gradient(to right, {GRID_COLOUR} 0 1px, transparent 1px var(--step)); }}
+.tracker-hbars-bar {{ display: flex; height: 22px; }}
+.tracker-hbars-part {{ flex: none; height: 100%; display: flex; align-items: center; justify-content: center;
+  overflow: hidden; color: #000000; container-type: inline-size; }}
+.tracker-hbars-part.stated {{ background-image: repeating-linear-gradient(-45deg, rgba(255, 255, 255, 0.55) 0 1.5px,
+  transparent 1.5px 6px); }}
+.tracker-hbars-part:hover, .tracker-vbars-slot span:hover {{ filter: brightness(0.85); }}
+@container (max-width: 12px) {{ .tracker-hbars-part.d1 b {{ visibility: hidden; }} }}
+@container (max-width: 20px) {{ .tracker-hbars-part.d2 b {{ visibility: hidden; }} }}
+@container (max-width: 28px) {{ .tracker-hbars-part.d3 b {{ visibility: hidden; }} }}
+@container (max-width: 44px) {{ .tracker-hbars-part.d4 b {{ visibility: hidden; }} }}
+.tracker-hbars-part b {{ font-weight: normal; white-space: nowrap; }}
+.tracker-hbars-threshold {{ position: absolute; top: -4px; bottom: -4px; margin-left: -1px;
+  border-left: 2px dashed #000000; }}
+.tracker-hbars-needed {{ height: 16px; }}
+.tracker-hbars-needed span, .tracker-hbars-ticks span {{ position: absolute; transform: translateX(-50%);
+  white-space: nowrap; }}
+.tracker-hbars-ticks {{ height: 16px; }}
+.tracker-hbars-axis, .tracker-vbars-axis {{ font-size: 14px; text-align: center; }}
+.tracker-vbars {{ display: grid; grid-template-columns: auto auto minmax(0, 1fr); grid-template-rows: 200px auto;
+  column-gap: 6px; margin: 4px 0 0 0; }}
+.tracker-vbars-axis {{ grid-row: 1; writing-mode: vertical-rl; transform: rotate(180deg); }}
+.tracker-vbars-ticks {{ grid-row: 1; position: relative; }}
+.tracker-vbars-ticks span {{ position: absolute; right: 0; transform: translateY(50%); white-space: nowrap; }}
+.tracker-vbars-plot {{ grid-row: 1; grid-column: 3; display: grid; border-bottom: 1px solid #444444;
+  background-image: repeating-linear-gradient(to top, {GRID_COLOUR} 0 1px, transparent 1px var(--step)); }}
+.tracker-vbars-slot {{ display: flex; flex-direction: column-reverse; padding: 0 10%; min-width: 0; }}
+.tracker-vbars-slot span {{ flex: none; }}
+.tracker-vbars-years {{ grid-row: 2; grid-column: 3; display: grid; padding-top: 4px; }}
+.tracker-vbars-years span {{ justify-self: center; white-space: nowrap; }}
+"""
+
+
+def axis_ticks(largest: float, most: int = 6) -> tuple[list[int], float]:
+    """The axis end (the largest value and 5 % more, as plotly leaves) and ticks from 0 at 1, 2 or 5 × 10^k apart."""
+    end = largest * 1.05 if largest > 0 else 1.0
+    step = 1
+    while end // step + 1 > most:
+        for factor in (2, 2.5, 2):   # 1 → 2 → 5 → 10 → 20 → 50 → 100 …
+            step = int(step * factor)
+            if end // step + 1 <= most:
+                break
+    return [i * step for i in range(int(end // step) + 1)], end
+
+
+def _share(value: float, end: float) -> str:
+    """A value as a percentage of the axis, for a CSS length ('27.523%')."""
+    text = f"{100 * value / end:.3f}".rstrip("0").rstrip(".")
+    return f"{text or '0'}%"
+
+
+def _heading(title: str, subtitle: str) -> str:
+    sub = f"<div class='tracker-bars-subtitle'>{escape(subtitle)}</div>" if subtitle else ""
+    return f"<div class='tracker-bars-title'>{escape(title)}</div>{sub}"
+
+
+def _legend(entries: list[tuple[str, str]]) -> str:
+    items = "".join(f"<li><span style='background:{colour}'></span>{escape(name)}</li>" for name, colour in entries)
+    return f"<ul class='tracker-bars-legend'>{items}</ul>"
+
+
+def _nothing(heading: str, message: str) -> str:
+    return f"<figure class='tracker-bars'>{heading}<p role='note'>{escape(message)}</p></figure>"
+
+
+def breakdown_html(rows: pd.DataFrame, threshold: object, subtitle: str, title: str) -> str:
+    """The party bars of a vote (rows: breakdown_rows) as HTML: each row's counts stacked, labelled where they fit, the
+    whole vote's bar first with the yes needed marked on it. Every text from the data is escaped."""
+    heading = _heading(title, subtitle)
+    if rows.empty:
+        return _nothing(heading, "No counts are known for this vote.")
+    stated = (rows["basis"] == "stated position (seats)").tolist()
+    labels = [breakdown_label(p, n, s) for p, n, s in zip(rows["party"], rows["name"], stated, strict=True)]
+    shown = [c for c in COUNTS if rows[c].notna().any()]   # a count known for no row gets no legend entry
+    values = {c: [count_of(v) for v in rows[c].tolist()] for c in shown}
+    totals = [sum(values[c][i] or 0 for c in shown) for i in range(len(rows))]
+    needed = count_of(threshold)
+    ticks, end = axis_ticks(max([*totals, needed or 0]))
+    cells = []
+    if needed is not None:
+        cells.append(f"<div class='tracker-hbars-needed' style='grid-row:1'>"
+                     f"<span style='left:{_share(needed, end)}'>needed: {needed} yes</span></div>")
+    step = _share(ticks[1] if len(ticks) > 1 else end, end)
+    cells.append(f"<div class='tracker-hbars-grid' style='grid-row:2 / span {len(rows)};--step:{step}'></div>")
+    said = []
+    for i, label in enumerate(labels):
+        row = i + 2
+        parts, counted = [], []
+        for count in shown:
+            value = values[count][i]
+            if not value:
+                continue   # unknown or zero: no bar
+            name = POSITION_NAMES[count].lower()
+            counted.append(f"{value} {name}")
+            hatched = " stated" if stated[i] else ""
+            parts.append(f"<span class='tracker-hbars-part d{min(len(str(value)), 4)}{hatched}' "
+                         f"style='width:{_share(value, end)};background-color:{POSITION_COLOURS[count]}' "
+                         f"title='{escape(label)}: {value} {name}'><b>{value}</b></span>")
+        if i == 0 and needed is not None:
+            parts.append(f"<i class='tracker-hbars-threshold' style='left:{_share(needed, end)}'></i>")
+        said.append(f"{label}: {', '.join(counted) or 'none'}")
+        cells.append(f"<div class='tracker-hbars-label' style='grid-row:{row}'>{escape(label)}</div>"
+                     f"<div class='tracker-hbars-bar' style='grid-row:{row}'>{''.join(parts)}</div>")
+    tick_labels = "".join(f"<span style='left:{_share(t, end)}'>{t:,}</span>" for t in ticks)
+    cells.append(f"<div class='tracker-hbars-ticks' style='grid-row:{len(rows) + 2}'>{tick_labels}</div>")
+    axis = "members (hatched: a party's seats under its stated position)" if any(stated) else "members"
+    cells.append(f"<div class='tracker-hbars-axis' style='grid-row:{len(rows) + 3}'>{axis}</div>")
+    described = "; ".join(said) + (f"; needed: {needed} yes" if needed is not None else "")
+    chart = f"<div class='tracker-hbars' role='img' aria-label='{escape(described)}'>{''.join(cells)}</div>"
+    legend = _legend([(POSITION_NAMES[c], POSITION_COLOURS[c]) for c in shown])
+    return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
+
+
+def outcomes_by_year_html(by_year: pd.DataFrame, title: str, names: Mapping[str, str] | None = None) -> str:
+    """Votes passed, failed and of unknown result per year (summaries.outcomes_by_period by year) as stacked columns,
+    one for every year from the first to the last (a year without votes stays empty)."""
+    heading = _heading(title, "")
+    if by_year.empty:
+        return _nothing(heading, "No votes with a date match the filters.")
+    legend_names = outcome_names(names)
+    counts = {pd.Timestamp(period).year: [int(by_year[o].iloc[i]) for o in OUTCOME_COLOURS]
+              for i, period in enumerate(by_year["period"])}
+    first, last = min(counts), max(counts)
+    years = range(first, last + 1)
+    ticks, end = axis_ticks(max(sum(c) for c in counts.values()))
+    every = next(k for k in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000) if len(years) / k <= MOST_YEAR_LABELS)
+    slots, labelled = [], []
+    for column, year in enumerate(years, start=1):
+        parts = [f"<span style='height:{_share(value, end)};background:{OUTCOME_COLOURS[outcome]}' "
+                 f"title='{year} · {escape(legend_names[outcome])}: {value:,}'></span>"
+                 for outcome, value in zip(OUTCOME_COLOURS, counts.get(year, ()), strict=False) if value]
+        slots.append(f"<div class='tracker-vbars-slot'>{''.join(parts)}</div>")
+        if year % every == 0 or every == 1:
+            labelled.append(f"<span style='grid-column:{column}'>{year}</span>")
+    widest = max(len(f"{t:,}") for t in ticks)
+    tick_labels = "".join(f"<span style='bottom:{_share(t, end)}'>{t:,}</span>" for t in ticks)
+    columns = f"grid-template-columns:repeat({len(years)}, minmax(0, 1fr))"
+    step = _share(ticks[1] if len(ticks) > 1 else end, end)
+    totals = [sum(c[i] for c in counts.values()) for i in range(len(OUTCOME_COLOURS))]
+    described = (f"Votes by year, {first}–{last}: " if first != last else f"Votes in {first}: ") + ", ".join(
+        f"{total:,} {legend_names[outcome].lower()}" for outcome, total in zip(OUTCOME_COLOURS, totals, strict=True))
+    chart = (f"<div class='tracker-vbars' role='img' aria-label='{escape(described)}'>"
+             f"<div class='tracker-vbars-axis'>votes</div>"
+             f"<div class='tracker-vbars-ticks' style='width:{widest + 0.5}ch'>{tick_labels}</div>"
+             f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
+             f"<div class='tracker-vbars-years' style='{columns}'>{''.join(labelled)}</div></div>")
+    legend = _legend([(legend_names[o], OUTCOME_COLOURS[o]) for o in OUTCOME_COLOURS])
+    return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
