@@ -103,9 +103,11 @@ FIGURES = """() => {
       numbers: (p._fullData || []).flatMap(t => [...numbers(t.x), ...numbers(t.y), ...numbers(t.z)]),
       labels: (p._fullData || []).flatMap(t => [...strings(t.x), ...strings(t.y)]),
     })),
-    // Charts drawn as SVG markup (the parliament chart): their title, seat count and legend as the page says them.
+    // Charts drawn as our own markup: their title, seat count and legend as the page says them, and each bar's
+    // hover text (every number and label it draws).
     drawn: [...document.querySelectorAll('.tracker-drawn')].map(d =>
-      [...d.querySelectorAll('.tracker-seats-title, svg > text, li')].map(e => e.textContent.trim())),
+      [...d.querySelectorAll('.tracker-seats-title, .tracker-bars-title, svg > text, li, .tracker-bars [title]')]
+        .map(e => (e.getAttribute('title') || e.textContent).trim())),
   };
 }"""
 
