@@ -10,7 +10,13 @@ import pandas as pd
 import pytest
 
 from tracker import charts
-from tracker.charts.bars_html import axis_ticks, breakdown_html, outcomes_by_year_html
+from tracker.charts.bars_html import (
+    axis_ticks,
+    breakdown_html,
+    labelled_periods,
+    outcomes_by_period_html,
+    period_number,
+)
 
 
 def parsed(markup: str) -> ET.Element:
@@ -120,7 +126,7 @@ def by_year() -> pd.DataFrame:
 
 def test_every_year_from_the_first_to_the_last_has_a_column_of_its_votes_by_result():
     names = {"passed": "Passed (official)", "failed": "Failed (official)", "unknown": "No clear official result"}
-    markup = outcomes_by_year_html(by_year(), "Matching votes by year", names)
+    markup = outcomes_by_period_html(by_year(), "Matching votes by year", "year", names)
     root = parsed(markup)
     slots = by_class(root, "tracker-vbars-slot")
     assert len(slots) == 4   # 2016, 2017, 2018, 2019: the years between without votes stay empty
@@ -140,7 +146,7 @@ def test_every_year_from_the_first_to_the_last_has_a_column_of_its_votes_by_resu
 def test_a_long_span_of_years_is_labelled_at_round_years_only():
     years = pd.DataFrame({"period": [dt.date(y, 1, 1) for y in range(1789, 2025)], "votes": 1, "passed": 1,
                           "failed": 0, "unknown": 0})
-    root = parsed(outcomes_by_year_html(years, "Votes"))
+    root = parsed(outcomes_by_period_html(years, "Votes"))
     labels = [int(e.text) for e in by_class(root, "tracker-vbars-years")[0]]
     assert labels == list(range(1800, 2021, 20)) and len(by_class(root, "tracker-vbars-slot")) == 236
     # Each label sits under its own year's column.
@@ -149,8 +155,41 @@ def test_a_long_span_of_years_is_labelled_at_round_years_only():
     assert columns == [y - 1789 + 1 for y in labels]
 
 
+def test_months_between_votes_get_empty_columns_and_say_their_month_on_hover():
+    months = pd.DataFrame({"period": [dt.date(2020, 1, 1), dt.date(2020, 3, 1)], "votes": [2, 1], "passed": [2, 0],
+                           "failed": [0, 1], "unknown": [0, 0]})
+    root = parsed(outcomes_by_period_html(months, "Votes passed and failed by month", "month", height=300))
+    slots = by_class(root, "tracker-vbars-slot")
+    assert [[p.get("title") for p in slot] for slot in slots] == [
+        ["Jan 2020 · Passed: 2"], [], ["Mar 2020 · Failed: 1"]]
+    assert [e.text for e in by_class(root, "tracker-vbars-years")[0]] == ["Jan 2020", "Feb 2020", "Mar 2020"]
+    chart = by_class(root, "tracker-vbars")[0]
+    assert chart.get("aria-label") == "Votes by month, Jan 2020–Mar 2020: 2 passed, 1 failed, 0 unknown"
+    assert "grid-template-rows:300px" in chart.get("style")
+
+
+@pytest.mark.parametrize(("period", "first", "last", "labels"), [
+    # Under three years: every quarter, or every second month from January (18 months / 2 = 9 labels).
+    ("quarter", dt.date(2020, 1, 1), dt.date(2021, 10, 1),
+     ["2020 Q1", "2020 Q2", "2020 Q3", "2020 Q4", "2021 Q1", "2021 Q2", "2021 Q3", "2021 Q4"]),
+    ("month", dt.date(2020, 1, 1), dt.date(2021, 6, 1),
+     ["Jan 2020", "Mar 2020", "May 2020", "Jul 2020", "Sep 2020", "Nov 2020", "Jan 2021", "Mar 2021", "May 2021"]),
+    # Three years or more: the years, under their January or first quarter, every second year over 12 to 24 years.
+    ("month", dt.date(2016, 7, 1), dt.date(2019, 6, 1), ["2017", "2018", "2019"]),
+    ("quarter", dt.date(1999, 4, 1), dt.date(2020, 1, 1),
+     ["2000", "2002", "2004", "2006", "2008", "2010", "2012", "2014", "2016", "2018", "2020"]),
+])
+def test_periods_are_named_under_their_columns_at_most_twelve_times(period, first, last, labels):
+    numbers = range(period_number(first, period), period_number(last, period) + 1)
+    named = labelled_periods(numbers, period)
+    assert [text for _, text in named] == labels
+    # A year's label sits under its January (or first quarter).
+    per_year = {"month": 12, "quarter": 4}[period]
+    assert all(n % per_year == 0 for n, text in named if text.isdigit())
+
+
 def test_no_dated_votes_says_so():
-    markup = outcomes_by_year_html(pd.DataFrame(columns=["period", "votes", "passed", "failed", "unknown"]), "V")
+    markup = outcomes_by_period_html(pd.DataFrame(columns=["period", "votes", "passed", "failed", "unknown"]), "V")
     assert "No votes with a date match the filters." in markup
 
 

@@ -117,7 +117,7 @@ def tab(browser):
 
 def _open(tab, url: str) -> list[str]:
     tab.goto(url)
-    tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
+    tab.locator(".js-plotly-plot .main-svg, .tracker-drawn > *").first.wait_for(timeout=60_000)   # a chart drawn
     settle(tab)
     assert tab.locator("[data-testid='stException']").count() == 0
     return [u for u in tab.requests if "/_stcore/health" in u]

@@ -66,11 +66,11 @@ def page(browser):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_filter_change_redraws_the_chart_already_on_the_page(page, server):
-    page.goto(f"{server}/")
+    page.goto(f"{server}/trends?measure=outcomes")   # plotly: the Overview draws the same as HTML
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     settle(page)
     years = page.evaluate(FIRST_X)
-    # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a bar of 2022 by year, of 2022 Q4 by
+    # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a point of 2022 by year, of 2022 Q4 by
     # quarter.
     assert any(x.startswith("2022-01-01") for x in years)
     assert not any(x.startswith("2022-10-01") for x in years)
@@ -96,7 +96,7 @@ def test_the_served_bundle_has_every_trace_type_the_charts_build(page, server):
         used |= set(re.findall(r"\badd_traces?\(\s*dict\(type=\"(\w+)\"", text))
     used -= {"figure", "layout"}
     assert {"bar", "heatmap", "scatter"} <= used   # what the charts build today
-    page.goto(f"{server}/")
+    page.goto(f"{server}/trends?measure=outcomes")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     drawable = set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
     assert used <= drawable, f"not in {plot.PLOTLY_JS.name}: {sorted(used - drawable)}"
@@ -107,7 +107,7 @@ def test_the_served_bundle_has_every_trace_type_the_charts_build(page, server):
 def test_a_chart_keeps_its_room_while_plotly_js_loads(page, server):
     held: list[object] = []
     page.route("**/tracker-assets/**", lambda route: held.append(route))   # plotly.js held back until released
-    page.goto(f"{server}/")
+    page.goto(f"{server}/trends?measure=outcomes")
     page.locator(".tracker-chart").first.wait_for(state="attached", timeout=60_000)
     settle(page)
     assert held and page.locator(".js-plotly-plot").count() == 0   # not drawn yet
@@ -116,7 +116,7 @@ def test_a_chart_keeps_its_room_while_plotly_js_loads(page, server):
         route.continue_()
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     drawn = page.locator(".js-plotly-plot").first.bounding_box()["height"]
-    assert room >= 300 and abs(room - drawn) <= 1   # the Overview's chart is 440 px tall; nothing moved when it drew
+    assert room >= 300 and abs(room - drawn) <= 1   # the outcomes chart is 440 px tall; nothing moved when it drew
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def script_only_server(tmp_path_factory):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_charts_say_how_to_start_the_dashboard_when_plotly_js_is_not_served(page, script_only_server):
-    page.goto(f"{script_only_server}/")
+    page.goto(f"{script_only_server}/trends")
     notice = page.get_by_role("alert").filter(has_text="This chart cannot be drawn")
     notice.first.wait_for(timeout=60_000)
     assert "streamlit run app.py" in notice.first.text_content()

@@ -1,9 +1,11 @@
-"""Bar charts as HTML for the page: a vote's party bars and the Votes page's matching votes by year.
+"""Bar charts as HTML for the page: a vote's party bars, and votes passed and failed by period (the Overview's chart
+and the Votes page's matching votes by year).
 
-These were the only plotly charts on the Votes page and on a vote's page, so drawn as HTML those pages load no
-plotly.js at all: loading and starting it took 0.3-0.5 s of every visit here. The bars are boxes sized in percent, so a
-chart reflows to any width with its text at reading size; each bar's hover text is its `title`. The plotly figures
-(tracker.charts.votes.party_breakdown, tracker.charts.trends.outcomes_over_time) stay the ones downloaded.
+These were the only plotly charts on the Overview, the Votes page and a vote's page, so drawn as HTML those pages
+load no plotly.js at all: loading and starting it took 0.3-0.5 s of every visit here. The bars are boxes sized in
+percent, so a chart reflows to any width with its text at reading size; each bar's hover text is its `title`. The
+plotly figures (tracker.charts.votes.party_breakdown, tracker.charts.trends.outcomes_over_time) stay the ones
+downloaded.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from tracker.charts.trends import OUTCOME_COLOURS, outcome_names
 from tracker.charts.votes import COUNTS, breakdown_label, count_of
 
 GRID_COLOUR = "#EBF0F8"   # plotly_white's grid lines
-MOST_YEAR_LABELS = 12
+MOST_PERIOD_LABELS = 12
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
 CSS = f"""
 .tracker-bars {{ font-family: {FONT['family']}; color: {TEXT_COLOUR}; font-size: 13px; margin: 0 0 0.5rem 0; }}
 .tracker-bars-title {{ font-size: 18px; margin: 12px 0 4px 0; }}
@@ -53,8 +56,8 @@ CSS = f"""
   white-space: nowrap; }}
 .tracker-hbars-ticks {{ height: 16px; }}
 .tracker-hbars-axis, .tracker-vbars-axis {{ font-size: 14px; text-align: center; }}
-.tracker-vbars {{ display: grid; grid-template-columns: auto auto minmax(0, 1fr); grid-template-rows: 200px auto;
-  column-gap: 6px; margin: 4px 0 0 0; }}
+.tracker-vbars {{ display: grid; grid-template-columns: auto auto minmax(0, 1fr); column-gap: 6px;
+  margin: 4px 0 0 0; }}
 .tracker-vbars-axis {{ grid-row: 1; writing-mode: vertical-rl; transform: rotate(180deg); }}
 .tracker-vbars-ticks {{ grid-row: 1; position: relative; }}
 .tracker-vbars-ticks span {{ position: absolute; right: 0; transform: translateY(50%); white-space: nowrap; }}
@@ -147,38 +150,67 @@ def breakdown_html(rows: pd.DataFrame, threshold: object, subtitle: str, title: 
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
 
 
-def outcomes_by_year_html(by_year: pd.DataFrame, title: str, names: Mapping[str, str] | None = None) -> str:
-    """Votes passed, failed and of unknown result per year (summaries.outcomes_by_period by year) as stacked columns,
-    one for every year from the first to the last (a year without votes stays empty)."""
+PER_YEAR = {"year": 1, "quarter": 4, "month": 12}
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def period_number(day: object, period: str) -> int:
+    """A month, quarter or year as one running number (the year; year × 4 + quarter − 1; year × 12 + month − 1)."""
+    day = pd.Timestamp(day)
+    return day.year * PER_YEAR[period] + (day.month - 1) * PER_YEAR[period] // 12
+
+
+def period_name(number: int, period: str) -> str:
+    """A period_number as a reader says it: 2016, 2016 Q1, Jan 2016."""
+    year, part = divmod(number, PER_YEAR[period])
+    return {"year": f"{year}", "quarter": f"{year} Q{part + 1}", "month": f"{MONTH_NAMES[part]} {year}"}[period]
+
+
+def labelled_periods(numbers: range, period: str) -> list[tuple[int, str]]:
+    """The periods named under the columns: round years over three years or more (at most MOST_PERIOD_LABELS), else
+    every month or quarter, or every second, third or sixth from the year's start."""
+    per_year = PER_YEAR[period]
+    if period == "year" or len(numbers) >= 3 * per_year:
+        every = next(k for k in YEAR_STEPS if len(numbers) / per_year / k <= MOST_PERIOD_LABELS)
+        return [(n, str(n // per_year)) for n in numbers if n % per_year == 0 and n // per_year % every == 0]
+    every = next(k for k in (1, 2, 3, 6) if len(numbers) / k <= MOST_PERIOD_LABELS)
+    return [(n, period_name(n, period)) for n in numbers if n % per_year % every == 0]
+
+
+def outcomes_by_period_html(by_period: pd.DataFrame, title: str, period: str = "year",
+                            names: Mapping[str, str] | None = None, height: int = 200) -> str:
+    """Votes passed, failed and of unknown result per month, quarter or year (summaries.outcomes_by_period) as
+    stacked columns, one for every period from the first to the last (a period without votes stays empty)."""
     heading = _heading(title, "")
-    if by_year.empty:
+    if by_period.empty:
         return _nothing(heading, "No votes with a date match the filters.")
     legend_names = outcome_names(names)
-    counts = {pd.Timestamp(period).year: [int(by_year[o].iloc[i]) for o in OUTCOME_COLOURS]
-              for i, period in enumerate(by_year["period"])}
-    first, last = min(counts), max(counts)
-    years = range(first, last + 1)
+    counts = {period_number(start, period): [int(by_period[o].iloc[i]) for o in OUTCOME_COLOURS]
+              for i, start in enumerate(by_period["period"])}
+    numbers = range(min(counts), max(counts) + 1)
     ticks, end = axis_ticks(max(sum(c) for c in counts.values()))
-    every = next(k for k in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000) if len(years) / k <= MOST_YEAR_LABELS)
-    slots, labelled = [], []
-    for column, year in enumerate(years, start=1):
+    slots = []
+    for number in numbers:
+        said = period_name(number, period)
         parts = [f"<span style='height:{_share(value, end)};background:{OUTCOME_COLOURS[outcome]}' "
-                 f"title='{year} · {escape(legend_names[outcome])}: {value:,}'></span>"
-                 for outcome, value in zip(OUTCOME_COLOURS, counts.get(year, ()), strict=False) if value]
+                 f"title='{said} · {escape(legend_names[outcome])}: {value:,}'></span>"
+                 for outcome, value in zip(OUTCOME_COLOURS, counts.get(number, ()), strict=False) if value]
         slots.append(f"<div class='tracker-vbars-slot'>{''.join(parts)}</div>")
-        if year % every == 0 or every == 1:
-            labelled.append(f"<span style='grid-column:{column}'>{year}</span>")
+    labelled = "".join(f"<span style='grid-column:{n - numbers.start + 1}'>{escape(text)}</span>"
+                       for n, text in labelled_periods(numbers, period))
     widest = max(len(f"{t:,}") for t in ticks)
     tick_labels = "".join(f"<span style='bottom:{_share(t, end)}'>{t:,}</span>" for t in ticks)
-    columns = f"grid-template-columns:repeat({len(years)}, minmax(0, 1fr))"
+    columns = f"grid-template-columns:repeat({len(numbers)}, minmax(0, 1fr))"
     step = _share(ticks[1] if len(ticks) > 1 else end, end)
     totals = [sum(c[i] for c in counts.values()) for i in range(len(OUTCOME_COLOURS))]
-    described = (f"Votes by year, {first}–{last}: " if first != last else f"Votes in {first}: ") + ", ".join(
+    first, last = period_name(numbers.start, period), period_name(numbers[-1], period)
+    described = (f"Votes by {period}, {first}–{last}: " if first != last else f"Votes in {first}: ") + ", ".join(
         f"{total:,} {legend_names[outcome].lower()}" for outcome, total in zip(OUTCOME_COLOURS, totals, strict=True))
-    chart = (f"<div class='tracker-vbars' role='img' aria-label='{escape(described)}'>"
+    chart = (f"<div class='tracker-vbars' role='img' aria-label='{escape(described)}' "
+             f"style='grid-template-rows:{int(height)}px auto'>"
              f"<div class='tracker-vbars-axis'>votes</div>"
              f"<div class='tracker-vbars-ticks' style='width:{widest + 0.5}ch'>{tick_labels}</div>"
              f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
-             f"<div class='tracker-vbars-years' style='{columns}'>{''.join(labelled)}</div></div>")
+             f"<div class='tracker-vbars-years' style='{columns}'>{labelled}</div></div>")
     legend = _legend([(legend_names[o], OUTCOME_COLOURS[o]) for o in OUTCOME_COLOURS])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"

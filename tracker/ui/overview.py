@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from tracker import charts, summaries
+from tracker.charts import bars_html, publish
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import assembly_choices
@@ -48,8 +51,11 @@ def render() -> None:
                    "them; they are shown as 'Unknown' below.")
     by_period = summaries.outcomes_by_period(outcomes, period)
     title = f"Votes passed and failed by {period}"
-    widgets.chart(charts.outcomes_over_time(by_period, title), by_period, f"outcomes-by-{period}", title,
-                  filters.name_parts(chosen), filters.describe(chosen, names), key="overview_outcomes")
+    # Drawn as HTML, so that the Overview loads no plotly.js; the plotly figure is built for the Download menu.
+    widgets.drawn_chart(bars_html.outcomes_by_period_html(by_period, title, period, height=300),
+                        functools.partial(charts.outcomes_over_time, by_period, title), by_period,
+                        f"outcomes-by-{period}", filters.name_parts(chosen), key="overview_outcomes",
+                        caption=publish.Caption(title, filters.describe(chosen, names), "", publish.GENERIC_SOURCE))
     st.subheader("Latest votes")
     latest = summaries.newest(outcomes, 15)[
         ["date", "vote_id", "title", "yes", "no", "abstain", "absent", "outcome", "outcome_source",

@@ -84,7 +84,7 @@ def _matches_over_time(search: queries.VoteSearch, found: pd.DataFrame, names: d
     described = filters.describe(shown, names, search=search.text, stage=search.stage, result=search.result,
                                  party=search.party, position=search.party_position)
     # Drawn as HTML, so that the Votes page loads no plotly.js; the plotly figure is built for the Download menu.
-    widgets.drawn_chart(bars_html.outcomes_by_year_html(by_year, title, OFFICIAL_NAMES),
+    widgets.drawn_chart(bars_html.outcomes_by_period_html(by_year, title, "year", OFFICIAL_NAMES),
                         functools.partial(charts.outcomes_over_time, by_year, title, height=260, names=OFFICIAL_NAMES),
                         by_year, "matching-votes-by-year", [search.text, *filters.name_parts(shown)],
                         key="votes_by_year", caption=publish.Caption(title, described, "", publish.GENERIC_SOURCE))
