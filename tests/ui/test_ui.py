@@ -156,6 +156,18 @@ def test_trends_page_shows_outcomes_by_period(member_db_path, monkeypatch):
     assert charts(app)
 
 
+def test_the_overview_chart_counts_votes_by_the_period_chosen(sample_db_path, monkeypatch):
+    # The sample's G3 bill was voted on 2022-12-22 and 2022-12-30 (both passed), its 2022 extension on 2022-01-03.
+    app = show(open_app(sample_db_path, monkeypatch, {"period": "quarter"}), "overview")
+    [chart] = drawn(app)
+    assert "Votes passed and failed by quarter" in chart
+    assert "title='2022 Q4 · Passed: 2'" in chart and "title='2022 Q1 · Passed: 1'" in chart
+    assert not charts(app)   # drawn as HTML: the Overview loads no plotly chart
+    app.radio(key="f_period").set_value("month").run()
+    [chart] = drawn(app)
+    assert "title='Dec 2022 · Passed: 2'" in chart and "Votes passed and failed by month" in chart
+
+
 def test_filters_carry_over_when_another_page_is_opened(sample_db_path, monkeypatch):
     app = show(open_app(sample_db_path, monkeypatch, {"period": "quarter", "from": "2020-01-01"}), "overview")
     for page in ("parties", "trends"):

@@ -1,6 +1,6 @@
 """Charts drawn by plotly.js in the page and updated in place, so a rerun redraws a chart instead of remounting it;
-and charts drawn as our own markup (the parliament chart as SVG, a vote's party bars and the Votes page's matches by
-year as HTML), which the browser shows without plotly.js.
+and charts drawn as our own markup (the parliament chart as SVG; a vote's party bars, the Votes page's matches by
+year and the Overview's votes by period as HTML), which the browser shows without plotly.js.
 
 Streamlit's own st.plotly_chart names each chart by its figure, so every new figure (a new date range, say) mounts a
 new chart: about a quarter of a widget change's time in the browser. This component keeps one chart per key and hands
