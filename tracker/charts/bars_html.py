@@ -21,7 +21,8 @@ from tracker.charts.trends import OUTCOME_COLOURS, outcome_names
 from tracker.charts.votes import COUNTS, breakdown_label, count_of
 
 GRID_COLOUR = "#EBF0F8"   # plotly_white's grid lines
-MOST_PERIOD_LABELS = 12
+MOST_PERIOD_LABELS = 12   # years under the columns: four characters each
+MOST_NAMED_PERIODS = 6    # months or quarters ("Jan 2016", "2016 Q1"), which need twice the room
 YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
 CSS = f"""
 .tracker-bars {{ font-family: {FONT['family']}; color: {TEXT_COLOUR}; font-size: 13px; margin: 0 0 0.5rem 0; }}
@@ -168,12 +169,12 @@ def period_name(number: int, period: str) -> str:
 
 def labelled_periods(numbers: range, period: str) -> list[tuple[int, str]]:
     """The periods named under the columns: round years over three years or more (at most MOST_PERIOD_LABELS), else
-    every month or quarter, or every second, third or sixth from the year's start."""
+    every month or quarter, or every second, third or sixth from the year's start (at most MOST_NAMED_PERIODS)."""
     per_year = PER_YEAR[period]
     if period == "year" or len(numbers) >= 3 * per_year:
         every = next(k for k in YEAR_STEPS if len(numbers) / per_year / k <= MOST_PERIOD_LABELS)
         return [(n, str(n // per_year)) for n in numbers if n % per_year == 0 and n // per_year % every == 0]
-    every = next(k for k in (1, 2, 3, 6) if len(numbers) / k <= MOST_PERIOD_LABELS)
+    every = next(k for k in (1, 2, 3, 6) if len(numbers) / k <= MOST_NAMED_PERIODS)
     return [(n, period_name(n, period)) for n in numbers if n % per_year % every == 0]
 
 
