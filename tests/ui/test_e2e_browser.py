@@ -61,8 +61,11 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
             page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
             settle(page)
             assert page.locator("[data-testid='stException']").count() == 0, f"exception on {title}"
-            if path in ("parties", "trends"):
+            if path == "trends":
                 page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+            if path == "parties":   # the alignment heatmap, drawn as HTML: one cell per pair of the 13 parties
+                page.locator(".tracker-heat-grid").wait_for(timeout=30_000)
+                assert page.locator(".tracker-heat-x").count() == 13
             if path == "":   # the Overview's votes by year, drawn as HTML: one column a year, 2016 to 2023
                 page.locator(".tracker-vbars").wait_for(timeout=30_000)
                 assert page.locator(".tracker-vbars-slot").count() == 8

@@ -168,6 +168,15 @@ def test_the_overview_chart_counts_votes_by_the_period_chosen(sample_db_path, mo
     assert "title='Dec 2022 · Passed: 2'" in chart and "Votes passed and failed by month" in chart
 
 
+def test_parties_opens_with_the_alignment_heatmap_drawn_as_html(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch), "parties")
+    [heatmap] = drawn(app)
+    # On the sample, PJ and AD took the same position on three of the four votes both took one on.
+    assert "Party alignment: share of votes with the same position" in heatmap
+    assert "title='PJ and AD: same position on 75% of 4 votes compared'" in heatmap
+    assert not charts(app)   # no plotly chart until another tab is chosen
+
+
 def test_filters_carry_over_when_another_page_is_opened(sample_db_path, monkeypatch):
     app = show(open_app(sample_db_path, monkeypatch, {"period": "quarter", "from": "2020-01-01"}), "overview")
     for page in ("parties", "trends"):

@@ -89,7 +89,8 @@ def _share(value: float, end: float) -> str:
     return f"{text or '0'}%"
 
 
-def _heading(title: str, subtitle: str) -> str:
+def heading_html(title: str, subtitle: str) -> str:
+    """A chart's title and subtitle, escaped."""
     sub = f"<div class='tracker-bars-subtitle'>{escape(subtitle)}</div>" if subtitle else ""
     return f"<div class='tracker-bars-title'>{escape(title)}</div>{sub}"
 
@@ -99,16 +100,17 @@ def _legend(entries: list[tuple[str, str]]) -> str:
     return f"<ul class='tracker-bars-legend'>{items}</ul>"
 
 
-def _nothing(heading: str, message: str) -> str:
+def note_html(heading: str, message: str) -> str:
+    """A chart with nothing to draw: its heading and why, escaped."""
     return f"<figure class='tracker-bars'>{heading}<p role='note'>{escape(message)}</p></figure>"
 
 
 def breakdown_html(rows: pd.DataFrame, threshold: object, subtitle: str, title: str) -> str:
     """The party bars of a vote (rows: breakdown_rows) as HTML: each row's counts stacked, labelled where they fit, the
     whole vote's bar first with the yes needed marked on it. Every text from the data is escaped."""
-    heading = _heading(title, subtitle)
+    heading = heading_html(title, subtitle)
     if rows.empty:
-        return _nothing(heading, "No counts are known for this vote.")
+        return note_html(heading, "No counts are known for this vote.")
     stated = (rows["basis"] == "stated position (seats)").tolist()
     labels = [breakdown_label(p, n, s) for p, n, s in zip(rows["party"], rows["name"], stated, strict=True)]
     shown = [c for c in COUNTS if rows[c].notna().any()]   # a count known for no row gets no legend entry
@@ -182,9 +184,9 @@ def outcomes_by_period_html(by_period: pd.DataFrame, title: str, period: str = "
                             names: Mapping[str, str] | None = None, height: int = 200) -> str:
     """Votes passed, failed and of unknown result per month, quarter or year (summaries.outcomes_by_period) as
     stacked columns, one for every period from the first to the last (a period without votes stays empty)."""
-    heading = _heading(title, "")
+    heading = heading_html(title, "")
     if by_period.empty:
-        return _nothing(heading, "No votes with a date match the filters.")
+        return note_html(heading, "No votes with a date match the filters.")
     legend_names = outcome_names(names)
     counts = {period_number(start, period): [int(by_period[o].iloc[i]) for o in OUTCOME_COLOURS]
               for i, start in enumerate(by_period["period"])}

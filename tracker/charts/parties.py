@@ -9,11 +9,13 @@ import plotly.graph_objects as go
 
 from tracker.charts.style import POSITION_COLOURS, POSITION_NAMES, base_layout, empty_figure, plain
 
+# plotly's Cividis, named here so the page's HTML heatmap (tracker/charts/heatmap_html.py) uses the same stops.
+ALIGNMENT_COLOURS = "Cividis"
+NO_PAIRS = "No two parties took a position on the same vote with these filters."
 
-def alignment_heatmap(alignment: pd.DataFrame, title: str) -> go.Figure:
-    """A symmetric matrix of the share of votes on which two parties took the same position."""
-    if alignment.empty:
-        return empty_figure("No two parties took a position on the same vote with these filters.", title)
+
+def alignment_matrix(alignment: pd.DataFrame) -> tuple[list[str], pd.DataFrame, pd.DataFrame]:
+    """The parties (sorted) and their agreement and votes compared as party × party tables, each pair both ways."""
     pairs = pd.concat([
         alignment,
         alignment.rename(columns={"party_a": "party_b", "party_b": "party_a"}),
@@ -23,10 +25,18 @@ def alignment_heatmap(alignment: pd.DataFrame, title: str) -> go.Figure:
                                                                                             columns=parties)
     compared = pairs.pivot(index="party_a", columns="party_b", values="votes_compared").reindex(index=parties,
                                                                                                 columns=parties)
+    return parties, agreement, compared
+
+
+def alignment_heatmap(alignment: pd.DataFrame, title: str) -> go.Figure:
+    """A symmetric matrix of the share of votes on which two parties took the same position."""
+    if alignment.empty:
+        return empty_figure(NO_PAIRS, title)
+    parties, agreement, compared = alignment_matrix(alignment)
     text = [[("" if pd.isna(v) else f"{v:.0%}") for v in row] for row in agreement.to_numpy()]
     fig = go.Figure(go.Heatmap(
         z=agreement.to_numpy(dtype=float), x=[plain(p) for p in parties], y=[plain(p) for p in parties],
-        zmin=0, zmax=1, colorscale="Cividis",
+        zmin=0, zmax=1, colorscale=ALIGNMENT_COLOURS,
         customdata=compared.fillna(0).to_numpy(dtype=float), text=text, texttemplate="%{text}",
         colorbar=dict(title=dict(text="same position", side="right"), tickformat=".0%"),
         hovertemplate="%{y} and %{x}: same position on %{z:.0%} of %{customdata:.0f} votes compared<extra></extra>"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from tracker import charts, metrics
+from tracker.charts import heatmap_html, publish
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import party_filters, reference_label
 
@@ -49,8 +52,11 @@ def _alignment(chosen: metrics.Filters, text: str) -> None:
         st.info(NOTHING_RECORDED)
         return
     title = "Party alignment: share of votes with the same position"
-    widgets.chart(charts.alignment_heatmap(alignment, title), alignment, "party-alignment", title,
-                  filters.name_parts(chosen), text, key="parties_alignment")
+    # Drawn as HTML, so that the page opens with no plotly chart; the plotly figure is built for the Download menu.
+    widgets.drawn_chart(heatmap_html.alignment_html(alignment, title),
+                        functools.partial(charts.alignment_heatmap, alignment, title), alignment, "party-alignment",
+                        filters.name_parts(chosen), key="parties_alignment",
+                        caption=publish.Caption(title, text, "", publish.GENERIC_SOURCE))
 
 
 def _cohesion(chosen: metrics.Filters, colours: dict[str, str], text: str) -> None:

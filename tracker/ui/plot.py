@@ -1,6 +1,7 @@
 """Charts drawn by plotly.js in the page and updated in place, so a rerun redraws a chart instead of remounting it;
 and charts drawn as our own markup (the parliament chart as SVG; a vote's party bars, the Votes page's matches by
-year and the Overview's votes by period as HTML), which the browser shows without plotly.js.
+year, the Overview's votes by period and the Parties page's alignment heatmap as HTML), which the browser shows
+without plotly.js.
 
 Streamlit's own st.plotly_chart names each chart by its figure, so every new figure (a new date range, say) mounts a
 new chart: about a quarter of a widget change's time in the browser. This component keeps one chart per key and hands
@@ -28,6 +29,7 @@ from starlette.responses import FileResponse
 from starlette.routing import Route
 
 from tracker.charts.bars_html import CSS as BARS_CSS
+from tracker.charts.heatmap_html import CSS as HEATMAP_CSS
 from tracker.charts.hemicycle_svg import CSS as PARLIAMENT_CSS
 
 FULL_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -144,7 +146,7 @@ export default function ({ data, parentElement }) {
   }
 }
 """
-_drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS, css=PARLIAMENT_CSS + BARS_CSS,
+_drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS, css=PARLIAMENT_CSS + BARS_CSS + HEATMAP_CSS,
                                     isolate_styles=False)
 
 

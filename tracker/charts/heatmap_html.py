@@ -1,0 +1,85 @@
+"""The Parties page's alignment heatmap as HTML: the plotly figure's cells, colours and percentages, drawn at once.
+
+The heatmap is the chart the Parties page opens with; drawn as HTML, that page loads and draws no plotly chart until
+another tab is chosen. Each cell's hover text is its `title`. The plotly figure (tracker.charts.parties.
+alignment_heatmap) stays the one downloaded.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+from plotly.colors import get_colorscale, hex_to_rgb
+
+from tracker.charts.bars_html import heading_html, note_html
+from tracker.charts.parties import ALIGNMENT_COLOURS, NO_PAIRS, alignment_matrix
+
+SCALE_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+CSS = """
+.tracker-heat-body { display: flex; gap: 14px; align-items: flex-start; }
+.tracker-heat-grid { flex: 1 1 auto; min-width: 0; display: grid; gap: 1px; align-items: stretch; }
+.tracker-heat-grid > span { display: flex; align-items: center; justify-content: center; min-height: 28px;
+  overflow: hidden; white-space: nowrap; }
+.tracker-heat-grid > .tracker-heat-label { justify-content: flex-end; padding-right: 6px; white-space: normal;
+  text-align: right; line-height: 1.15; overflow-wrap: anywhere; }
+.tracker-heat-grid > .tracker-heat-x { writing-mode: vertical-rl; transform: rotate(180deg); justify-content: flex-end;
+  padding-bottom: 0; padding-top: 6px; min-height: 0; }
+.tracker-heat-grid > span[title]:hover { outline: 2px solid #000000; outline-offset: -2px; }
+.tracker-heat-scale { display: grid; grid-template-columns: 14px auto; grid-template-rows: 200px; column-gap: 4px;
+  flex: none; }
+.tracker-heat-scale i { display: block; }
+.tracker-heat-scale div { position: relative; min-width: 4ch; }
+.tracker-heat-scale div span { position: absolute; left: 0; transform: translateY(50%); white-space: nowrap; }
+.tracker-heat-scale p { grid-column: 1 / span 2; margin: 4px 0 0 0; font-size: 13px; }
+"""
+
+
+def cell_colour(share: float) -> tuple[int, int, int]:
+    """The colour of a share from 0 to 1 on the heatmap's scale, as plotly.js draws it (linear between stops, RGB)."""
+    stops = [(float(at), hex_to_rgb(colour)) for at, colour in get_colorscale(ALIGNMENT_COLOURS)]
+    share = min(1.0, max(0.0, share))
+    for (low, below), (high, above) in zip(stops, stops[1:], strict=False):
+        if share <= high:
+            t = 0.0 if high == low else (share - low) / (high - low)
+            return tuple(int(a + (b - a) * t + 0.5) for a, b in zip(below, above, strict=True))
+    return stops[-1][1]
+
+
+def text_colour(fill: tuple[int, int, int]) -> str:
+    """White on a dark cell, black on a light one (perceived brightness, as plotly.js picks a cell's text colour)."""
+    red, green, blue = fill
+    return "#FFFFFF" if (red * 299 + green * 587 + blue * 114) / 1000 < 128 else "#000000"
+
+
+def alignment_html(alignment: pd.DataFrame, title: str) -> str:
+    """Every pair of parties' share of votes with the same position as a grid of coloured cells, with its scale."""
+    heading = heading_html(title, "")
+    if alignment.empty:
+        return note_html(heading, NO_PAIRS)
+    parties, agreement, compared = alignment_matrix(alignment)
+    cells = []
+    for row, party in enumerate(parties):
+        cells.append(f"<span class='tracker-heat-label'>{escape(party)}</span>")
+        for column, other in enumerate(parties):
+            share, votes = agreement.iat[row, column], compared.iat[row, column]
+            if pd.isna(share):
+                cells.append("<span></span>")
+                continue
+            fill = cell_colour(float(share))
+            said = (f"{party} and {other}: same position on {float(share):.0%} of "
+                    f"{0 if pd.isna(votes) else float(votes):.0f} votes compared")
+            cells.append(f"<span style='background:rgb{fill};color:{text_colour(fill)}' "
+                         f"title='{escape(said)}'>{float(share):.0%}</span>")
+    cells.append("<span class='tracker-heat-corner'></span>")
+    cells += [f"<span class='tracker-heat-x'>{escape(party)}</span>" for party in parties]
+    columns = f"grid-template-columns:fit-content(30%) repeat({len(parties)}, minmax(0, 1fr))"
+    described = f"{title}: {len(parties)} parties, {int(agreement.notna().to_numpy().sum())} pairs"
+    grid = (f"<div class='tracker-heat-grid' role='img' aria-label='{escape(described)}' style='{columns}'>"
+            f"{''.join(cells)}</div>")
+    stops = ", ".join(f"rgb{cell_colour(float(at))} {100 * float(at):.2f}%"
+                      for at, _ in get_colorscale(ALIGNMENT_COLOURS))
+    ticks = "".join(f"<span style='bottom:{share:.0%}'>{share:.0%}</span>" for share in SCALE_TICKS)
+    scale = (f"<div class='tracker-heat-scale'><i style='background:linear-gradient(to top, {stops})'></i>"
+             f"<div>{ticks}</div><p>same position</p></div>")
+    return f"<figure class='tracker-bars'>{heading}<div class='tracker-heat-body'>{grid}{scale}</div></figure>"
