@@ -159,7 +159,8 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 
 def period_number(day: object, period: str) -> int:
     """A month, quarter or year as one running number (the year; year × 4 + quarter − 1; year × 12 + month − 1)."""
-    day = pd.Timestamp(day)
+    if not hasattr(day, "month"):   # a date or Timestamp is used as it is (pd.Timestamp costs 10 µs a period)
+        day = pd.Timestamp(day)
     return day.year * PER_YEAR[period] + (day.month - 1) * PER_YEAR[period] // 12
 
 
@@ -188,8 +189,9 @@ def outcomes_by_period_html(by_period: pd.DataFrame, title: str, period: str = "
     if by_period.empty:
         return note_html(heading, "No votes with a date match the filters.")
     legend_names = outcome_names(names)
-    counts = {period_number(start, period): [int(by_period[o].iloc[i]) for o in OUTCOME_COLOURS]
-              for i, start in enumerate(by_period["period"])}
+    values = [by_period[o].astype("int64").tolist() for o in OUTCOME_COLOURS]
+    counts = {period_number(start, period): [column[i] for column in values]
+              for i, start in enumerate(by_period["period"].tolist())}
     numbers = range(min(counts), max(counts) + 1)
     ticks, end = axis_ticks(max(sum(c) for c in counts.values()))
     slots = []

@@ -7,6 +7,7 @@ alignment_heatmap) stays the one downloaded.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import pandas as pd
@@ -35,9 +36,14 @@ CSS = """
 """
 
 
+@functools.cache
+def _stops() -> tuple[tuple[float, tuple[int, int, int]], ...]:
+    return tuple((float(at), hex_to_rgb(colour)) for at, colour in get_colorscale(ALIGNMENT_COLOURS))
+
+
 def cell_colour(share: float) -> tuple[int, int, int]:
     """The colour of a share from 0 to 1 on the heatmap's scale, as plotly.js draws it (linear between stops, RGB)."""
-    stops = [(float(at), hex_to_rgb(colour)) for at, colour in get_colorscale(ALIGNMENT_COLOURS)]
+    stops = _stops()
     share = min(1.0, max(0.0, share))
     for (low, below), (high, above) in zip(stops, stops[1:], strict=False):
         if share <= high:
@@ -58,19 +64,20 @@ def alignment_html(alignment: pd.DataFrame, title: str) -> str:
     if alignment.empty:
         return note_html(heading, NO_PAIRS)
     parties, agreement, compared = alignment_matrix(alignment)
+    shares = agreement.to_numpy(dtype=float)
+    counts = compared.fillna(0).to_numpy(dtype=float)   # as the figure's hover data
     cells = []
     for row, party in enumerate(parties):
         cells.append(f"<span class='tracker-heat-label'>{escape(party)}</span>")
         for column, other in enumerate(parties):
-            share, votes = agreement.iat[row, column], compared.iat[row, column]
-            if pd.isna(share):
+            share = float(shares[row, column])
+            if share != share:   # NaN: the two never took a position on the same vote
                 cells.append("<span></span>")
                 continue
-            fill = cell_colour(float(share))
-            said = (f"{party} and {other}: same position on {float(share):.0%} of "
-                    f"{0 if pd.isna(votes) else float(votes):.0f} votes compared")
+            fill = cell_colour(share)
+            said = f"{party} and {other}: same position on {share:.0%} of {counts[row, column]:.0f} votes compared"
             cells.append(f"<span style='background:rgb{fill};color:{text_colour(fill)}' "
-                         f"title='{escape(said)}'>{float(share):.0%}</span>")
+                         f"title='{escape(said)}'>{share:.0%}</span>")
     cells.append("<span class='tracker-heat-corner'></span>")
     cells += [f"<span class='tracker-heat-x'>{escape(party)}</span>" for party in parties]
     columns = f"grid-template-columns:fit-content(30%) repeat({len(parties)}, minmax(0, 1fr))"
