@@ -1,8 +1,8 @@
 """The Parties page's alignment heatmap as HTML: the plotly figure's cells, colours and percentages, drawn at once.
 
 The heatmap is the chart the Parties page opens with; drawn as HTML, that page loads and draws no plotly chart until
-another tab is chosen. Each cell's hover text is its `title`. The plotly figure (tracker.charts.parties.
-alignment_heatmap) stays the one downloaded.
+another tab is chosen. Each cell's hover text is its `title`. The plotly figure
+(tracker.charts.parties.alignment_heatmap) stays the one downloaded.
 """
 
 from __future__ import annotations
