@@ -17,14 +17,15 @@ def alignment() -> pd.DataFrame:
 
 
 def cells(markup: str) -> list[ET.Element]:
+    """The grid's cells, row by row (labels left out)."""
     grid = next(e for e in ET.fromstring(markup).iter() if e.get("class") == "tracker-heat-grid")
-    return [e for e in grid if not e.get("class")]
+    return [e for e in grid if not (e.get("class") or "").startswith("tracker-heat")]
 
 
 def test_every_cell_shows_the_figures_percentage_with_its_hover_text():
     markup = alignment_html(alignment(), "Party alignment")
     figure = charts.alignment_heatmap(alignment(), "Party alignment")
-    shown = [e.text or "" for e in cells(markup)]
+    shown = ["".join(e.itertext()) for e in cells(markup)]
     assert shown == [t for row in figure.data[0].text for t in row]
     assert shown == ["100%", "75%", "50%", "75%", "100%", "", "50%", "", "100%"]
     hovers = [e.get("title") for e in cells(markup)]
@@ -34,6 +35,8 @@ def test_every_cell_shows_the_figures_percentage_with_its_hover_text():
     kinds = ("tracker-heat-label", "tracker-heat-x")
     labels = [e.text for e in ET.fromstring(markup).iter() if e.get("class") in kinds]
     assert labels == ["A", "B", "C", "A", "B", "C"] and list(figure.data[0].x) == ["A", "B", "C"]
+    # Each number is marked by its length, so that the page hides it in a cell too narrow for all of it.
+    assert [e.get("class") for e in cells(markup)][:3] == ["c4", "c3", "c3"]
 
 
 def test_cells_take_the_figures_colour_scale_and_a_readable_text_colour():

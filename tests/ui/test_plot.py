@@ -70,7 +70,7 @@ def test_a_filter_change_redraws_the_chart_already_on_the_page(page, server):
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     settle(page)
     years = page.evaluate(FIRST_X)
-    # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a point of 2022 by year, of 2022 Q4 by
+    # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a bar of 2022 by year, of 2022 Q4 by
     # quarter.
     assert any(x.startswith("2022-01-01") for x in years)
     assert not any(x.startswith("2022-10-01") for x in years)

@@ -26,7 +26,12 @@ CSS = """
   text-align: right; line-height: 1.15; overflow-wrap: anywhere; }
 .tracker-heat-grid > .tracker-heat-x { writing-mode: vertical-rl; transform: rotate(180deg); justify-content: flex-end;
   padding-bottom: 0; padding-top: 6px; min-height: 0; }
+.tracker-heat-grid > span[title] { container-type: inline-size; }
 .tracker-heat-grid > span[title]:hover { outline: 2px solid #000000; outline-offset: -2px; }
+.tracker-heat-grid b { font-weight: normal; }
+@container (max-width: 22px) { .tracker-heat-grid .c2 b { visibility: hidden; } }
+@container (max-width: 30px) { .tracker-heat-grid .c3 b { visibility: hidden; } }
+@container (max-width: 38px) { .tracker-heat-grid .c4 b { visibility: hidden; } }
 .tracker-heat-scale { display: grid; grid-template-columns: 14px auto; grid-template-rows: 200px; column-gap: 4px;
   flex: none; }
 .tracker-heat-scale i { display: block; }
@@ -76,8 +81,10 @@ def alignment_html(alignment: pd.DataFrame, title: str) -> str:
                 continue
             fill = cell_colour(share)
             said = f"{party} and {other}: same position on {share:.0%} of {counts[row, column]:.0f} votes compared"
-            cells.append(f"<span style='background:rgb{fill};color:{text_colour(fill)}' "
-                         f"title='{escape(said)}'>{share:.0%}</span>")
+            shown = f"{share:.0%}"
+            # A cell too narrow for its number shows none rather than part of it ("10" of "100%"): c2-c4 by length.
+            cells.append(f"<span class='c{len(shown)}' style='background:rgb{fill};color:{text_colour(fill)}' "
+                         f"title='{escape(said)}'><b>{shown}</b></span>")
     cells.append("<span class='tracker-heat-corner'></span>")
     cells += [f"<span class='tracker-heat-x'>{escape(party)}</span>" for party in parties]
     columns = f"grid-template-columns:fit-content(30%) repeat({len(parties)}, minmax(0, 1fr))"
