@@ -485,6 +485,9 @@ def test_chart_downloads_carry_png_svg_html_and_the_csv_of_the_data(sample_db_pa
     stem = "outcomes-by-year_an-2015"
     assert files[f"{stem}.png"][0] == "image/png" and files[f"{stem}.png"][1].startswith(b"\x89PNG")
     assert files[f"{stem}.svg"][0] == "image/svg+xml" and b"<svg" in files[f"{stem}.svg"][1][:200]
+    # A chart of many votes carries the generic source line (publish.generic_caption), each vote's sources being
+    # on its page.
+    assert b"the vote records stored in the tracker" in files[f"{stem}.svg"][1]
     assert files[f"{stem}.html"][0] == "text/html" and b"Plotly.newPlot" in files[f"{stem}.html"][1]
     mime, csv = files[f"{stem}.csv"]
     # The sample's 45 votes by year (2016-2023): the CSV holds exactly the chart's rows.

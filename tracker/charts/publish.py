@@ -32,6 +32,11 @@ class Caption:
     source: str = ""
 
 
+def generic_caption(headline: str, subtitle: str) -> Caption:
+    """The words around a chart of many votes: its headline, the filters as subtitle, the generic source line."""
+    return Caption(headline, subtitle, "", GENERIC_SOURCE)
+
+
 def source_names(sources: Iterable[str]) -> list[str]:
     """Each source as its domain (without www.) when it is a web address, else as the name given; no repeats."""
     names: list[str] = []

@@ -55,7 +55,7 @@ def render() -> None:
     widgets.drawn_chart(bars_html.outcomes_by_period_html(by_period, title, period, height=300),
                         functools.partial(charts.outcomes_over_time, by_period, title), by_period,
                         f"outcomes-by-{period}", filters.name_parts(chosen), key="overview_outcomes",
-                        caption=publish.Caption(title, filters.describe(chosen, names), "", publish.GENERIC_SOURCE))
+                        caption=publish.generic_caption(title, filters.describe(chosen, names)))
     st.subheader("Latest votes")
     latest = summaries.newest(outcomes, 15)[
         ["date", "vote_id", "title", "yes", "no", "abstain", "absent", "outcome", "outcome_source",

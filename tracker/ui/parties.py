@@ -56,7 +56,7 @@ def _alignment(chosen: metrics.Filters, text: str) -> None:
     widgets.drawn_chart(heatmap_html.alignment_html(alignment, title),
                         functools.partial(charts.alignment_heatmap, alignment, title), alignment, "party-alignment",
                         filters.name_parts(chosen), key="parties_alignment",
-                        caption=publish.Caption(title, text, "", publish.GENERIC_SOURCE))
+                        caption=publish.generic_caption(title, text))
 
 
 def _cohesion(chosen: metrics.Filters, colours: dict[str, str], text: str) -> None:

@@ -87,7 +87,7 @@ def _matches_over_time(search: queries.VoteSearch, found: pd.DataFrame, names: d
     widgets.drawn_chart(bars_html.outcomes_by_period_html(by_year, title, "year", OFFICIAL_NAMES),
                         functools.partial(charts.outcomes_over_time, by_year, title, height=260, names=OFFICIAL_NAMES),
                         by_year, "matching-votes-by-year", [search.text, *filters.name_parts(shown)],
-                        key="votes_by_year", caption=publish.Caption(title, described, "", publish.GENERIC_SOURCE))
+                        key="votes_by_year", caption=publish.generic_caption(title, described))
 
 
 ROWS_PER_PAGE = 100   # a page of the table; the whole list is in the search's CSV, not on the screen

@@ -73,7 +73,7 @@ def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_part
           filters_text: str, key: str, caption: publish.Caption | None = None) -> None:
     """A chart with a Download menu: PNG, SVG, PDF (headline and size chosen there), HTML and CSV of what it draws."""
     plot.chart(fig, key=f"{key}_chart")
-    caption = caption or publish.Caption(title, filters_text, "", publish.GENERIC_SOURCE)
+    caption = caption or publish.generic_caption(title, filters_text)
     downloads(fig, data, name, tuple(filter_parts), caption, key)
 
 
