@@ -35,6 +35,9 @@ def test_every_cell_shows_the_figures_percentage_with_its_hover_text():
     kinds = ("tracker-heat-label", "tracker-heat-x")
     labels = [e.text for e in ET.fromstring(markup).iter() if e.get("class") in kinds]
     assert labels == ["A", "B", "C", "A", "B", "C"] and list(figure.data[0].x) == ["A", "B", "C"]
+    # Two of the three pairs compared a vote (A and B, A and C); a party with itself is not a pair.
+    grid = next(e for e in ET.fromstring(markup).iter() if e.get("class") == "tracker-heat-grid")
+    assert grid.get("aria-label") == "Party alignment: 3 parties, 2 pairs of them compared"
     # Each number is marked by its length, so that the page hides it in a cell too narrow for all of it.
     assert [e.get("class") for e in cells(markup)][:3] == ["c4", "c3", "c3"]
 

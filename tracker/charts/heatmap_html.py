@@ -88,11 +88,12 @@ def alignment_html(alignment: pd.DataFrame, title: str) -> str:
     cells.append("<span class='tracker-heat-corner'></span>")
     cells += [f"<span class='tracker-heat-x'>{escape(party)}</span>" for party in parties]
     columns = f"grid-template-columns:fit-content(30%) repeat({len(parties)}, minmax(0, 1fr))"
-    described = f"{title}: {len(parties)} parties, {int(agreement.notna().to_numpy().sum())} pairs"
+    pairs = sum(shares[row, column] == shares[row, column]   # not NaN: the two compared on a vote at least
+                for row in range(len(parties)) for column in range(row + 1, len(parties)))
+    described = f"{title}: {len(parties)} parties, {pairs} pairs of them compared"
     grid = (f"<div class='tracker-heat-grid' role='img' aria-label='{escape(described)}' style='{columns}'>"
             f"{''.join(cells)}</div>")
-    stops = ", ".join(f"rgb{cell_colour(float(at))} {100 * float(at):.2f}%"
-                      for at, _ in get_colorscale(ALIGNMENT_COLOURS))
+    stops = ", ".join(f"rgb{colour} {100 * at:.2f}%" for at, colour in _stops())
     ticks = "".join(f"<span style='bottom:{share:.0%}'>{share:.0%}</span>" for share in SCALE_TICKS)
     scale = (f"<div class='tracker-heat-scale'><i style='background:linear-gradient(to top, {stops})'></i>"
              f"<div>{ticks}</div><p>same position</p></div>")
