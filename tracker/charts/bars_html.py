@@ -95,7 +95,8 @@ def heading_html(title: str, subtitle: str) -> str:
     return f"<div class='tracker-bars-title'>{escape(title)}</div>{sub}"
 
 
-def _legend(entries: list[tuple[str, str]]) -> str:
+def legend_html(entries: list[tuple[str, str]]) -> str:
+    """A legend: a colour swatch and a name (escaped) per entry."""
     items = "".join(f"<li><span style='background:{colour}'></span>{escape(name)}</li>" for name, colour in entries)
     return f"<ul class='tracker-bars-legend'>{items}</ul>"
 
@@ -149,7 +150,7 @@ def breakdown_html(rows: pd.DataFrame, threshold: object, subtitle: str, title: 
     cells.append(f"<div class='tracker-hbars-axis' style='grid-row:{len(rows) + 3}'>{axis}</div>")
     described = "; ".join(said) + (f"; needed: {needed} yes" if needed is not None else "")
     chart = f"<div class='tracker-hbars' role='img' aria-label='{escape(described)}'>{''.join(cells)}</div>"
-    legend = _legend([(POSITION_NAMES[c], POSITION_COLOURS[c]) for c in shown])
+    legend = legend_html([(POSITION_NAMES[c], POSITION_COLOURS[c]) for c in shown])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
 
 
@@ -217,5 +218,5 @@ def outcomes_by_period_html(by_period: pd.DataFrame, title: str, period: str = "
              f"<div class='tracker-vbars-ticks' style='width:{widest + 0.5}ch'>{tick_labels}</div>"
              f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
              f"<div class='tracker-vbars-years' style='{columns}'>{labelled}</div></div>")
-    legend = _legend([(legend_names[o], OUTCOME_COLOURS[o]) for o in OUTCOME_COLOURS])
+    legend = legend_html([(legend_names[o], OUTCOME_COLOURS[o]) for o in OUTCOME_COLOURS])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from tracker import charts, metrics
+from tracker.charts import points_html, publish
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, timing, widgets
 from tracker.ui.choices import party_filters
@@ -51,8 +54,11 @@ def render() -> None:
 
 def _participation(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], text: str) -> None:
     title = "Members: participation and loyalty to party"
-    widgets.chart(charts.member_scatter(stats, colours, title), stats, "member-participation-loyalty", title,
-                  filters.name_parts(chosen), text, key="members_scatter")
+    # Drawn as HTML, so that a filter change redraws no plotly chart; the plotly figure is built for the Download menu.
+    widgets.drawn_chart(points_html.member_scatter_html(stats, colours, title),
+                        functools.partial(charts.member_scatter, stats, colours, title), stats,
+                        "member-participation-loyalty", filters.name_parts(chosen), key="members_scatter",
+                        caption=publish.generic_caption(title, text))
     every = st.expander(f"Every member's numbers ({len(stats):,} members)", key="members_numbers",
                         on_change="rerun")
     with every:

@@ -31,6 +31,7 @@ from starlette.routing import Route
 from tracker.charts.bars_html import CSS as BARS_CSS
 from tracker.charts.heatmap_html import CSS as HEATMAP_CSS
 from tracker.charts.hemicycle_svg import CSS as PARLIAMENT_CSS
+from tracker.charts.points_html import CSS as POINTS_CSS
 
 FULL_BUNDLE = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 CARTESIAN_BUNDLE = Path(__file__).parent / "assets" / "plotly-cartesian.min.js"
@@ -146,8 +147,8 @@ export default function ({ data, parentElement }) {
   }
 }
 """
-_drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS, css=PARLIAMENT_CSS + BARS_CSS + HEATMAP_CSS,
-                                    isolate_styles=False)
+_drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS,
+                                    css=PARLIAMENT_CSS + BARS_CSS + HEATMAP_CSS + POINTS_CSS, isolate_styles=False)
 
 
 def drawn(markup: str, key: str) -> None:

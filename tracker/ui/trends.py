@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from tracker import charts, summaries
+from tracker.charts import points_html, publish
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import party_filters, reference_label
@@ -16,6 +19,7 @@ MEASURES = {
     "reference": "Alignment with the reference party or bloc",
     "pairs": "Alignment between pairs of the chosen parties",
 }
+SHARE_SAME = "share of votes with the same position"
 
 
 def render() -> None:
@@ -46,7 +50,8 @@ def render() -> None:
             value, count = ("mean_agreement_index", "agreement_votes") if measure == "agreement_index" else (
                 "mean_rice", "rice_votes")
             title = f"{MEASURES[measure]} by {chosen.period}"
-            fig = charts.trend_lines(frame, value, "party", colours, title, "mean index (1 = fully united)", count)
+            lines = dict(value=value, group="party", colours=colours, value_label="mean index (1 = fully united)",
+                         hover_count=count)
         elif measure == "reference":
             if chosen.reference is None:
                 st.info("Choose a reference party or bloc in the sidebar.")
@@ -54,8 +59,8 @@ def render() -> None:
             frame = cache.metric("alignment_with_reference", chosen)
             title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
             parts.append(chosen.reference)
-            fig = charts.trend_lines(frame, "agreement", "party", colours, title, "share of votes with the same "
-                                     "position", "votes_compared")
+            lines = dict(value="agreement", group="party", colours=colours, value_label=SHARE_SAME,
+                         hover_count="votes_compared")
         else:
             if len(chosen.parties) < 2:
                 st.info("Choose two or more parties in the sidebar to compare their alignment over time.")
@@ -65,14 +70,21 @@ def render() -> None:
             frame = frame[frame["party_a"].astype(str) < frame["party_b"].astype(str)].reset_index(drop=True)
             frame["pair"] = frame["party_a"].astype(str) + " and " + frame["party_b"].astype(str)
             title = f"Alignment between parties by {chosen.period}"
-            fig = charts.trend_lines(frame, "agreement", "pair", {}, title, "share of votes with the same position",
-                                     "votes_compared")
+            lines = dict(value="agreement", group="pair", colours={}, value_label=SHARE_SAME,
+                         hover_count="votes_compared")
     except ValueError as bad:
         st.warning(str(bad))
         return
     if frame.empty:
         st.info("No data for this measure with these filters. Widen the date range or choose other parties.")
-    widgets.chart(fig, frame, f"trend-{measure}", title, parts, text, key="trends_chart")
+    if measure == "outcomes":
+        widgets.chart(fig, frame, f"trend-{measure}", title, parts, text, key="trends_chart")
+    else:
+        # Drawn as HTML, so that a filter change redraws no plotly chart; the plotly figure is built for the Download
+        # menu.
+        widgets.drawn_chart(points_html.trend_lines_html(frame, title=title, period=chosen.period, **lines),
+                            functools.partial(charts.trend_lines, frame, title=title, **lines), frame,
+                            f"trend-{measure}", parts, key="trends", caption=publish.generic_caption(title, text))
     numbers = st.expander("The numbers behind the chart", key="trends_numbers", on_change="rerun")
     with numbers:
         if numbers.open:   # a data grid is drawn only on request: it costs as much as the chart on every change

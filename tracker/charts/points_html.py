@@ -1,0 +1,181 @@
+"""Charts on two axes as HTML: the Trends page's lines by period and the Members page's participation and loyalty.
+
+These were the charts Trends and Members open with, and the last plotly charts a reader met before choosing a tab or
+a measure: drawn as HTML, a filter change on those pages redraws boxes the browser lays out at once, with no
+plotly.js to run. Points are boxes placed in percent of the plot and lines an SVG stretched over it (their strokes
+keep their width), so a chart reflows to any width with its text at reading size; each point's hover text is its
+`title`. The plotly figures (tracker.charts.trends.trend_lines, tracker.charts.members.member_scatter) stay the ones
+downloaded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from html import escape
+
+import pandas as pd
+
+from tracker.charts.bars_html import (
+    heading_html,
+    labelled_periods,
+    legend_html,
+    note_html,
+    period_name,
+    period_number,
+)
+from tracker.charts.style import colour_of
+
+TREND_RANGE = (-0.02, 1.02)   # the figure's fixed y range: an index or a share, 0 to 1
+TREND_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+MOST_TICKS = 7
+CSS = """
+.tracker-xy { display: grid; grid-template-columns: auto auto minmax(0, 1fr); column-gap: 6px; margin: 4px 18px 0 0; }
+.tracker-xy-plot { grid-row: 1; grid-column: 3; position: relative; border-left: 1px solid #444444;
+  border-bottom: 1px solid #444444; }
+.tracker-xy-plot > i { position: absolute; background: #EBF0F8; }
+.tracker-xy-plot > i.gy { left: 0; right: 0; height: 1px; }
+.tracker-xy-plot > i.gx { top: 0; bottom: 0; width: 1px; }
+.tracker-xy-plot svg { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; }
+.tracker-xy-plot svg polyline { fill: none; stroke-width: 2px; vector-effect: non-scaling-stroke;
+  stroke-linejoin: round; }
+.tracker-xy-plot > span { position: absolute; width: 8px; height: 8px; margin: -4px 0 0 -4px; border-radius: 50%; }
+.tracker-xy-plot > span.m { opacity: 0.8; }
+.tracker-xy-plot > span:hover { outline: 2px solid #000000; opacity: 1; z-index: 1; }
+.tracker-xy-yticks { grid-row: 1; grid-column: 2; position: relative; }
+.tracker-xy-yticks span { position: absolute; right: 0; transform: translateY(50%); white-space: nowrap; }
+.tracker-xy-xticks { grid-row: 2; grid-column: 3; position: relative; height: 20px; }
+.tracker-xy-xticks span { position: absolute; top: 4px; transform: translateX(-50%); white-space: nowrap; }
+.tracker-xy-xaxis { grid-row: 3; grid-column: 3; font-size: 14px; text-align: center; }
+"""
+
+
+def _number(value: float) -> str:
+    """A position in percent of the plot, for an SVG coordinate ('27.523')."""
+    return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
+
+
+def _at(value: float, low: float, high: float) -> float:
+    """Where a value falls between the axis ends, 0 to 100."""
+    return 100 * (value - low) / (high - low)
+
+
+def nice_range(low: float, high: float, most: int = MOST_TICKS) -> tuple[float, float, list[float]]:
+    """Axis ends round the values (5 % of their span added each side) and ticks 1, 2, 2.5 or 5 × 10^k apart."""
+    span = high - low
+    pad = span * 0.05 if span > 0 else max(abs(high) * 0.05, 0.01)
+    low, high = low - pad, high + pad
+    raw = (high - low) / (most - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(k * power for k in (1, 2, 2.5, 5, 10) if k * power >= raw)
+    first = math.ceil(low / step - 1e-9)
+    ticks = [round(i * step, 12) for i in range(first, math.floor(high / step + 1e-9) + 1)]
+    return low, high, ticks
+
+
+def percent_format(ticks: Sequence[float]) -> str:
+    """The fewest decimals that tell the ticks apart as percentages ('.0%' for steps of 1 % or more)."""
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
+    decimals = 0
+    while decimals < 4 and round(step * 100, decimals) != round(step * 100, 6):
+        decimals += 1
+    return f".{decimals}%"
+
+
+def _frame(plot: str, y_title: str, y_ticks: list[tuple[float, str]], x_ticks: list[tuple[float, str]],
+           x_title: str, described: str, height: int, x_grid: bool) -> str:
+    """The axes round a plot: tick labels and grid lines at positions in percent, and the axis titles."""
+    grid = "".join(f"<i class='gy' style='bottom:{_number(at)}%'></i>" for at, _ in y_ticks)
+    if x_grid:
+        grid += "".join(f"<i class='gx' style='left:{_number(at)}%'></i>" for at, _ in x_ticks)
+    widest = max((len(text) for _, text in y_ticks), default=1)
+    y_labels = "".join(f"<span style='bottom:{_number(at)}%'>{escape(text)}</span>" for at, text in y_ticks)
+    x_labels = "".join(f"<span style='left:{_number(at)}%'>{escape(text)}</span>" for at, text in x_ticks)
+    return (f"<div class='tracker-xy' role='img' aria-label='{escape(described)}' "
+            f"style='grid-template-rows:{int(height)}px auto auto'>"
+            f"<div class='tracker-vbars-axis'>{escape(y_title)}</div>"
+            f"<div class='tracker-xy-yticks' style='width:{widest + 0.5}ch'>{y_labels}</div>"
+            f"<div class='tracker-xy-plot'>{grid}{plot}</div>"
+            f"<div class='tracker-xy-xticks'>{x_labels}</div>"
+            f"<div class='tracker-xy-xaxis'>{escape(x_title)}</div></div>")
+
+
+def trend_lines_html(frame: pd.DataFrame, value: str, group: str, colours: Mapping[str, str], title: str,
+                     value_label: str, period: str, hover_count: str | None = None, height: int = 330) -> str:
+    """One line per group (party or pair) of a value by period, as tracker.charts.trend_lines draws it: a point for
+    each period with a value (hover: the group, the period, the value and the votes behind it), lines joining a
+    group's points in time, the periods spaced evenly from the first to the last."""
+    heading = heading_html(title, "")
+    data = frame.dropna(subset=[value])
+    if data.empty:
+        return note_html(heading, "Not enough data for this chart with the current filters.")
+    numbers_of = [period_number(start, period) for start in data["period"].tolist()]
+    numbers = range(min(numbers_of), max(numbers_of) + 1)
+    slots = len(numbers)
+
+    def x_of(number: int) -> float:
+        return 100 * (number - numbers.start + 0.5) / slots
+
+    low, high = TREND_RANGE
+    counts = data[hover_count].tolist() if hover_count else [None] * len(data)
+    lines: dict[str, list[tuple[int, float, object]]] = {}
+    for name, number, y, count in zip(data[group].astype(str).tolist(), numbers_of, data[value].tolist(), counts,
+                                      strict=True):
+        lines.setdefault(name, []).append((number, float(y), count))
+    svg, points, legend, said = [], [], [], []
+    for name in sorted(lines):
+        colour = colour_of(name, colours)
+        line = sorted(lines[name], key=lambda point: point[0])
+        coordinates = [(x_of(n), 100 - _at(y, low, high)) for n, y, _ in line]
+        svg.append(f"<polyline stroke='{colour}' points='"
+                   + " ".join(f"{_number(x)},{_number(y)}" for x, y in coordinates) + "'/>")
+        for (number, y, count), (left, top) in zip(line, coordinates, strict=True):
+            votes = f"\nvotes: {int(count):,}" if hover_count and pd.notna(count) else ""
+            hover = f"{name}\n{period_name(number, period)}: {y:.2f}{votes}"
+            points.append(f"<span style='left:{_number(left)}%;top:{_number(top)}%;background:{colour}' "
+                          f"title='{escape(hover)}'></span>")
+        legend.append((name, colour))
+        first, last = line[0], line[-1]
+        said.append(f"{name} {first[1]:.2f} in {period_name(first[0], period)}"
+                    + (f" to {last[1]:.2f} in {period_name(last[0], period)}" if len(line) > 1 else ""))
+    plot = (f"<svg viewBox='0 0 100 100' preserveAspectRatio='none' aria-hidden='true'>{''.join(svg)}</svg>"
+            + "".join(points))
+    y_ticks = [(_at(t, low, high), f"{t:g}") for t in TREND_TICKS]
+    x_ticks = [(x_of(n), text) for n, text in labelled_periods(numbers, period)]
+    chart = _frame(plot, value_label, y_ticks, x_ticks, "", f"{title}: " + "; ".join(said), height, x_grid=False)
+    return f"<figure class='tracker-bars'>{heading}{chart}{legend_html(legend)}</figure>"
+
+
+def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: str, height: int = 400) -> str:
+    """Each member's participation against loyalty to party, coloured by party, as tracker.charts.member_scatter
+    draws it (hover: the member's name, both shares and the rebellions), on axes round the members shown."""
+    heading = heading_html(title, "")
+    data = stats.dropna(subset=["participation", "loyalty"])
+    if data.empty:
+        return note_html(heading, "No member has both participation and loyalty with these filters.")
+    xs, ys = data["participation"].astype(float).tolist(), data["loyalty"].astype(float).tolist()
+    x_low, x_high, x_ticks = nice_range(min(xs), max(xs))
+    y_low, y_high, y_ticks = nice_range(min(ys), max(ys))
+    x_format, y_format = percent_format(x_ticks), percent_format(y_ticks)
+    names = data["name"].where(data["name"].notna(), data["member_id"]).astype(str).tolist()
+    parties = ["no party" if pd.isna(p) else str(p) for p in data["party"].tolist()]
+    order = sorted(set(parties) - {"no party"}) + (["no party"] if "no party" in parties else [])
+    rank = {party: i for i, party in enumerate(order)}
+    points = []
+    members = sorted(zip(parties, names, xs, ys, data["rebellions"].tolist(), strict=True),
+                     key=lambda member: rank[member[0]])   # drawn party by party, as the figure's traces
+    for party, name, x, y, rebellions in members:
+        rebelled = "" if pd.isna(rebellions) else f"{int(rebellions):,}"
+        hover = f"{name} ({party})\nparticipation {x:.0%}, loyalty {y:.0%}, rebellions {rebelled}"
+        points.append(f"<span class='m' style='left:{_number(_at(x, x_low, x_high))}%;"
+                      f"top:{_number(100 - _at(y, y_low, y_high))}%;background:{colour_of(party, colours)}' "
+                      f"title='{escape(hover)}'></span>")
+    counted = ", ".join(f"{party} {parties.count(party):,}" for party in order)
+    described = (f"{title}: {len(members):,} members ({counted}); participation {min(xs):.0%} to {max(xs):.0%}, "
+                 f"loyalty {min(ys):.0%} to {max(ys):.0%}")
+    chart = _frame("".join(points), "loyalty (share of cast votes with party)",
+                   [(_at(t, y_low, y_high), f"{t:{y_format}}") for t in y_ticks],
+                   [(_at(t, x_low, x_high), f"{t:{x_format}}") for t in x_ticks],
+                   "participation (share of votes in office cast)", described, height, x_grid=True)
+    legend = legend_html([(party, colour_of(party, colours)) for party in order])
+    return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
