@@ -7,6 +7,7 @@ the reason when they are missing, and fails instead under CI=true.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -61,8 +62,9 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
             page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
             settle(page)
             assert page.locator("[data-testid='stException']").count() == 0, f"exception on {title}"
-            if path == "trends":
-                page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+            if path == "trends":   # the sample's parties have positions, not counts: no cohesion, and it says why
+                page.get_by_text("Cohesion needs each party's yes, no and abstain counts").wait_for(timeout=30_000)
+                assert page.locator(".js-plotly-plot").count() == 0
             if path == "parties":   # the alignment heatmap, drawn as HTML: one cell per pair of the 13 parties
                 page.locator(".tracker-heat-grid").wait_for(timeout=30_000)
                 assert page.locator(".tracker-heat-x").count() == 13
@@ -172,18 +174,45 @@ def test_pages_ask_nothing_of_other_sites_so_the_dashboard_works_offline(browser
     assert elsewhere == []
 
 
+def points_inside_the_plot(page) -> int:
+    """How many points a chart drawn as HTML shows (each 8 px across); fails if one lies outside its plot."""
+    plot = page.locator(".tracker-xy-plot").first.bounding_box()
+    boxes = [e.bounding_box() for e in page.locator(".tracker-xy-plot > span").all()]
+    for box in boxes:
+        assert round(box["width"]) == 8 and round(box["height"]) == 8
+        middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        assert plot["x"] <= middle[0] <= plot["x"] + plot["width"], (box, plot)
+        assert plot["y"] <= middle[1] <= plot["y"] + plot["height"], (box, plot)
+    return len(boxes)
+
+
 def test_members_page_in_a_real_browser(browser, member_server):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1500})
     page = context.new_page()
     try:
+        # Trends first: cohesion lines drawn as HTML, a line per party and every point inside the plot.
+        page.goto(f"{member_server}/trends")
+        page.locator(".tracker-xy").wait_for(timeout=60_000)
+        settle(page)
+        parties = page.locator(".tracker-bars-legend li").count()   # 4 in the demo, the Bundestag's 5 or more
+        assert parties >= 4 and page.locator(".tracker-xy-plot polyline").count() == parties
+        assert points_inside_the_plot(page) >= parties
+        assert page.locator(".js-plotly-plot").count() == 0
         page.goto(f"{member_server}/members")
         page.get_by_role("heading", name="Members", exact=True).wait_for(timeout=30_000)
         settle(page)
         assert page.locator("[data-testid='stException']").count() == 0
-        # The participation/loyalty chart, then (in its tab) the map of where members stand with its party centres.
-        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
-        assert "participation" in page.locator(".js-plotly-plot").first.text_content()
+        # The participation/loyalty chart (drawn as HTML: a point per member, each inside the plot), then (in its
+        # tab) the map of where members stand with its party centres.
+        page.locator(".tracker-xy").wait_for(timeout=60_000)
+        assert "participation" in page.locator(".tracker-xy").text_content()
+        listed = int(re.search(r"\(([0-9,]+) members\)", page.get_by_text("Every member's numbers").text_content())
+                     .group(1).replace(",", ""))   # 60 in the demo, 665 in the Bundestag's
+        drawn = points_inside_the_plot(page)
+        said = page.locator(".tracker-xy").get_attribute("aria-label")
+        assert 0 < drawn <= listed and f": {drawn:,} members (" in said
+        assert page.locator(".tracker-xy-plot > span").first.get_attribute("title").count("participation") == 1
         page.get_by_role("tab", name="Where members stand").click()
         settle(page)
         page.wait_for_function("() => document.querySelector('.js-plotly-plot') && "

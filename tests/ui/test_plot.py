@@ -128,7 +128,7 @@ def script_only_server(tmp_path_factory):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_charts_say_how_to_start_the_dashboard_when_plotly_js_is_not_served(page, script_only_server):
-    page.goto(f"{script_only_server}/trends")
+    page.goto(f"{script_only_server}/trends?measure=outcomes")
     notice = page.get_by_role("alert").filter(has_text="This chart cannot be drawn")
     notice.first.wait_for(timeout=60_000)
     assert "streamlit run app.py" in notice.first.text_content()

@@ -177,6 +177,36 @@ def test_parties_opens_with_the_alignment_heatmap_drawn_as_html(sample_db_path, 
     assert not charts(app)   # no plotly chart until another tab is chosen
 
 
+def test_trends_opens_with_cohesion_lines_drawn_as_html(member_db_path, monkeypatch):
+    # Agreement Index by hand, (largest − ½ the rest) / cast: A on M1 2 yes 1 no → 0.5, M2 3 yes → 1, M3 2 no
+    # 1 abstain → 0.5; B on M1 2 no (an absence is not cast) → 1, M2 1 yes 1 no 1 abstain → 0, M3 3 no → 1.
+    app = show(open_app(member_db_path, monkeypatch, {"period": "month"}), "trends")
+    [lines] = drawn(app)
+    assert "Cohesion: Agreement Index by month" in lines
+    said = re.findall(r"title='(\w)&#10;(\w+ 2020): ([0-9.]+)&#10;votes: 1'", lines)
+    assert said == [("A", "Jan 2020", "0.50"), ("A", "Feb 2020", "1.00"), ("A", "Mar 2020", "0.50"),
+                    ("B", "Jan 2020", "1.00"), ("B", "Feb 2020", "0.00"), ("B", "Mar 2020", "1.00")]
+    assert not charts(app)   # drawn as HTML: no plotly chart on the page
+    assert "Cohesion needs each party's yes, no and abstain counts" not in texts(app)
+    app.radio(key="f_period").set_value("year").run()
+    [lines] = drawn(app)
+    assert "title='A&#10;2020: 0.67&#10;votes: 3'" in lines and "title='B&#10;2020: 0.67&#10;votes: 3'" in lines
+
+
+def test_trends_says_why_there_is_no_cohesion_when_parties_have_positions_only(sample_db_path, monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch), "trends")   # the sample's parties: positions, no counts
+    assert "Cohesion needs each party's yes, no and abstain counts" in texts(app)
+    assert "Not enough data for this chart" in drawn(app)[0]
+
+
+def test_members_opens_with_participation_and_loyalty_drawn_as_html(member_db_path, monkeypatch):
+    # Carla Cruz (A) cast all three votes; she voted with A's position (yes, yes, no) on M2 only.
+    app = show(open_app(member_db_path, monkeypatch), "members")
+    [scatter] = drawn(app)
+    assert "title='Carla Cruz (A)&#10;participation 100%, loyalty 33%, rebellions 2'" in scatter
+    assert scatter.count("class='m'") == 6 and not charts(app)
+
+
 def test_filters_carry_over_when_another_page_is_opened(sample_db_path, monkeypatch):
     app = show(open_app(sample_db_path, monkeypatch, {"period": "quarter", "from": "2020-01-01"}), "overview")
     for page in ("parties", "trends"):

@@ -50,6 +50,11 @@ CSS = """
 """
 
 
+def _hover(text: str) -> str:
+    """Hover text for a title attribute: escaped, its line breaks kept as character references."""
+    return escape(text).replace("\n", "&#10;")
+
+
 def _number(value: float) -> str:
     """A position in percent of the plot, for an SVG coordinate ('27.523')."""
     return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
@@ -133,7 +138,7 @@ def trend_lines_html(frame: pd.DataFrame, value: str, group: str, colours: Mappi
             votes = f"\nvotes: {int(count):,}" if hover_count and pd.notna(count) else ""
             hover = f"{name}\n{period_name(number, period)}: {y:.2f}{votes}"
             points.append(f"<span style='left:{_number(left)}%;top:{_number(top)}%;background:{colour}' "
-                          f"title='{escape(hover)}'></span>")
+                          f"title='{_hover(hover)}'></span>")
         legend.append((name, colour))
         first, last = line[0], line[-1]
         said.append(f"{name} {first[1]:.2f} in {period_name(first[0], period)}"
@@ -169,7 +174,7 @@ def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: 
         hover = f"{name} ({party})\nparticipation {x:.0%}, loyalty {y:.0%}, rebellions {rebelled}"
         points.append(f"<span class='m' style='left:{_number(_at(x, x_low, x_high))}%;"
                       f"top:{_number(100 - _at(y, y_low, y_high))}%;background:{colour_of(party, colours)}' "
-                      f"title='{escape(hover)}'></span>")
+                      f"title='{_hover(hover)}'></span>")
     counted = ", ".join(f"{party} {parties.count(party):,}" for party in order)
     described = (f"{title}: {len(members):,} members ({counted}); participation {min(xs):.0%} to {max(xs):.0%}, "
                  f"loyalty {min(ys):.0%} to {max(ys):.0%}")

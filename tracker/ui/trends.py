@@ -77,6 +77,9 @@ def render() -> None:
         return
     if frame.empty:
         st.info("No data for this measure with these filters. Widen the date range or choose other parties.")
+    elif measure in ("agreement_index", "rice") and frame[lines["value"]].isna().all():
+        st.info("Cohesion needs each party's yes, no and abstain counts (from member votes or a party's tallies); the "
+                "votes matching these filters have party positions only. The alignment measures compare positions.")
     if measure == "outcomes":
         widgets.chart(fig, frame, f"trend-{measure}", title, parts, text, key="trends_chart")
     else:

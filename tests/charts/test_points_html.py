@@ -1,0 +1,161 @@
+"""Trends' lines and Members' participation and loyalty as the page's HTML: the downloaded figures' points, drawn."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+
+from tracker import charts
+from tracker.charts.points_html import member_scatter_html, nice_range, percent_format, trend_lines_html
+
+
+def parsed(markup: str) -> ET.Element:
+    """The figure element, parsed as XML (so the markup must be well formed)."""
+    return ET.fromstring(markup)
+
+
+def by_class(root: ET.Element, name: str) -> list[ET.Element]:
+    return [e for e in root.iter() if name in (e.get("class") or "").split()]
+
+
+def percent(element: ET.Element, prop: str) -> float:
+    return float(re.search(prop + r":(-?[0-9.]+)%", element.get("style")).group(1))
+
+
+def points(markup: str) -> list[ET.Element]:
+    """The plotted points: the plot's boxes with a hover text."""
+    plot = by_class(parsed(markup), "tracker-xy-plot")[0]
+    return [e for e in plot if e.tag == "span"]
+
+
+def cohesion() -> pd.DataFrame:
+    """Two parties by year, rows out of order: A in 2016 and 2018 (none in 2017), B in 2017 only, one B without a
+    value."""
+    return pd.DataFrame({
+        "period": [dt.date(2018, 1, 1), dt.date(2016, 1, 1), dt.date(2017, 1, 1), dt.date(2018, 1, 1)],
+        "party": ["A", "A", "B", "B"],
+        "mean_agreement_index": [1.0, 0.5, 0.75, None],
+        "agreement_votes": [12, 3, 1_500, 0]})
+
+
+def lines_of(frame: pd.DataFrame, period: str = "year") -> str:
+    return trend_lines_html(frame, "mean_agreement_index", "party", {"A": "#112233"}, "Cohesion by year",
+                            "mean index", period, "agreement_votes")
+
+
+def test_each_party_has_the_figures_points_with_the_period_value_and_votes_on_hover():
+    drawn = [p.get("title") for p in points(lines_of(cohesion()))]
+    assert drawn == ["A\n2016: 0.50\nvotes: 3", "A\n2018: 1.00\nvotes: 12", "B\n2017: 0.75\nvotes: 1,500"]
+    figure = charts.trend_lines(cohesion(), "mean_agreement_index", "party", {"A": "#112233"}, "Cohesion by year",
+                                "mean index", "agreement_votes")
+    assert [(t.name, list(t.y)) for t in figure.data] == [("A", [0.5, 1.0]), ("B", [0.75])]
+
+
+def test_periods_are_spaced_evenly_from_the_first_to_the_last_on_the_figures_fixed_axis():
+    drawn = points(lines_of(cohesion()))
+    # Three years, 2016 to 2018: each point at the middle of its year's third of the width.
+    assert [percent(p, "left") for p in drawn] == [pytest.approx(100 / 6, abs=1e-3), pytest.approx(500 / 6, abs=1e-3),
+                                                    pytest.approx(50)]
+    # The axis runs from -0.02 to 1.02: 0.5 is at (0.52 / 1.04) of the height from the bottom, 1 at 1.02 / 1.04.
+    assert [percent(p, "top") for p in drawn] == [pytest.approx(50), pytest.approx(100 - 102 / 1.04, abs=1e-3),
+                                                   pytest.approx(100 - 77 / 1.04, abs=1e-3)]
+    ticks = [(t.text, percent(t, "bottom")) for t in by_class(parsed(lines_of(cohesion())), "tracker-xy-yticks")[0]]
+    assert [t for t, _ in ticks] == ["0", "0.2", "0.4", "0.6", "0.8", "1"]
+    assert ticks[0][1] == pytest.approx(2 / 1.04, abs=1e-3)
+
+
+def test_a_partys_line_joins_its_points_in_time_order_in_its_colour():
+    root = parsed(lines_of(cohesion()))
+    lines = [(e.get("stroke"), e.get("points")) for e in root.iter() if e.tag == "polyline"]
+    # A's rows come 2018 first; its line still runs 2016 → 2018. B's colour comes from the palette.
+    assert lines[0] == ("#112233", "16.667,50 83.333,1.923")
+    assert lines[1] == (charts.colour_of("B", {}), "50,25.962")
+    legend = [(li.text if li.text else "".join(li.itertext())) for li in by_class(root, "tracker-bars-legend")[0]]
+    assert legend == ["A", "B"]
+
+
+def test_months_are_named_under_the_axis_and_on_hover():
+    frame = pd.DataFrame({"period": [dt.date(2022, 11, 1), dt.date(2023, 1, 1)], "party": ["A", "A"],
+                          "mean_agreement_index": [0.9, 0.8], "agreement_votes": [2, 2]})
+    markup = lines_of(frame, "month")
+    assert [p.get("title").split("\n")[1] for p in points(markup)] == ["Nov 2022: 0.90", "Jan 2023: 0.80"]
+    labels = [t.text for t in by_class(parsed(markup), "tracker-xy-xticks")[0]]
+    assert labels == ["Nov 2022", "Dec 2022", "Jan 2023"]
+
+
+def test_no_value_to_draw_says_so():
+    frame = cohesion().assign(mean_agreement_index=None)
+    markup = lines_of(frame)
+    assert "Not enough data for this chart with the current filters." in markup and "tracker-xy" not in markup
+
+
+def test_names_from_an_upload_are_escaped_and_the_markup_stays_well_formed():
+    frame = cohesion().assign(party=["<b>A&B's</b>", "<b>A&B's</b>", "C", "C"])
+    markup = lines_of(frame)
+    root = parsed(markup)
+    assert "<b>A" not in markup
+    assert points(markup)[0].get("title").startswith("<b>A&B's</b>\n2016")
+    assert "<b>A&B's</b> 0.50 in 2016 to 1.00 in 2018" in by_class(root, "tracker-xy")[0].get("aria-label")
+
+
+@pytest.mark.parametrize(("low", "high", "ends", "ticks"), [
+    (0.8, 1.0, (0.79, 1.01), [0.8, 0.85, 0.9, 0.95, 1.0]),          # 0.22 / 6 = 0.037: steps of 0.05
+    (0.0, 1.0, (-0.05, 1.05), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]),      # 1.1 / 6 = 0.18: steps of 0.2
+    (0.95, 0.99, (0.948, 0.992), [0.95, 0.96, 0.97, 0.98, 0.99]),    # 0.044 / 6 = 0.0073: steps of 0.01
+    (0.5, 0.5, (0.475, 0.525), [0.48, 0.49, 0.5, 0.51, 0.52]),       # one value: 5 % of it each side
+])
+def test_axes_end_five_percent_beyond_the_values_with_round_ticks(low, high, ends, ticks):
+    start, end, drawn = nice_range(low, high)
+    assert (start, end) == pytest.approx(ends)
+    assert drawn == pytest.approx(ticks)
+
+
+@pytest.mark.parametrize(("ticks", "fmt"), [([0.8, 0.85], ".0%"), ([0.9, 0.925], ".1%"), ([0.5, 0.502], ".1%"),
+                                            ([0.0, 0.2], ".0%")])
+def test_percent_ticks_have_the_fewest_decimals_that_tell_them_apart(ticks, fmt):
+    assert percent_format(ticks) == fmt
+
+
+def members() -> pd.DataFrame:
+    return pd.DataFrame({"member_id": ["m1", "m2", "m3", "m4"], "name": ["Ana", None, "Bo", "Cy"],
+                         "party": ["B", "A", None, "A"], "participation": [0.8, 1.0, 0.9, 0.95],
+                         "loyalty": [1.0, 0.8, 0.9, None], "rebellions": [0, 4, 1, 2]})
+
+
+def test_each_member_is_a_point_with_the_figures_hover_numbers():
+    markup = member_scatter_html(members(), {"A": "#0000FF"}, "Members")
+    drawn = points(markup)
+    # Cy has no loyalty: not drawn, as in the figure. Parties in order, members without a party last.
+    assert [p.get("title") for p in drawn] == [
+        "m2 (A)\nparticipation 100%, loyalty 80%, rebellions 4",
+        "Ana (B)\nparticipation 80%, loyalty 100%, rebellions 0",
+        "Bo (no party)\nparticipation 90%, loyalty 90%, rebellions 1"]
+    figure = charts.member_scatter(members(), {"A": "#0000FF"}, "Members")
+    assert [(t.name, list(t.x), list(t.y)) for t in figure.data] == [
+        ("A", [1.0], [0.8]), ("B", [0.8], [1.0]), ("no party", [0.9], [0.9])]
+    assert "background:#0000FF" in drawn[0].get("style")
+    legend = ["".join(li.itertext()) for li in by_class(parsed(markup), "tracker-bars-legend")[0]]
+    assert legend == ["A", "B", "no party"]
+
+
+def test_members_are_placed_on_axes_round_them():
+    drawn = points(member_scatter_html(members(), {}, "Members"))
+    # Both axes run 0.79 to 1.01 (0.8 to 1.0 and 5 % of 0.2 each side): 0.8 is at 0.01 / 0.22 of the way.
+    at_80, at_90, at_100 = (100 * v / 0.22 for v in (0.01, 0.11, 0.21))
+    assert [(percent(p, "left"), percent(p, "top")) for p in drawn] == [
+        (pytest.approx(at_100, abs=1e-3), pytest.approx(100 - at_80, abs=1e-3)),
+        (pytest.approx(at_80, abs=1e-3), pytest.approx(100 - at_100, abs=1e-3)),
+        (pytest.approx(at_90, abs=1e-3), pytest.approx(100 - at_90, abs=1e-3))]
+    root = parsed(member_scatter_html(members(), {}, "Members"))
+    assert [t.text for t in by_class(root, "tracker-xy-xticks")[0]] == ["80%", "85%", "90%", "95%", "100%"]
+    label = by_class(root, "tracker-xy")[0].get("aria-label")
+    assert "3 members (A 1, B 1, no party 1); participation 80% to 100%, loyalty 80% to 100%" in label
+
+
+def test_no_member_with_both_shares_says_so():
+    markup = member_scatter_html(members().assign(loyalty=None), {}, "Members")
+    assert "No member has both participation and loyalty" in markup and "tracker-xy" not in markup
