@@ -1,4 +1,4 @@
-"""Trends' lines and Members' participation and loyalty as the page's HTML: the downloaded figures' points, drawn."""
+"""Trends' lines, Members' participation and loyalty and the map as the page's HTML: the downloaded figures' points."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from tracker import charts
-from tracker.charts.points_html import member_scatter_html, nice_range, percent_format, trend_lines_html
+from tracker.charts.points_html import (
+    member_map_html,
+    member_scatter_html,
+    nice_range,
+    percent_format,
+    trend_lines_html,
+)
 
 
 def parsed(markup: str) -> ET.Element:
@@ -159,3 +166,96 @@ def test_members_are_placed_on_axes_round_them():
 def test_no_member_with_both_shares_says_so():
     markup = member_scatter_html(members().assign(loyalty=None), {}, "Members")
     assert "No member has both participation and loyalty" in markup and "tracker-xy" not in markup
+
+
+def placed() -> pd.DataFrame:
+    """Three members on the map, one without a name, with their 90 % intervals."""
+    return pd.DataFrame({"member_id": ["m1", "m2", "m3"], "name": ["Ana", None, "<Bo>"], "party": ["A", "A", "B"],
+                         "dim1": [0.0, 0.55, -1.1], "dim2": [0.0, -0.55, 1.1],
+                         "dim1_low": [-0.11, 0.5, -1.1], "dim1_high": [0.11, 0.6, -1.0],
+                         "dim2_low": [-0.22, -0.6, 1.0], "dim2_high": [0.22, -0.5, 1.1]})
+
+
+def centres() -> pd.DataFrame:
+    return pd.DataFrame({"party": ["A", "B"], "dim1": [0.275, -1.1], "dim2": [-0.275, 1.1], "members": [2, 1]})
+
+
+class Cut:
+    """A vote's cutting line as metrics.VoteCut gives it: the line x = 0.55 across the circle, yes to the right."""
+    start, end, normal = np.array([0.55, -0.8]), np.array([0.55, 0.8]), np.array([1.0, 0.0])
+    wrong = pd.DataFrame({"member_id": ["m2"], "name": [None], "position": ["no"], "dim1": [0.55], "dim2": [-0.55]})
+
+
+def the_map(**options) -> str:
+    return member_map_html(placed(), centres(), {"A": "#0000FF"}, "Members placed", **options)
+
+
+def marks_of(markup: str, tag: str = "span", kind: str | None = None) -> list[ET.Element]:
+    plot = by_class(parsed(markup), "tracker-xy-plot")[0]
+    return [e for e in plot if e.tag == tag and (kind is None or e.get("class") == kind)]
+
+
+def test_map_members_sit_on_the_fixed_axes_with_the_figures_hover_names():
+    markup = the_map()
+    drawn = marks_of(markup, kind="p")
+    # The axes run −1.1 to 1.1: (0, 0) is the middle, (0.55, −0.55) three quarters across and down, (−1.1, 1.1) the
+    # top left corner.
+    assert [(percent(p, "left"), percent(p, "top")) for p in drawn] == [(50, 50), (75, 75), (0, 0)]
+    assert [p.get("title") for p in drawn] == ["Ana\nA", "m2\nA", "<Bo>\nB"]
+    figure = charts.ideal_points_map(placed(), centres(), {"A": "#0000FF"}, "Members placed")
+    assert [(t.name, list(t.x)) for t in figure.data if t.name in ("A", "B")] == [("A", [0.0, 0.55]), ("B", [-1.1])]
+    assert "background:#0000FF" in drawn[0].get("style") and "&lt;Bo&gt;" in markup and "<Bo>" not in markup
+    circle = next(e for e in parsed(markup).iter() if e.tag == "circle")
+    assert float(circle.get("r")) == pytest.approx(100 / 2.2, abs=1e-3)   # the unit circle
+    ticks = [t.text for t in by_class(parsed(markup), "tracker-xy-xticks")[0]]
+    assert ticks == ["\u22121", "\u22120.5", "0", "0.5", "1"]
+
+
+def test_each_party_centre_is_marked_and_named_above_it():
+    markup = the_map()
+    crosses = marks_of(markup, tag="b")
+    assert [(c.get("title"), percent(c, "left"), percent(c, "top")) for c in crosses] == [
+        ("A centre", 62.5, 62.5), ("B centre", 0, 0)]
+    assert [e.text for e in marks_of(markup, tag="em")] == ["A", "B"]
+    legend = ["".join(li.itertext()) for li in by_class(parsed(markup), "tracker-bars-legend")[0]]
+    assert legend == ["A", "B", "×party centre"]
+
+
+def test_members_outside_the_filters_are_grey_and_said_so():
+    others = pd.DataFrame({"member_id": ["m9"], "name": ["Cy"], "dim1": [1.1], "dim2": [-1.1]})
+    markup = the_map(others=others)
+    [grey] = marks_of(markup, kind="o")
+    assert grey.get("title") == "Cy\noutside the filters"
+    assert (percent(grey, "left"), percent(grey, "top")) == (100, 100)
+    assert "background:#CCCCCC" in grey.get("style")
+    label = by_class(parsed(markup), "tracker-xy")[0].get("aria-label")
+    assert "3 members placed (A 2, B 1), 1 more outside the filters" in label
+
+
+def test_intervals_are_strokes_from_each_end_to_the_other_on_both_dimensions():
+    assert not [e for e in parsed(the_map()).iter() if e.tag == "path"]
+    paths = {e.get("stroke"): e.get("d") for e in parsed(the_map(intervals=True)).iter() if e.tag == "path"}
+    # Ana at (0, 0): dim 1 from −0.11 to 0.11 is 45 % to 55 % across; dim 2 from −0.22 to 0.22 is 60 % to 40 % down.
+    assert paths["#0000FF"].startswith("M45,50H55M50,60V40M")
+    assert paths[charts.colour_of("B", {})] == "M0,0H4.545M0,4.545V0"
+
+
+def test_a_votes_cutting_line_is_dashed_with_its_yes_side_and_the_wrong_side_ringed():
+    markup = the_map(cut=Cut())
+    dashed = next(e for e in parsed(markup).iter() if e.tag == "line" and e.get("stroke-dasharray"))
+    assert [float(dashed.get(k)) for k in ("x1", "y1", "x2", "y2")] == pytest.approx(
+        [75, 50 + 80 / 2.2, 75, 50 - 80 / 2.2], abs=1e-3)
+    # The arrow from the line's middle (0.55, 0) to the yes side, 0.18 to the right; "yes side" past its head.
+    head = next(e for e in parsed(markup).iter() if e.tag == "polygon").get("points").split()[0]
+    assert [float(v) for v in head.split(",")] == pytest.approx([100 * (0.73 + 1.1) / 2.2, 50], abs=1e-3)
+    [yes] = [e for e in marks_of(markup, tag="em") if e.get("class") == "yes"]
+    assert yes.text == "yes side" and percent(yes, "left") == pytest.approx(100 * (0.82 + 1.1) / 2.2, abs=1e-3)
+    [ring] = marks_of(markup, kind="w")
+    assert ring.get("title") == "m2 voted no: on the wrong side" and percent(ring, "left") == 75
+    legend = ["".join(li.itertext()) for li in by_class(parsed(markup), "tracker-bars-legend")[0]]
+    assert legend == ["A", "B", "cutting line", "wrong side of the line (1)", "×party centre"]
+
+
+def test_a_map_with_no_member_placed_says_so():
+    markup = member_map_html(placed().iloc[0:0], centres().iloc[0:0], {}, "Members placed")
+    assert "Too few member votes to place members on a map." in markup and "tracker-xy" not in markup

@@ -174,12 +174,13 @@ def test_pages_ask_nothing_of_other_sites_so_the_dashboard_works_offline(browser
     assert elsewhere == []
 
 
-def points_inside_the_plot(page) -> int:
-    """How many points a chart drawn as HTML shows (each 8 px across); fails if one lies outside its plot."""
+def points_inside_the_plot(page, kind: str, size: int = 8) -> int:
+    """How many points of a kind (l: a line's, m: a member's, p: on the map) a chart drawn as HTML shows, each `size`
+    px across; fails if one lies outside its plot."""
     plot = page.locator(".tracker-xy-plot").first.bounding_box()
-    boxes = [e.bounding_box() for e in page.locator(".tracker-xy-plot > span").all()]
+    boxes = [e.bounding_box() for e in page.locator(f".tracker-xy-plot > span.{kind}").all()]
     for box in boxes:
-        assert round(box["width"]) == 8 and round(box["height"]) == 8
+        assert round(box["width"]) == size and round(box["height"]) == size
         middle = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         assert plot["x"] <= middle[0] <= plot["x"] + plot["width"], (box, plot)
         assert plot["y"] <= middle[1] <= plot["y"] + plot["height"], (box, plot)
@@ -197,7 +198,7 @@ def test_members_page_in_a_real_browser(browser, member_server):
         settle(page)
         parties = page.locator(".tracker-bars-legend li").count()   # 4 in the demo, the Bundestag's 5 or more
         assert parties >= 4 and page.locator(".tracker-xy-plot polyline").count() == parties
-        assert points_inside_the_plot(page) >= parties
+        assert points_inside_the_plot(page, "l") >= parties
         assert page.locator(".js-plotly-plot").count() == 0
         page.goto(f"{member_server}/members")
         page.get_by_role("heading", name="Members", exact=True).wait_for(timeout=30_000)
@@ -209,28 +210,34 @@ def test_members_page_in_a_real_browser(browser, member_server):
         assert "participation" in page.locator(".tracker-xy").text_content()
         listed = int(re.search(r"\(([0-9,]+) members\)", page.get_by_text("Every member's numbers").text_content())
                      .group(1).replace(",", ""))   # 60 in the demo, 665 in the Bundestag's
-        drawn = points_inside_the_plot(page)
+        drawn = points_inside_the_plot(page, "m")
         said = page.locator(".tracker-xy").get_attribute("aria-label")
         assert 0 < drawn <= listed and f": {drawn:,} members (" in said
         assert page.locator(".tracker-xy-plot > span").first.get_attribute("title").count("participation") == 1
         page.get_by_role("tab", name="Where members stand").click()
         settle(page)
-        page.wait_for_function("() => document.querySelector('.js-plotly-plot') && "
-                               "document.querySelector('.js-plotly-plot').textContent.includes('party centre')",
-                               timeout=60_000)
+        # The map, drawn as HTML: a point per member placed, inside the plot, and each party's centre named.
+        the_map = page.locator("figure.tracker-bars").filter(has=page.locator(".tracker-xy.square"))
+        the_map.wait_for(timeout=60_000)
+        assert "party centre" in the_map.locator(".tracker-bars-legend").text_content()
+        assert points_inside_the_plot(page, "p", size=7) > 0
+        assert page.locator(".js-plotly-plot").count() == 0
         assert "section=Where" in page.url   # the open tab is kept in the link
         page.screenshot(path=str(SCREENSHOTS / "members.png"))
         # Error bars and the cutting line of the newest vote, with the members on its wrong side ringed.
         page.get_by_text("Show 90 % intervals", exact=True).click()
         settle(page)
+        page.locator(".tracker-xy-plot path").first.wait_for(state="attached", timeout=30_000)
         page.get_by_role("combobox", name="Cutting line of a vote").click()
         page.get_by_role("option").nth(1).click()
         settle(page)
-        the_map = page.locator(".js-plotly-plot").first
+        page.locator(".tracker-xy-plot line[stroke-dasharray]").wait_for(state="attached", timeout=30_000)
         the_map.scroll_into_view_if_needed()
-        page.wait_for_timeout(1000)
+        page.wait_for_timeout(500)
         assert page.locator("[data-testid='stException']").count() == 0
-        assert "cutting line" in the_map.text_content()
+        assert "cutting line" in the_map.text_content() and "yes side" in the_map.text_content()
+        rings = page.locator(".tracker-xy-plot > span.w").count()
+        assert f"wrong side of the line ({rings})" in the_map.text_content()
         the_map.screenshot(path=str(SCREENSHOTS / "members-map.png"))
     finally:
         context.close()

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
+import re
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import demo_database
-from tests.ui.test_ui import charts
+from tests.ui.test_ui import charts, drawn
 from tracker import config
 
 APP = str(config.DASHBOARD)
@@ -33,28 +33,30 @@ def members_page(db, monkeypatch, query: dict | None = None) -> AppTest:
     return app
 
 
-def values(array) -> list:
-    """A plotly array as a list (plotly packs numeric arrays as base64 'bdata')."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
-    return list(array)
+def the_map(app: AppTest) -> ET.Element:
+    """The map, drawn as HTML (tracker/charts/points_html.py), parsed."""
+    assert not charts(app)   # no plotly chart: the map is the page's markup
+    return ET.fromstring(next(m for m in drawn(app) if "placed by their votes" in m))
 
 
-def the_map(app: AppTest) -> dict:
-    return next(c for c in charts(app) if "placed by their votes" in json.dumps(c))
-
-
-def positions(app: AppTest, colour_traces_only: bool = True) -> dict[str, tuple[float, float]]:
-    """Member name → (dim1, dim2) of every member drawn in a party's colour."""
-    found = {}
-    for trace in the_map(app)["data"]:
-        if trace.get("name") in ("outside the filters", "party centre", "cutting line") or "hovertext" not in trace:
-            continue
-        if trace["name"].startswith("wrong side"):
-            continue
-        for name, x, y in zip(trace["hovertext"], values(trace["x"]), values(trace["y"]), strict=True):
-            found[name] = (x, y)
+def marks(app: AppTest, kind: str) -> list[tuple[str, float, float]]:
+    """The map's points of one kind ('p' a party's member, 'o' outside the filters, 'w' a wrong-side ring) as (hover
+    text, dim1, dim2), read back from their place on the axes' −1.1 to 1.1."""
+    plot = next(e for e in the_map(app).iter() if e.get("class") == "tracker-xy-plot")
+    found = []
+    for mark in plot.findall(f"span[@class='{kind}']"):
+        left, top = (float(re.search(side + r":(-?[0-9.]+)%", mark.get("style")).group(1)) for side in ("left", "top"))
+        found.append((mark.get("title"), -1.1 + 2.2 * left / 100, 1.1 - 2.2 * top / 100))
     return found
+
+
+def positions(app: AppTest) -> dict[str, tuple[float, float]]:
+    """Member name → (dim1, dim2) of every member drawn in a party's colour."""
+    return {title.split("\n")[0]: (x, y) for title, x, y in marks(app, "p")}
+
+
+def axis_title(app: AppTest, name: str) -> str:
+    return next(e.text for e in the_map(app).iter() if e.get("class") == name)
 
 
 def test_same_member_keeps_the_same_coordinates_when_the_date_filter_changes(demo_db_path, monkeypatch):
@@ -66,42 +68,48 @@ def test_same_member_keeps_the_same_coordinates_when_the_date_filter_changes(dem
     after = positions(app)
     assert after and set(after) <= set(before)
     for name, point in after.items():
-        assert np.allclose(point, before[name]), name
+        assert np.allclose(point, before[name], atol=1e-4), name
     # With one party chosen, the other members are still drawn, grey, at their place.
     party = app.multiselect(key="f_parties").options[0]
     app.multiselect(key="f_parties").set_value([party]).run()
     shown = positions(app)
-    grey = next(t for t in the_map(app)["data"] if t.get("name") == "outside the filters")
-    assert shown and len(grey["hovertext"]) + len(shown) == len(before)
-    for name, x, y in zip(grey["hovertext"], values(grey["x"]), values(grey["y"]), strict=True):
-        assert np.allclose((x, y), before[name]), name
+    grey = marks(app, "o")
+    assert shown and len(grey) + len(shown) == len(before)
+    for title, x, y in grey:
+        name, said = title.split("\n")
+        assert said == "outside the filters" and np.allclose((x, y), before[name], atol=1e-4), name
 
 
 def test_axes_name_the_party_on_the_right_and_the_choice_flips_them(demo_db_path, monkeypatch):
     app = members_page(demo_db_path, monkeypatch)
-    layout = the_map(app)["layout"]
-    assert layout["xaxis"]["title"]["text"].startswith("dimension 1: ")
-    assert layout["xaxis"]["title"]["text"].endswith(" to the right")
+    x_title = axis_title(app, "tracker-xy-xaxis")
+    assert x_title.startswith("dimension 1: ") and x_title.endswith(" to the right")
+    assert axis_title(app, "tracker-vbars-axis").startswith("dimension 2: ")
     assert "APRE" in " ".join(c.value for c in app.caption)
     before = positions(app)
     parties = app.selectbox(key="members_right").options
     app.selectbox(key="members_right").select_index(len(parties) - 1).run()
     chosen = app.selectbox(key="members_right").value
-    assert the_map(app)["layout"]["xaxis"]["title"]["text"] == f"dimension 1: {chosen} to the right"
+    assert axis_title(app, "tracker-xy-xaxis") == f"dimension 1: {chosen} to the right"
     after = positions(app)
-    assert all(np.allclose(np.abs(after[n]), np.abs(before[n])) for n in before)
+    assert all(np.allclose(np.abs(after[n]), np.abs(before[n]), atol=1e-4) for n in before)
 
 
 def test_intervals_draw_error_bars_and_a_vote_draws_its_cutting_line(demo_db_path, monkeypatch):
     app = members_page(demo_db_path, monkeypatch)
-    assert not any("error_x" in t for t in the_map(app)["data"])
+    assert not [e for e in the_map(app).iter() if e.tag == "path"]
     app.toggle(key="members_intervals").set_value(True).run()
-    bars = [t for t in the_map(app)["data"] if t.get("error_x")]
-    assert bars and all(min(values(t["error_x"]["array"])) > 0 for t in bars)
+    # Each member's interval on both dimensions: a horizontal and a vertical stroke, each of some length.
+    paths = [e.get("d") for e in the_map(app).iter() if e.tag == "path"]
+    strokes = [(float(a), float(b)) for d in paths for a, b in re.findall(r"M(-?[0-9.]+),[0-9.-]+H(-?[0-9.]+)", d)]
+    assert len(strokes) == len(positions(app)) and all(b > a for a, b in strokes)
     app.selectbox(key="members_cut").select_index(1).run()
     assert not app.exception, [e.value for e in app.exception]
-    names = [t.get("name", "") for t in the_map(app)["data"]]
-    assert "cutting line" in names
+    legend = ["".join(li.itertext()) for li in the_map(app).iter("li")]
+    assert "cutting line" in legend and [e for e in the_map(app).iter() if e.get("stroke-dasharray")]
+    rings = marks(app, "w")
+    assert rings and f"wrong side of the line ({len(rings)})" in legend
+    assert all(title.endswith(": on the wrong side") for title, _, _ in rings)
     assert any("on its wrong side" in c.value for c in app.caption)
     assert app.query_params.get("cut")
 

@@ -95,9 +95,14 @@ def heading_html(title: str, subtitle: str) -> str:
     return f"<div class='tracker-bars-title'>{escape(title)}</div>{sub}"
 
 
+LEGEND_MARKS = {"cross": "×", "dash": "", "ring": ""}   # entries drawn by a CSS class, not a colour
+
+
 def legend_html(entries: list[tuple[str, str]]) -> str:
-    """A legend: a colour swatch and a name (escaped) per entry."""
-    items = "".join(f"<li><span style='background:{colour}'></span>{escape(name)}</li>" for name, colour in entries)
+    """A legend: a name (escaped) per entry after its colour's swatch, or a mark of LEGEND_MARKS."""
+    items = "".join(f"<li><span class='{colour}'>{LEGEND_MARKS[colour]}</span>{escape(name)}</li>"
+                    if colour in LEGEND_MARKS else f"<li><span style='background:{colour}'></span>{escape(name)}</li>"
+                    for name, colour in entries)
     return f"<ul class='tracker-bars-legend'>{items}</ul>"
 
 

@@ -110,9 +110,13 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
     centroids = metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
     cut = vote_choice(chosen, fitted)
     title = "Members placed by their votes (two dimensions)"
-    widgets.chart(charts.ideal_points_map(points, centroids, colours, title, others=others, intervals=intervals,
-                                          cut=cut, axis_titles=fitted.axis_titles()),
-                  points, "member-map", title, filters.name_parts(chosen), text, key="members_map")
+    drawing = dict(others=others, intervals=intervals, cut=cut, axis_titles=fitted.axis_titles())
+    # Drawn as HTML, so that the map appears as soon as it is fitted and a filter change redraws no plotly chart; the
+    # plotly figure is built for the Download menu.
+    widgets.drawn_chart(points_html.member_map_html(points, centroids, colours, title, **drawing),
+                        functools.partial(charts.ideal_points_map, points, centroids, colours, title, **drawing),
+                        points, "member-map", filters.name_parts(chosen), key="members_map",
+                        caption=publish.generic_caption(title, text))
     st.caption(describe_fit(fitted))
     if cut is not None:
         wrong = cut.wrong
@@ -128,7 +132,6 @@ def _fit_on_request(chosen: Filters) -> metrics.MemberMap | None:
     with ask.container():
         st.info("The map places members by all their yes/no votes. On this many votes it is fitted once per import "
                 "(it takes a few seconds) and then shown for whichever dates and parties you choose.")
-        # plotly.js is loaded by then: the page's head asks for it on every page load (tracker/ui/head.py).
         pressed = st.button("Fit the map", key="members_fit_map", type="primary")
     if not pressed:
         return None
