@@ -254,8 +254,9 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
     marks, legend = [], []
     if others is not None and not others.empty:
         for name, x, y in zip(_labels(others), others["dim1"].tolist(), others["dim2"].tolist(), strict=True):
+            hover = f"{name}\noutside the filters"
             marks.append(f"<span class='o' style='{place(x, y)};background:{OUTSIDE_COLOUR}' "
-                         f"title='{_hover(name + chr(10) + 'outside the filters')}'></span>")
+                         f"title='{_hover(hover)}'></span>")
         legend.append(("outside the filters", OUTSIDE_COLOUR))
     parties = ["no party" if pd.isna(p) else str(p) for p in points["party"].tolist()]
     bars = intervals and {"dim1_low", "dim1_high", "dim2_low", "dim2_high"} <= set(points.columns)
@@ -271,8 +272,8 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
                 left, top = at(x, y)
                 path.append(f"M{_number(at(x_low, y)[0])},{_number(top)}H{_number(at(x_high, y)[0])}"
                             f"M{_number(left)},{_number(at(x, y_low)[1])}V{_number(at(x, y_high)[1])}")
-            marks.append(f"<span class='p' style='{place(x, y)};background:{colour}' "
-                         f"title='{_hover(name + chr(10) + party)}'></span>")
+            hover = f"{name}\n{party}"
+            marks.append(f"<span class='p' style='{place(x, y)};background:{colour}' title='{_hover(hover)}'></span>")
         if path:
             svg.append(f"<path stroke='{colour}' d='{''.join(path)}'/>")
         legend.append((party, colour))
