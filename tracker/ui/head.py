@@ -6,8 +6,10 @@ answer, so the page is told it (Streamlit's `window.__streamlit.BACKEND_BASE_URL
 a Streamlit that no longer reads it probes as before). The address is worked out in the browser from the part of the
 path after the server's base path, so it holds behind a proxy that serves the dashboard under a prefix of its own.
 
-The page also starts loading plotly.js once it has loaded and the browser is idle, while it waits for the server's
-first data, instead of when the first chart arrives (the chart component then finds it loaded: tracker/ui/plot.py).
+The page also loads plotly.js a while after it has loaded (PLOTLY_AFTER_MS, then once the browser is idle): every
+page opens with charts of its own markup, so plotly.js is needed only for a tab or a measure chosen later, and then
+finds it loaded (tracker/ui/plot.py). Loaded at once, while the page waited for its first data, it cost about 0.1 s of
+every visit here.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ _SERVER = """(() => {
     settings.BACKEND_BASE_URL = location.origin + path.slice(0, path.length - (rest ? rest.length + 1 : 0)) + '/';
   }
 })();"""
-# After the page's own load event (so plotly.js never holds it up), once the browser is idle.
+PLOTLY_AFTER_MS = 2500   # a page here draws in 1-2 s; a reader takes longer than that to choose another tab
+# PLOTLY_AFTER_MS after the page's own load event, once the browser is idle.
 _PLOTLY = """(() => {
 %s
 const load = () => plotly().catch(() => {});  // a failure is left for the chart to report
-const soon = () => window.requestIdleCallback ? requestIdleCallback(load, {timeout: 2000}) : setTimeout(load, 50);
+const idle = () => window.requestIdleCallback ? requestIdleCallback(load, {timeout: 2000}) : load();
+const soon = () => setTimeout(idle, %d);
 if (document.readyState === 'complete') soon(); else window.addEventListener('load', soon, {once: true});
 })();"""
 # Request headers dropped on the way in: the page is rewritten, so it is sent whole and uncompressed (8 KB).
@@ -52,7 +56,7 @@ def scripts(rest: str | None) -> bytes:
     """The <script> elements added to the page whose path after the base path is `rest`."""
     # As a JSON string with '<' escaped: a path holding '</script>' cannot end the element early.
     parts = [] if rest is None else [_SERVER % json.dumps(rest).replace("<", "\\u003c")]
-    parts.append(_PLOTLY % plot.loader())
+    parts.append(_PLOTLY % (plot.loader(), PLOTLY_AFTER_MS))
     return "".join(f"<script>{part}</script>" for part in parts).encode()
 
 
