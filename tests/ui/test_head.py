@@ -1,4 +1,4 @@
-"""The page's head (tracker/ui/head.py): the page is told where its server is, and loads plotly.js early.
+"""The page's head (tracker/ui/head.py): the page is told where its server is, and loads plotly.js after it has drawn.
 
 Reproduce: python -m pytest tests/ui/test_head.py (the browser tests need Playwright and /usr/bin/chromium).
 """
@@ -31,7 +31,8 @@ def test_the_scripts_go_first_in_the_head_and_name_the_page_path():
     assert sent.endswith(PAGE[PAGE.index(b"<head>") + 6:])
     assert b'const rest = "members";' in sent and b"BACKEND_BASE_URL" in sent
     assert plot.PLOTLY_JS_ADDRESS.encode() in sent and b"requestIdleCallback" in sent
-    # Outside the base path the server cannot tell where it is: only plotly.js is loaded early.
+    assert f"setTimeout(idle, {head.PLOTLY_AFTER_MS})".encode() in sent
+    # Outside the base path the server cannot tell where it is: only plotly.js is loaded.
     outside = head.add_scripts(PAGE, None)
     assert b"BACKEND_BASE_URL" not in outside and plot.PLOTLY_JS_ADDRESS.encode() in outside
     assert head.add_scripts(b"not a page", "members") == b"not a page"
@@ -104,6 +105,13 @@ def test_other_requests_pass_through_untouched():
     assert body == b"<head>x"
 
 
+PLOTLY_ASKED = f"""() => performance.getEntriesByType('resource')
+    .some(e => e.name.includes('{plot.PLOTLY_JS_ADDRESS}'))"""
+PLOTLY_ASKED_AT = f"""() => [performance.getEntriesByType('resource')
+    .find(e => e.name.includes('{plot.PLOTLY_JS_ADDRESS}')).startTime,
+    performance.getEntriesByType('navigation')[0].loadEventEnd]"""
+
+
 @pytest.fixture
 def tab(browser):
     """A tab of its own in Chromium, with every request it makes recorded; closed afterwards."""
@@ -129,8 +137,12 @@ def test_a_page_opened_at_its_own_address_asks_its_server_once(tab, server):
     # Without the hint Streamlit asks /parties/_stcore/health first, gets a 404, then asks /_stcore/health.
     assert _open(tab, f"{server}/parties") == [f"{server}/_stcore/health"]
     assert tab.get_by_role("heading", name="Parties").count() == 1
-    loaded = [u for u in tab.requests if plot.PLOTLY_JS_ADDRESS in u]
-    assert len(loaded) == 1   # once, by the page's head; the charts found it loading
+    # plotly.js is asked for once, by the page's head, PLOTLY_AFTER_MS after the page's load event: the page opens
+    # with charts of its own markup, and plotly.js does not compete with their drawing.
+    tab.wait_for_function(PLOTLY_ASKED, timeout=30_000)
+    asked, load_event = tab.evaluate(PLOTLY_ASKED_AT)
+    assert asked >= load_event + head.PLOTLY_AFTER_MS - 1
+    assert len([u for u in tab.requests if plot.PLOTLY_JS_ADDRESS in u]) == 1
 
 
 @pytest.fixture(scope="module")
