@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
 
 import pandas as pd
 import pytest
 
+from tests.charts.markup import by_class, parsed, percent
 from tracker import charts
 from tracker.charts.bars_html import (
     axis_ticks,
@@ -17,19 +17,6 @@ from tracker.charts.bars_html import (
     outcomes_by_period_html,
     period_number,
 )
-
-
-def parsed(markup: str) -> ET.Element:
-    """The figure element, parsed as XML (so the markup must be well formed)."""
-    return ET.fromstring(markup)
-
-
-def by_class(root: ET.Element, name: str) -> list[ET.Element]:
-    return [e for e in root.iter() if name in (e.get("class") or "").split()]
-
-
-def percent(element: ET.Element, prop: str) -> float:
-    return float(re.search(prop + r":([0-9.]+)%", element.get("style")).group(1))
 
 
 def vote_parties() -> pd.DataFrame:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from tests.charts.markup import by_class, parsed, percent
 from tracker import charts
 from tracker.charts.points_html import (
     member_map_html,
@@ -18,19 +18,6 @@ from tracker.charts.points_html import (
     percent_format,
     trend_lines_html,
 )
-
-
-def parsed(markup: str) -> ET.Element:
-    """The figure element, parsed as XML (so the markup must be well formed)."""
-    return ET.fromstring(markup)
-
-
-def by_class(root: ET.Element, name: str) -> list[ET.Element]:
-    return [e for e in root.iter() if name in (e.get("class") or "").split()]
-
-
-def percent(element: ET.Element, prop: str) -> float:
-    return float(re.search(prop + r":(-?[0-9.]+)%", element.get("style")).group(1))
 
 
 def points(markup: str) -> list[ET.Element]:
