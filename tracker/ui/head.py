@@ -1,4 +1,4 @@
-"""Two scripts added to the dashboard's HTML page, ahead of Streamlit's own: where the server is, and plotly.js.
+"""A script added to the dashboard's HTML page, ahead of Streamlit's own: where the server is.
 
 Streamlit's page finds its server by trying addresses: on /members it first asks /members/_stcore/health, gets a 404,
 and only then asks /_stcore/health (about 120 ms of every page load that is not the Overview). The server knows the
@@ -6,10 +6,10 @@ answer, so the page is told it (Streamlit's `window.__streamlit.BACKEND_BASE_URL
 a Streamlit that no longer reads it probes as before). The address is worked out in the browser from the part of the
 path after the server's base path, so it holds behind a proxy that serves the dashboard under a prefix of its own.
 
-The page also loads plotly.js a while after it has loaded (PLOTLY_AFTER_MS, then once the browser is idle): every
-page opens with charts of its own markup, so plotly.js is needed only for a tab or a measure chosen later, and then
-finds it loaded (tracker/ui/plot.py). Loaded at once, while the page waited for its first data, it cost about 0.1 s of
-every visit here.
+plotly.js is not loaded here: every page opens with charts of its own markup, so plotly.js is loaded by the first
+plotly chart of a visit (a tab or a measure chosen later; tracker/ui/plot.py). Loaded by the page's head while it
+waited for its first data, it cost about 0.1 s of every visit here; loaded 2.5 s after the page, it slowed the first
+filter changes made then.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from __future__ import annotations
 import json
 
 import streamlit as st
-
-from tracker.ui import plot
 
 _SERVER = """(() => {
   const rest = %s;  // the page's path after the server's base path, as the server received it
@@ -28,15 +26,6 @@ _SERVER = """(() => {
   if (!settings.BACKEND_BASE_URL) {
     settings.BACKEND_BASE_URL = location.origin + path.slice(0, path.length - (rest ? rest.length + 1 : 0)) + '/';
   }
-})();"""
-PLOTLY_AFTER_MS = 2500   # a page here draws in 1-2 s; a reader takes longer than that to choose another tab
-# PLOTLY_AFTER_MS after the page's own load event, once the browser is idle.
-_PLOTLY = """(() => {
-%s
-const load = () => plotly().catch(() => {});  // a failure is left for the chart to report
-const idle = () => window.requestIdleCallback ? requestIdleCallback(load, {timeout: 2000}) : load();
-const soon = () => setTimeout(idle, %d);
-if (document.readyState === 'complete') soon(); else window.addEventListener('load', soon, {once: true});
 })();"""
 # Request headers dropped on the way in: the page is rewritten, so it is sent whole and uncompressed (8 KB).
 _DROPPED = {b"accept-encoding", b"if-none-match", b"if-modified-since"}
@@ -53,15 +42,16 @@ def page_path(raw_path: str, base: str) -> str | None:
 
 
 def scripts(rest: str | None) -> bytes:
-    """The <script> elements added to the page whose path after the base path is `rest`."""
+    """The <script> element added to the page whose path after the base path is `rest` (none outside the base path)."""
     # As a JSON string with '<' escaped: a path holding '</script>' cannot end the element early.
-    parts = [] if rest is None else [_SERVER % json.dumps(rest).replace("<", "\\u003c")]
-    parts.append(_PLOTLY % (plot.loader(), PLOTLY_AFTER_MS))
-    return "".join(f"<script>{part}</script>" for part in parts).encode()
+    if rest is None:
+        return b""
+    script = _SERVER % json.dumps(rest).replace("<", "\\u003c")
+    return f"<script>{script}</script>".encode()
 
 
 def add_scripts(html: bytes, rest: str | None) -> bytes:
-    """The page with the scripts first in its <head> (unchanged if it has no <head>)."""
+    """The page with the script first in its <head> (unchanged if it has no <head>)."""
     at = html.find(b"<head>")
     if at < 0:
         return html
@@ -70,7 +60,7 @@ def add_scripts(html: bytes, rest: str | None) -> bytes:
 
 
 class PageHead:
-    """ASGI middleware: adds the scripts to the HTML page Streamlit serves for every page address."""
+    """ASGI middleware: adds the script to the HTML page Streamlit serves for every page address."""
 
     def __init__(self, app) -> None:
         self.app = app

@@ -133,11 +133,6 @@ def _script(js: str) -> str:
 _chart = st.components.v2.component("tracker_chart", js=_script(_JS), isolate_styles=False)
 
 
-def loader() -> str:
-    """The script defining plotly(), which loads plotly.js once per page (shared by the charts and the page's head)."""
-    return _script(_LOADER)
-
-
 _DRAWN_JS = _PLACE + """
 export default function ({ data, parentElement }) {
   const drawn = place(parentElement, 'tracker-drawn');
