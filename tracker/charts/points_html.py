@@ -309,12 +309,12 @@ def _cut_html(cut, at, place, svg: list[str], marks: list[str], legend: list[tup
         foot = (cut.start + cut.end) / 2
         head = foot + 0.18 * cut.normal
         (fx, fy), (hx, hy) = at(*foot), at(*head)
-        # The arrow's head: a triangle 3 % of the plot long, pointing along the normal (the plot is square).
+        # The arrow's head: a triangle 2 % of the plot long, pointing along the normal (the plot is square).
         dx, dy = hx - fx, hy - fy
         length = math.hypot(dx, dy) or 1.0
         ux, uy = dx / length, dy / length
-        back = (hx - 3 * ux, hy - 3 * uy)
-        wing = (-uy * 1.6, ux * 1.6)
+        back = (hx - 2 * ux, hy - 2 * uy)
+        wing = (-uy * 0.9, ux * 0.9)
         svg.append(f"<line x1='{_number(fx)}' y1='{_number(fy)}' x2='{_number(back[0])}' y2='{_number(back[1])}' "
                    "stroke='#000000'/>")
         svg.append(f"<polygon fill='#000000' points='{_number(hx)},{_number(hy)} "
