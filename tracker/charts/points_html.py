@@ -186,6 +186,21 @@ def trend_lines_html(frame: pd.DataFrame, value: str, group: str, colours: Mappi
     return f"<figure class='tracker-bars'>{heading}{chart}{legend_html(legend)}</figure>"
 
 
+def _party_order(parties: Sequence[str]) -> list[str]:
+    """Parties in label order, members without one ("no party") last, as the figures' traces."""
+    return sorted(set(parties) - {"no party"}) + (["no party"] if "no party" in parties else [])
+
+
+def _parties(frame: pd.DataFrame) -> list[str]:
+    """Each member's party, "no party" where none is known."""
+    return ["no party" if pd.isna(p) else str(p) for p in frame["party"].tolist()]
+
+
+def _labels(frame: pd.DataFrame) -> list[str]:
+    """Each member's name, else their id."""
+    return frame["name"].where(frame["name"].notna(), frame["member_id"]).astype(str).tolist()
+
+
 def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: str, height: int = 400) -> str:
     """Each member's participation against loyalty to party, coloured by party, as tracker.charts.member_scatter
     draws it (hover: the member's name, both shares and the rebellions), on axes round the members shown."""
@@ -197,9 +212,9 @@ def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: 
     x_low, x_high, x_ticks = nice_range(min(xs), max(xs))
     y_low, y_high, y_ticks = nice_range(min(ys), max(ys))
     x_format, y_format = percent_format(x_ticks), percent_format(y_ticks)
-    names = data["name"].where(data["name"].notna(), data["member_id"]).astype(str).tolist()
-    parties = ["no party" if pd.isna(p) else str(p) for p in data["party"].tolist()]
-    order = sorted(set(parties) - {"no party"}) + (["no party"] if "no party" in parties else [])
+    names = _labels(data)
+    parties = _parties(data)
+    order = _party_order(parties)
     rank = {party: i for i, party in enumerate(order)}
     points = []
     members = sorted(zip(parties, names, xs, ys, data["rebellions"].tolist(), strict=True),
@@ -219,16 +234,6 @@ def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: 
                    "participation (share of votes in office cast)", described, height, x_grid=True)
     legend = legend_html([(party, colour_of(party, colours)) for party in order])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
-
-
-def _party_order(parties: Sequence[str]) -> list[str]:
-    """Parties in label order, members without one ("no party") last, as the figures' traces."""
-    return sorted(set(parties) - {"no party"}) + (["no party"] if "no party" in parties else [])
-
-
-def _labels(frame: pd.DataFrame) -> list[str]:
-    """Each member's name, else their id."""
-    return frame["name"].where(frame["name"].notna(), frame["member_id"]).astype(str).tolist()
 
 
 def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapping[str, str], title: str,
@@ -258,7 +263,7 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
             marks.append(f"<span class='o' style='{place(x, y)};background:{OUTSIDE_COLOUR}' "
                          f"title='{_hover(hover)}'></span>")
         legend.append(("outside the filters", OUTSIDE_COLOUR))
-    parties = ["no party" if pd.isna(p) else str(p) for p in points["party"].tolist()]
+    parties = _parties(points)
     bars = intervals and {"dim1_low", "dim1_high", "dim2_low", "dim2_high"} <= set(points.columns)
     columns = ["dim1", "dim2", *(["dim1_low", "dim1_high", "dim2_low", "dim2_high"] if bars else [])]
     rows = list(zip(parties, _labels(points), *(points[c].astype(float).tolist() for c in columns), strict=True))
