@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +9,7 @@ import pytest
 
 import tracker.metrics.matrix as matrix_module
 import tracker.metrics.points as points_module
-from tests.ui.test_ui import charts
+from tests.ui.test_ui import drawn
 from tracker import cli, config, metrics, store
 from tracker.demo import (
     DemoRefused,
@@ -111,7 +110,14 @@ def test_first_members_visit_after_demo_builds_no_matrix_and_fits_no_map(db_path
     app.run()
     app.switch_page("tracker/ui/pages/members.py").run()
     assert not app.exception, [e.value for e in app.exception]
-    assert any("placed by their votes" in json.dumps(chart) for chart in charts(app))
+    # The kept map, drawn: every member it placed (those with enough votes) is a point on it.
+    [the_map] = [m for m in drawn(app) if "placed by their votes" in m]
+    con = store.connect(db_path, read_only=True)
+    try:
+        kept = points_module.stored_member_map(con, metrics.default_assembly(con))
+    finally:
+        con.close()
+    assert 0 < len(kept.points) <= SMALL.members and the_map.count("class='p'") == len(kept.points)
     assert built == []
 
 

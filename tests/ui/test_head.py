@@ -130,7 +130,7 @@ def test_a_page_opened_at_its_own_address_asks_its_server_once(tab, server):
     assert tab.get_by_role("heading", name="Parties").count() == 1
     # The page opens with charts of its own markup: plotly.js is not asked for, even a while later; the first tab
     # drawn with plotly asks for it, once.
-    tab.wait_for_timeout(3_000)
+    tab.wait_for_timeout(1_500)   # the head's load came once the browser was idle after the page's load event
     assert not [u for u in tab.requests if plot.PLOTLY_JS_ADDRESS in u]
     tab.get_by_role("tab", name="Cohesion").click()
     tab.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
