@@ -18,6 +18,7 @@ from html import escape
 import pandas as pd
 
 from tracker.charts.bars_html import (
+    GRID_COLOUR,
     heading_html,
     labelled_periods,
     legend_html,
@@ -34,44 +35,44 @@ MAP_TICKS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 OUTSIDE_COLOUR = "#CCCCCC"    # members outside the filters, as in the figure
 WRONG_SIDE_COLOUR = "#D62728"
 MOST_TICKS = 7
-CSS = """
-.tracker-xy { display: grid; grid-template-columns: auto auto minmax(0, 1fr); column-gap: 6px; margin: 4px 18px 0 0; }
-.tracker-xy-plot { grid-row: 1; grid-column: 3; position: relative; border-left: 1px solid #444444;
-  border-bottom: 1px solid #444444; }
-.tracker-xy-plot > i { position: absolute; background: #EBF0F8; }
-.tracker-xy-plot > i.gy { left: 0; right: 0; height: 1px; }
-.tracker-xy-plot > i.gx { top: 0; bottom: 0; width: 1px; }
-.tracker-xy-plot svg { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible;
-  pointer-events: none; }
-.tracker-xy-plot svg * { vector-effect: non-scaling-stroke; stroke-width: 1px; }
-.tracker-xy-plot svg polyline { fill: none; stroke-width: 2px; stroke-linejoin: round; }
-.tracker-xy-plot svg line[stroke-dasharray] { stroke-width: 2px; }
-.tracker-xy-plot > span { position: absolute; width: 8px; height: 8px; margin: -4px 0 0 -4px; border-radius: 50%; }
-.tracker-xy-plot > span.m { opacity: 0.8; }
-.tracker-xy-plot > span:hover { outline: 2px solid #000000; opacity: 1; z-index: 1; }
-.tracker-xy-yticks { grid-row: 1; grid-column: 2; position: relative; }
-.tracker-xy-yticks span { position: absolute; right: 0; transform: translateY(50%); white-space: nowrap; }
-.tracker-xy-xticks { grid-row: 2; grid-column: 3; position: relative; height: 20px; }
-.tracker-xy-xticks span { position: absolute; top: 4px; transform: translateX(-50%); white-space: nowrap; }
-.tracker-xy-xaxis { grid-row: 3; grid-column: 3; font-size: 14px; text-align: center; }
-.tracker-xy.square .tracker-xy-plot { aspect-ratio: 1; }
-.tracker-xy-plot > i.gy.zero { height: 2px; margin-bottom: -0.5px; }
-.tracker-xy-plot > i.gx.zero { width: 2px; margin-left: -0.5px; }
-.tracker-xy-plot > span.o { width: 6px; height: 6px; margin: -3px 0 0 -3px; opacity: 0.6; }
-.tracker-xy-plot > span.p { width: 7px; height: 7px; margin: -3.5px 0 0 -3.5px; opacity: 0.75; }
-.tracker-xy-plot > span.w { width: 14px; height: 14px; margin: -7px 0 0 -7px; box-sizing: border-box;
-  border: 2px solid #D62728; background: none; }
-.tracker-xy-plot > b { position: absolute; transform: translate(-50%, -50%); font: bold 20px/1 Arial, sans-serif;
-  color: #000000; text-shadow: 0 0 2px #FFFFFF, 0 0 2px #FFFFFF; cursor: default; }
-.tracker-xy-plot > em { position: absolute; transform: translate(-50%, calc(-100% - 9px)); font-style: normal;
+CSS = f"""
+.tracker-xy {{ display: grid; grid-template-columns: auto auto minmax(0, 1fr); column-gap: 6px; margin: 4px 18px 0 0; }}
+.tracker-xy-plot {{ grid-row: 1; grid-column: 3; position: relative; border-left: 1px solid #444444;
+  border-bottom: 1px solid #444444; }}
+.tracker-xy-plot > i {{ position: absolute; background: {GRID_COLOUR}; }}
+.tracker-xy-plot > i.gy {{ left: 0; right: 0; height: 1px; }}
+.tracker-xy-plot > i.gx {{ top: 0; bottom: 0; width: 1px; }}
+.tracker-xy-plot svg {{ position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible;
+  pointer-events: none; }}
+.tracker-xy-plot svg * {{ vector-effect: non-scaling-stroke; stroke-width: 1px; }}
+.tracker-xy-plot svg polyline {{ fill: none; stroke-width: 2px; stroke-linejoin: round; }}
+.tracker-xy-plot svg line[stroke-dasharray] {{ stroke-width: 2px; }}
+.tracker-xy-plot > span {{ position: absolute; width: 8px; height: 8px; margin: -4px 0 0 -4px; border-radius: 50%; }}
+.tracker-xy-plot > span.m {{ opacity: 0.8; }}
+.tracker-xy-plot > span:hover {{ outline: 2px solid #000000; opacity: 1; z-index: 1; }}
+.tracker-xy-yticks {{ grid-row: 1; grid-column: 2; position: relative; }}
+.tracker-xy-yticks span {{ position: absolute; right: 0; transform: translateY(50%); white-space: nowrap; }}
+.tracker-xy-xticks {{ grid-row: 2; grid-column: 3; position: relative; height: 20px; }}
+.tracker-xy-xticks span {{ position: absolute; top: 4px; transform: translateX(-50%); white-space: nowrap; }}
+.tracker-xy-xaxis {{ grid-row: 3; grid-column: 3; font-size: 14px; text-align: center; }}
+.tracker-xy.square .tracker-xy-plot {{ aspect-ratio: 1; }}
+.tracker-xy-plot > i.gy.zero {{ height: 2px; margin-bottom: -0.5px; }}
+.tracker-xy-plot > i.gx.zero {{ width: 2px; margin-left: -0.5px; }}
+.tracker-xy-plot > span.o {{ width: 6px; height: 6px; margin: -3px 0 0 -3px; opacity: 0.6; }}
+.tracker-xy-plot > span.p {{ width: 7px; height: 7px; margin: -3.5px 0 0 -3.5px; opacity: 0.75; }}
+.tracker-xy-plot > span.w {{ width: 14px; height: 14px; margin: -7px 0 0 -7px; box-sizing: border-box;
+  border: 2px solid {WRONG_SIDE_COLOUR}; background: none; }}
+.tracker-xy-plot > b {{ position: absolute; transform: translate(-50%, -50%); font: bold 20px/1 Arial, sans-serif;
+  color: #000000; text-shadow: 0 0 2px #FFFFFF, 0 0 2px #FFFFFF; cursor: default; }}
+.tracker-xy-plot > em {{ position: absolute; transform: translate(-50%, calc(-100% - 9px)); font-style: normal;
   font-weight: bold; font-size: 12px; color: #000000; background: rgba(255, 255, 255, 0.85); border: 1px solid #333333;
-  padding: 1px 3px; white-space: nowrap; pointer-events: none; }
-.tracker-xy-plot > em.yes { transform: translate(-50%, -50%); font-weight: normal; border: none; }
-.tracker-bars-legend span.cross { background: none; color: #000000; font: bold 16px/12px Arial, sans-serif;
-  text-align: center; }
-.tracker-bars-legend span.dash { height: 0; border-top: 2px dashed #000000; width: 18px; }
-.tracker-bars-legend span.ring { box-sizing: border-box; border: 2px solid #D62728; border-radius: 50%;
-  background: none; }
+  padding: 1px 3px; white-space: nowrap; pointer-events: none; }}
+.tracker-xy-plot > em.yes {{ transform: translate(-50%, -50%); font-weight: normal; border: none; }}
+.tracker-bars-legend span.cross {{ background: none; color: #000000; font: bold 16px/12px Arial, sans-serif;
+  text-align: center; }}
+.tracker-bars-legend span.dash {{ height: 0; border-top: 2px dashed #000000; width: 18px; }}
+.tracker-bars-legend span.ring {{ box-sizing: border-box; border: 2px solid {WRONG_SIDE_COLOUR}; border-radius: 50%;
+  background: none; }}
 """
 
 
@@ -121,11 +122,11 @@ def _frame(plot: str, y_title: str, y_ticks: list[tuple[float, str]], x_ticks: l
            x_title: str, described: str, height: int, x_grid: bool, square: bool = False) -> str:
     """The axes round a plot: tick labels and grid lines at positions in percent, and the axis titles; a square plot
     is `height` pixels across at most, and as tall as it is wide."""
-    zero = {"0"}   # a square map's axes cross at 0: their lines drawn thicker, as plotly's zero lines
-    grid = "".join(f"<i class='gy{' zero' if square and text in zero else ''}' style='bottom:{_number(at)}%'></i>"
+    # A square map's axes cross at 0: their lines drawn thicker, as plotly's zero lines.
+    grid = "".join(f"<i class='gy{' zero' if square and text == '0' else ''}' style='bottom:{_number(at)}%'></i>"
                    for at, text in y_ticks)
     if x_grid:
-        grid += "".join(f"<i class='gx{' zero' if square and text in zero else ''}' style='left:{_number(at)}%'></i>"
+        grid += "".join(f"<i class='gx{' zero' if square and text == '0' else ''}' style='left:{_number(at)}%'></i>"
                         for at, text in x_ticks)
     widest = max((len(text) for _, text in y_ticks), default=1)
     y_labels = "".join(f"<span style='bottom:{_number(at)}%'>{escape(text)}</span>" for at, text in y_ticks)
@@ -196,6 +197,11 @@ def _parties(frame: pd.DataFrame) -> list[str]:
     return ["no party" if pd.isna(p) else str(p) for p in frame["party"].tolist()]
 
 
+def _counted(parties: list[str]) -> str:
+    """How many members each party has, in party order ("A 2, B 1")."""
+    return ", ".join(f"{party} {parties.count(party):,}" for party in _party_order(parties))
+
+
 def _labels(frame: pd.DataFrame) -> list[str]:
     """Each member's name, else their id."""
     return frame["name"].where(frame["name"].notna(), frame["member_id"]).astype(str).tolist()
@@ -225,9 +231,8 @@ def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: 
         points.append(f"<span class='m' style='left:{_number(_at(x, x_low, x_high))}%;"
                       f"top:{_number(100 - _at(y, y_low, y_high))}%;background:{colour_of(party, colours)}' "
                       f"title='{_hover(hover)}'></span>")
-    counted = ", ".join(f"{party} {parties.count(party):,}" for party in order)
-    described = (f"{title}: {len(members):,} members ({counted}); participation {min(xs):.0%} to {max(xs):.0%}, "
-                 f"loyalty {min(ys):.0%} to {max(ys):.0%}")
+    described = (f"{title}: {len(members):,} members ({_counted(parties)}); "
+                 f"participation {min(xs):.0%} to {max(xs):.0%}, loyalty {min(ys):.0%} to {max(ys):.0%}")
     chart = _frame("".join(points), "loyalty (share of cast votes with party)",
                    [(_at(t, y_low, y_high), f"{t:{y_format}}") for t in y_ticks],
                    [(_at(t, x_low, x_high), f"{t:{x_format}}") for t in x_ticks],
@@ -295,9 +300,8 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
     # The cutting line on top of the members and the centres' names, as the figure draws it.
     plot = "".join([_svg(svg), *marks, _svg(cut_svg) if cut_svg else "", *cut_marks])
     ticks = [(_at(t, low, high), f"{t:g}".replace("-", "\u2212")) for t in MAP_TICKS]
-    counted = ", ".join(f"{party} {parties.count(party):,}" for party in _party_order(parties))
     outside = 0 if others is None else len(others)
-    described = (f"{title}: {len(points):,} members placed ({counted})"
+    described = (f"{title}: {len(points):,} members placed ({_counted(parties)})"
                  + (f", {outside:,} more outside the filters" if outside else "")
                  + (f"; {len(cut.wrong):,} on the wrong side of the vote's cutting line" if cut is not None else ""))
     chart = _frame(plot, axis_titles[1], ticks, ticks, axis_titles[0], described, size, x_grid=True, square=True)

@@ -1,7 +1,7 @@
 """Charts drawn by plotly.js in the page and updated in place, so a rerun redraws a chart instead of remounting it;
 and charts drawn as our own markup (the parliament chart as SVG; a vote's party bars, the Votes page's matches by
-year, the Overview's votes by period and the Parties page's alignment heatmap as HTML), which the browser shows
-without plotly.js.
+year, the Overview's votes by period, the Parties page's alignment heatmap, the Trends page's lines and the Members
+page's participation and loyalty and map as HTML), which the browser shows without plotly.js.
 
 Streamlit's own st.plotly_chart names each chart by its figure, so every new figure (a new date range, say) mounts a
 new chart: about a quarter of a widget change's time in the browser. This component keeps one chart per key and hands
@@ -147,7 +147,7 @@ _drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS,
 
 
 def drawn(markup: str, key: str) -> None:
-    """Put a chart drawn as markup in the page (the parliament chart's SVG, bars as HTML; text escaped where made)."""
+    """Put a chart drawn as markup in the page (the parliament chart's SVG, the rest HTML; text escaped where made)."""
     _drawn(data=markup, key=key, height="content")
 
 
