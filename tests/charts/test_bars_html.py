@@ -1,4 +1,4 @@
-"""A vote's party bars and the matching votes by year as the page's HTML: the downloaded figures' numbers, drawn."""
+"""A vote's party bars, votes by period and party cohesion as the page's HTML: the downloaded figures' numbers, drawn."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tracker import charts
 from tracker.charts.bars_html import (
     axis_ticks,
     breakdown_html,
+    cohesion_bars_html,
     labelled_periods,
     outcomes_by_period_html,
     period_number,
@@ -188,3 +189,39 @@ def test_no_dated_votes_says_so():
 def test_axis_ticks_are_round_steps_up_to_five_percent_beyond_the_largest_value(largest, ticks, end):
     found, found_end = axis_ticks(largest)
     assert found == ticks and found_end == pytest.approx(end)
+
+
+def cohesion() -> pd.DataFrame:
+    """Three parties: both means known, the Agreement Index only, neither (positions only)."""
+    return pd.DataFrame({"party": ["Left & Co", "Right", "Quiet"], "votes": [4, 2, 3],
+                         "mean_rice": [0.5, None, None], "rice_votes": [4, 0, 0],
+                         "mean_agreement_index": [0.75, 1.0, None], "agreement_votes": [4, 2, 0]})
+
+
+def test_each_party_has_its_two_cohesion_means_side_by_side_with_the_votes_behind_them():
+    root = parsed(cohesion_bars_html(cohesion(), "Party cohesion"))
+    slots = by_class(root, "tracker-vbars-slot")
+    # A party with neither mean has no column; one with only the Agreement Index keeps the Rice index's place empty.
+    assert [[bar.get("title") for bar in slot] for slot in slots] == [
+        ["Left & Co: 0.75 over 4 votes (Agreement Index)", "Left & Co: 0.50 over 4 votes (Rice index)"],
+        ["Right: 1.00 over 2 votes (Agreement Index)", None]]
+    # By hand: the axis ends at 1.02 as the figure's; 0.75 is 73.529 % of it, 0.5 is 49.02 %, 1 is 98.039 %.
+    assert [percent(bar, "height") for bar in slots[0]] == pytest.approx([73.529, 49.02], abs=0.001)
+    assert percent(slots[1][0], "height") == pytest.approx(98.039, abs=0.001)
+    assert slots[1][1].get("style") is None
+    assert [e.text for e in by_class(root, "tracker-vbars-years")[0]] == ["Left & Co", "Right"]
+    assert [e.text for e in by_class(root, "tracker-vbars-ticks")[0]] == ["0", "0.2", "0.4", "0.6", "0.8", "1"]
+    # The same parties, bars and legend as the downloaded figure.
+    figure = charts.cohesion_bars(cohesion(), {}, "Party cohesion")
+    assert ["".join(li.itertext()) for li in root.iter("li")] == [trace.name for trace in figure.data]
+    assert [list(trace.x) for trace in figure.data] == [["Left &amp; Co", "Right"]] * 2   # plotly reads some HTML
+    assert [bar.get("style").split("background:")[1] for bar in slots[0]] == [
+        trace.marker.color for trace in figure.data]
+    assert by_class(root, "tracker-vbars")[0].get("aria-label") == (
+        "Party cohesion: Left & Co: Agreement Index 0.75, Rice index 0.50; Right: Agreement Index 1.00")
+
+
+def test_cohesion_without_counts_says_why_instead_of_an_empty_chart():
+    positions_only = cohesion().iloc[[2]]
+    markup = cohesion_bars_html(positions_only, "Party cohesion")
+    assert "cohesion cannot be computed" in markup and "tracker-vbars" not in markup

@@ -185,6 +185,19 @@ POINTS = """kind => {
 }"""
 
 
+# Per column slot of the cohesion chart, per bar: its height in px, whether it stands on the plot's floor, whether it
+# lies inside the plot.
+COHESION_COLUMNS = """() => {
+    const plot = document.querySelector('.tracker-vbars-plot').getBoundingClientRect();
+    return Array.from(document.querySelectorAll('.tracker-vbars-slot.grouped')).map(slot =>
+        Array.from(slot.children).map(bar => {
+            const box = bar.getBoundingClientRect();
+            return [box.height, Math.abs(box.bottom - plot.bottom) <= 1.5,
+                    box.top >= plot.top && box.left >= plot.left && box.right <= plot.right];
+        }));
+}"""
+
+
 def points_inside_the_plot(page, kind: str, size: int = 8) -> int:
     """How many points of a kind (l: a line's, m: a member's, p: on the map) a chart drawn as HTML shows, each `size`
     px across; fails if one lies outside its plot."""
@@ -206,6 +219,14 @@ def test_members_page_in_a_real_browser(browser, member_server):
         parties = page.locator(".tracker-bars-legend li").count()   # 4 in the demo, the Bundestag's 5 or more
         assert parties >= 4 and page.locator(".tracker-xy-plot polyline").count() == parties
         assert points_inside_the_plot(page, "l") >= parties
+        assert page.locator(".js-plotly-plot").count() == 0
+        # The Parties page's cohesion: two columns per party, each standing on the plot's floor and inside it.
+        page.goto(f"{member_server}/parties?chart=Cohesion")
+        page.locator(".tracker-vbars-slot.grouped").first.wait_for(timeout=60_000)
+        settle(page)
+        columns = page.evaluate(COHESION_COLUMNS)
+        assert len(columns) == parties and all(len(slot) == 2 for slot in columns)
+        assert all(0 < height and floor and inside for slot in columns for height, floor, inside in slot), columns
         assert page.locator(".js-plotly-plot").count() == 0
         page.goto(f"{member_server}/members")
         page.get_by_role("heading", name="Members", exact=True).wait_for(timeout=30_000)

@@ -15,7 +15,10 @@ from tests.ui.browser import serve_sample, settle
 from tracker import config
 from tracker.ui import plot
 
-FIRST_X = "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[0].x).map(String)"
+ROWS = "() => Array.from(document.querySelector('.js-plotly-plot')._fullData[0].y).map(String)"
+# A plotly chart that follows the filters: the Parties page's grid of votes by parties (every other chart the pages
+# open with, tabs and measures included, is drawn as HTML).
+GRID = "/parties?chart=Positions+by+vote"
 
 
 def test_the_dashboard_serves_plotly_js_for_browsers_to_keep(server):
@@ -66,20 +69,22 @@ def page(browser):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_filter_change_redraws_the_chart_already_on_the_page(page, server):
-    page.goto(f"{server}/trends?measure=outcomes")   # plotly: the Overview draws the same as HTML
+    page.goto(f"{server}{GRID}")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     settle(page)
-    years = page.evaluate(FIRST_X)
-    # The sample has votes on 2022-12-22 and 2022-12-30 (the G3 bill): a bar of 2022 by year, of 2022 Q4 by
-    # quarter.
-    assert any(x.startswith("2022-01-01") for x in years)
-    assert not any(x.startswith("2022-10-01") for x in years)
+    # The sample's votes with a party position: 18, from V04 (2016-01-22) to V45 (2023-01-05).
+    rows = page.evaluate(ROWS)
+    assert len(rows) == 18 and rows[0] == "V04 2016-01-22" and rows[-1] == "V45 2023-01-05"
     page.evaluate("() => { document.querySelector('.js-plotly-plot').dataset.marked = 'before the change'; }")
 
-    page.get_by_text("quarter", exact=True).click()
-    page.wait_for_function(FIRST_X.replace("=>", "=> (") + ").some(x => x.startsWith('2022-10-01'))",
-                           timeout=60_000)
+    field = page.locator("[data-testid='stSidebar'] [data-testid='stDateInput']").filter(has_text="From")
+    field.locator("[data-type=year]").click()
+    page.keyboard.type("20221201")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")   # out of the field: the date is sent
+    page.wait_for_function(ROWS.replace("=>", "=> (") + ").length === 3", timeout=60_000)
     settle(page)
+    assert page.evaluate(ROWS) == ["V43 2022-12-22", "V44 2022-12-30", "V45 2023-01-05"]
     assert page.locator(".js-plotly-plot").count() == 1
     # The same element drew the new figure (Plotly.react), rather than a new chart mounted in its place.
     assert page.evaluate("() => document.querySelector('.js-plotly-plot').dataset.marked") == "before the change"
@@ -96,7 +101,7 @@ def test_the_served_bundle_has_every_trace_type_the_charts_build(page, server):
         used |= set(re.findall(r"\badd_traces?\(\s*dict\(type=\"(\w+)\"", text))
     used -= {"figure", "layout"}
     assert {"bar", "heatmap", "scatter"} <= used   # what the charts build today
-    page.goto(f"{server}/trends?measure=outcomes")
+    page.goto(f"{server}{GRID}")
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     drawable = set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
     assert used <= drawable, f"not in {plot.PLOTLY_JS.name}: {sorted(used - drawable)}"
@@ -107,7 +112,7 @@ def test_the_served_bundle_has_every_trace_type_the_charts_build(page, server):
 def test_a_chart_keeps_its_room_while_plotly_js_loads(page, server):
     held: list[object] = []
     page.route("**/tracker-assets/**", lambda route: held.append(route))   # plotly.js held back until released
-    page.goto(f"{server}/trends?measure=outcomes")
+    page.goto(f"{server}{GRID}")
     page.locator(".tracker-chart").first.wait_for(state="attached", timeout=60_000)
     settle(page)
     assert held and page.locator(".js-plotly-plot").count() == 0   # not drawn yet
@@ -116,7 +121,7 @@ def test_a_chart_keeps_its_room_while_plotly_js_loads(page, server):
         route.continue_()
     page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=60_000)
     drawn = page.locator(".js-plotly-plot").first.bounding_box()["height"]
-    assert room >= 300 and abs(room - drawn) <= 1   # the outcomes chart is 440 px tall; nothing moved when it drew
+    assert room >= 300 and abs(room - drawn) <= 1   # the grid of 18 votes is 408 px tall; nothing moved when it drew
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +133,7 @@ def script_only_server(tmp_path_factory):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_charts_say_how_to_start_the_dashboard_when_plotly_js_is_not_served(page, script_only_server):
-    page.goto(f"{script_only_server}/trends?measure=outcomes")
+    page.goto(f"{script_only_server}{GRID}")
     notice = page.get_by_role("alert").filter(has_text="This chart cannot be drawn")
     notice.first.wait_for(timeout=60_000)
     assert "streamlit run app.py" in notice.first.text_content()

@@ -150,10 +150,16 @@ def test_trends_page_shows_outcomes_by_period(member_db_path, monkeypatch):
     assert table[["votes", "passed", "failed", "unknown"]].to_dict("records") == [
         {"votes": 3, "passed": 1, "failed": 2, "unknown": 0}]
     assert str(table["period"].iloc[0])[:10] == "2020-01-01"
+    [columns] = drawn(app)
+    assert "Votes passed and failed by quarter" in columns
+    assert "title='2020 Q1 · Passed: 1'" in columns and "title='2020 Q1 · Failed: 2'" in columns
     app.radio(key="f_period").set_value("month").run()
     table = next(d.value for d in app.dataframe if "votes" in d.value.columns)
     assert table[["passed", "failed"]].values.tolist() == [[0, 1], [1, 0], [0, 1]]
-    assert charts(app)
+    [columns] = drawn(app)
+    assert re.findall(r"title='(\w+ 2020 · \w+: \d+)'", columns) == [
+        "Jan 2020 · Failed: 1", "Feb 2020 · Passed: 1", "Mar 2020 · Failed: 1"]
+    assert not charts(app)   # drawn as HTML: no plotly chart on the page
 
 
 def test_the_overview_chart_counts_votes_by_the_period_chosen(sample_db_path, monkeypatch):
@@ -175,6 +181,34 @@ def test_parties_opens_with_the_alignment_heatmap_drawn_as_html(sample_db_path, 
     assert "Party alignment: share of votes with the same position" in heatmap
     assert "title='PJ and AD: same position on 75% of 4 votes compared'" in heatmap
     assert not charts(app)   # no plotly chart until another tab is chosen
+
+
+def test_parties_cohesion_tab_draws_each_partys_means_as_html(member_db_path, monkeypatch):
+    # By hand, over M1–M3: A's Rice index 1/3 (2 yes, 1 no), 1, 1 (2 no; the abstention is ignored) → 7/9 = 0.78;
+    # its Agreement Index 0.5, 1, 0.5 → 0.67. B's Rice 1 (2 no), 0 (1 yes, 1 no), 1 → 0.67; Agreement Index 1, 0, 1.
+    app = show(open_app(member_db_path, monkeypatch, {"chart": "Cohesion"}), "parties")
+    [bars] = drawn(app)
+    assert "Party cohesion: mean Agreement Index and Rice index" in bars
+    assert re.findall(r"title='(\w: [0-9.]+ over \d votes \([\w ]+\))'", bars) == [
+        "A: 0.67 over 3 votes (Agreement Index)", "A: 0.78 over 3 votes (Rice index)",
+        "B: 0.67 over 3 votes (Agreement Index)", "B: 0.67 over 3 votes (Rice index)"]
+    assert not charts(app)   # drawn as HTML: no plotly chart on the page
+
+
+def test_parties_alignment_with_a_reference_is_drawn_as_lines_in_html(member_db_path, monkeypatch):
+    # Party positions by hand: A yes, yes, no on M1–M3; B no, split (1 yes, 1 no, 1 abstain), no. Against A, B
+    # differs in January, is not compared in February (split) and agrees in March: 1 of 2 over the year.
+    app = show(open_app(member_db_path, monkeypatch, {"chart": "Against a reference", "reference": "A",
+                                                      "period": "month"}), "parties")
+    [lines] = drawn(app)
+    assert "Alignment with A by month" in lines
+    assert re.findall(r"title='B&#10;(\w+ 2020): ([0-9.]+)&#10;votes: (\d)'", lines) == [
+        ("Jan 2020", "0.00", "1"), ("Mar 2020", "1.00", "1")]
+    assert "title='A&#10;" not in lines   # the reference itself is not listed
+    app.radio(key="f_period").set_value("year").run()
+    [lines] = drawn(app)
+    assert "title='B&#10;2020: 0.50&#10;votes: 2'" in lines
+    assert not charts(app)
 
 
 def test_trends_opens_with_cohesion_lines_drawn_as_html(member_db_path, monkeypatch):

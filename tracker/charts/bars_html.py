@@ -1,11 +1,11 @@
-"""Bar charts as HTML for the page: a vote's party bars, and votes passed and failed by period (the Overview's chart
-and the Votes page's matching votes by year).
+"""Bar charts as HTML for the page: a vote's party bars, votes passed and failed by period (the Overview's chart, the
+Votes page's matching votes by year and the Trends page's outcomes), and each party's mean cohesion (Parties).
 
 These were the only plotly charts on the Overview, the Votes page and a vote's page, so drawn as HTML those pages
 load no plotly.js at all: loading and starting it took 0.3-0.5 s of every visit here. The bars are boxes sized in
 percent, so a chart reflows to any width with its text at reading size; each bar's hover text is its `title`. The
-plotly figures (tracker.charts.votes.party_breakdown, tracker.charts.trends.outcomes_over_time) stay the ones
-downloaded.
+plotly figures (tracker.charts.votes.party_breakdown, tracker.charts.trends.outcomes_over_time,
+tracker.charts.parties.cohesion_bars) stay the ones downloaded.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from html import escape
 import pandas as pd
 
 from tracker.charts.hemicycle_svg import TEXT_COLOUR
+from tracker.charts.parties import COHESION_SERIES, NO_COHESION
 from tracker.charts.style import FONT, POSITION_COLOURS, POSITION_NAMES
 from tracker.charts.trends import OUTCOME_COLOURS, outcome_names
 from tracker.charts.votes import COUNTS, breakdown_label, count_of
@@ -68,6 +69,10 @@ CSS = f"""
 .tracker-vbars-slot span {{ flex: none; }}
 .tracker-vbars-years {{ grid-row: 2; grid-column: 3; display: grid; padding-top: 4px; }}
 .tracker-vbars-years span {{ justify-self: center; white-space: nowrap; }}
+.tracker-vbars-slot.grouped {{ flex-direction: row; align-items: flex-end; gap: 2px; padding: 0 12%; }}
+.tracker-vbars-slot.grouped span {{ flex: 1 1 0; min-width: 0; }}
+.tracker-vbars-years.names span {{ justify-self: stretch; text-align: center; white-space: normal;
+  overflow-wrap: anywhere; line-height: 1.15; padding: 0 2px; }}
 """
 
 
@@ -224,4 +229,46 @@ def outcomes_by_period_html(by_period: pd.DataFrame, title: str, period: str = "
              f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
              f"<div class='tracker-vbars-years' style='{columns}'>{labelled}</div></div>")
     legend = legend_html([(legend_names[o], OUTCOME_COLOURS[o]) for o in OUTCOME_COLOURS])
+    return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
+
+
+INDEX_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+INDEX_END = 1.02   # the figure's y range ends here, so that a bar of 1 does not touch the top
+
+
+def cohesion_bars_html(summary: pd.DataFrame, title: str, height: int = 300) -> str:
+    """Each party's mean Agreement Index and Rice index (parties.cohesion_summary) as grouped columns, as
+    tracker.charts.cohesion_bars draws them: a party per slot in the summary's order, the two indices side by side
+    from 0 to 1 (an unknown mean leaves its place empty), hover: the mean and the votes it covers."""
+    heading = heading_html(title, "")
+    data = summary.dropna(subset=[mean for mean, *_ in COHESION_SERIES], how="all")
+    if data.empty:
+        return note_html(heading, NO_COHESION)
+    parties = data["party"].astype(str).tolist()
+    series = [(name, colour, data[mean].tolist(), data[votes].tolist())
+              for mean, votes, name, colour in COHESION_SERIES]
+    slots, said = [], []
+    for i, party in enumerate(parties):
+        bars, known = [], []
+        for name, colour, means, votes in series:
+            if pd.isna(means[i]):
+                bars.append("<span></span>")   # the other index keeps its side, as in the figure
+                continue
+            counted = f"{int(votes[i]):,}" if pd.notna(votes[i]) else "unknown"
+            bars.append(f"<span style='height:{_share(means[i], INDEX_END)};background:{colour}' "
+                        f"title='{escape(party)}: {means[i]:.2f} over {counted} votes ({name})'></span>")
+            known.append(f"{name} {means[i]:.2f}")
+        slots.append(f"<div class='tracker-vbars-slot grouped'>{''.join(bars)}</div>")
+        said.append(f"{party}: {', '.join(known)}")
+    columns = f"grid-template-columns:repeat({len(parties)}, minmax(0, 1fr))"
+    names = "".join(f"<span>{escape(party)}</span>" for party in parties)
+    tick_labels = "".join(f"<span style='bottom:{_share(t, INDEX_END)}'>{t:g}</span>" for t in INDEX_TICKS)
+    step = _share(INDEX_TICKS[1], INDEX_END)
+    chart = (f"<div class='tracker-vbars' role='img' aria-label='{escape(title + ': ' + '; '.join(said))}' "
+             f"style='grid-template-rows:{int(height)}px auto'>"
+             f"<div class='tracker-vbars-axis'>mean index (1 = fully united)</div>"
+             f"<div class='tracker-vbars-ticks' style='width:3.5ch'>{tick_labels}</div>"
+             f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
+             f"<div class='tracker-vbars-years names' style='{columns}'>{names}</div></div>")
+    legend = legend_html([(name, colour) for _, _, name, colour in COHESION_SERIES])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"

@@ -45,19 +45,22 @@ def alignment_heatmap(alignment: pd.DataFrame, title: str) -> go.Figure:
     return base_layout(fig, title, height=max(420, 120 + 28 * len(parties)))
 
 
+# Each bar of the cohesion chart: the mean, the votes it covers, its name and colour (the page's HTML draws the same).
+COHESION_SERIES = (("mean_agreement_index", "agreement_votes", "Agreement Index", "#0072B2"),
+                   ("mean_rice", "rice_votes", "Rice index", "#56B4E9"))
+NO_COHESION = "No party has known counts on the filtered votes, so cohesion cannot be computed."
+
+
 def cohesion_bars(summary: pd.DataFrame, colours: Mapping[str, str], title: str) -> go.Figure:
     """Mean Agreement Index and Rice index per party (grouped bars), with the votes each mean covers."""
-    data = summary.dropna(subset=["mean_agreement_index", "mean_rice"], how="all")
+    data = summary.dropna(subset=[mean for mean, *_ in COHESION_SERIES], how="all")
     if data.empty:
-        return empty_figure("No party has known counts on the filtered votes, so cohesion cannot be computed.", title)
+        return empty_figure(NO_COHESION, title)
     fig = go.Figure()
     names = [plain(p) for p in data["party"]]
-    fig.add_trace(dict(type="bar", x=names, y=data["mean_agreement_index"], name="Agreement Index",
-                       marker_color="#0072B2", customdata=data["agreement_votes"],
-                       hovertemplate="%{x}: %{y:.2f} over %{customdata} votes<extra>Agreement Index</extra>"))
-    fig.add_trace(dict(type="bar", x=names, y=data["mean_rice"], name="Rice index", marker_color="#56B4E9",
-                       customdata=data["rice_votes"],
-                       hovertemplate="%{x}: %{y:.2f} over %{customdata} votes<extra>Rice index</extra>"))
+    for mean, votes, name, colour in COHESION_SERIES:
+        fig.add_trace(dict(type="bar", x=names, y=data[mean], name=name, marker_color=colour, customdata=data[votes],
+                           hovertemplate=f"%{{x}}: %{{y:.2f}} over %{{customdata}} votes<extra>{name}</extra>"))
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category")
     fig.update_yaxes(range=[0, 1.02], title_text="mean index (1 = fully united)")

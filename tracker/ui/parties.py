@@ -7,7 +7,7 @@ import functools
 import streamlit as st
 
 from tracker import charts, metrics
-from tracker.charts import heatmap_html, publish
+from tracker.charts import bars_html, heatmap_html, points_html, publish
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import party_filters, reference_label
 
@@ -52,7 +52,8 @@ def _alignment(chosen: metrics.Filters, text: str) -> None:
         st.info(NOTHING_RECORDED)
         return
     title = "Party alignment: share of votes with the same position"
-    # Drawn as HTML, so that the page opens with no plotly chart; the plotly figure is built for the Download menu.
+    # Drawn as HTML (as cohesion and the reference's lines), so that only the Positions tab loads plotly.js; the plotly
+    # figure is built for the Download menu.
     widgets.drawn_chart(heatmap_html.alignment_html(alignment, title),
                         functools.partial(charts.alignment_heatmap, alignment, title), alignment, "party-alignment",
                         filters.name_parts(chosen), key="parties_alignment",
@@ -65,8 +66,10 @@ def _cohesion(chosen: metrics.Filters, colours: dict[str, str], text: str) -> No
         st.info(NOTHING_RECORDED)
         return
     title = "Party cohesion: mean Agreement Index and Rice index"
-    widgets.chart(charts.cohesion_bars(summary, colours, title), summary, "party-cohesion", title,
-                  filters.name_parts(chosen), text, key="parties_cohesion")
+    widgets.drawn_chart(bars_html.cohesion_bars_html(summary, title),
+                        functools.partial(charts.cohesion_bars, summary, colours, title), summary, "party-cohesion",
+                        filters.name_parts(chosen), key="parties_cohesion",
+                        caption=publish.generic_caption(title, text))
     no_counts = summary[summary["agreement_votes"] == 0]["party"].astype(str).tolist()
     if no_counts:
         st.caption("No counts are known for: " + widgets.md_escape(", ".join(no_counts)) +
@@ -79,10 +82,12 @@ def _reference(chosen: metrics.Filters, colours: dict[str, str], text: str) -> N
         return
     reference = cache.metric("alignment_with_reference", chosen)
     title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
-    fig = charts.trend_lines(reference, "agreement", "party", colours, title, "share of votes with the same "
-                             "position", hover_count="votes_compared")
-    widgets.chart(fig, reference, "alignment-with-reference", title,
-                  filters.name_parts(chosen, chosen.reference, chosen.period), text, key="parties_reference")
+    lines = dict(value="agreement", group="party", colours=colours, value_label="share of votes with the same position",
+                 hover_count="votes_compared")
+    widgets.drawn_chart(points_html.trend_lines_html(reference, title=title, period=chosen.period, **lines),
+                        functools.partial(charts.trend_lines, reference, title=title, **lines), reference,
+                        "alignment-with-reference", filters.name_parts(chosen, chosen.reference, chosen.period),
+                        key="parties_reference", caption=publish.generic_caption(title, text))
 
 
 def _grid(chosen: metrics.Filters, text: str) -> None:

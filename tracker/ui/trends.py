@@ -7,7 +7,7 @@ import functools
 import streamlit as st
 
 from tracker import charts, summaries
-from tracker.charts import points_html, publish
+from tracker.charts import bars_html, points_html, publish
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
 from tracker.ui.choices import party_filters, reference_label
@@ -44,7 +44,6 @@ def render() -> None:
             if chosen.parties:
                 st.caption("Outcomes count every vote: the party choice does not apply to them.")
             title = f"Votes passed and failed by {chosen.period}"
-            fig = charts.outcomes_over_time(frame, title)
         elif measure in ("agreement_index", "rice"):
             frame = cache.cohesion_trend(chosen)
             value, count = ("mean_agreement_index", "agreement_votes") if measure == "agreement_index" else (
@@ -80,14 +79,15 @@ def render() -> None:
     elif measure in ("agreement_index", "rice") and frame[lines["value"]].isna().all():
         st.info("Cohesion needs each party's yes, no and abstain counts (from member votes or a party's tallies); the "
                 "votes matching these filters have party positions only. The alignment measures compare positions.")
+    # Drawn as HTML, so that a filter change redraws no plotly chart; the plotly figure is built for the Download menu.
     if measure == "outcomes":
-        widgets.chart(fig, frame, f"trend-{measure}", title, parts, text, key="trends_chart")
+        markup = bars_html.outcomes_by_period_html(frame, title, chosen.period, height=300)
+        figure = functools.partial(charts.outcomes_over_time, frame, title)
     else:
-        # Drawn as HTML, so that a filter change redraws no plotly chart; the plotly figure is built for the Download
-        # menu.
-        widgets.drawn_chart(points_html.trend_lines_html(frame, title=title, period=chosen.period, **lines),
-                            functools.partial(charts.trend_lines, frame, title=title, **lines), frame,
-                            f"trend-{measure}", parts, key="trends", caption=publish.generic_caption(title, text))
+        markup = points_html.trend_lines_html(frame, title=title, period=chosen.period, **lines)
+        figure = functools.partial(charts.trend_lines, frame, title=title, **lines)
+    widgets.drawn_chart(markup, figure, frame, f"trend-{measure}", parts, key="trends",
+                        caption=publish.generic_caption(title, text))
     numbers = st.expander("The numbers behind the chart", key="trends_numbers", on_change="rerun")
     with numbers:
         if numbers.open:   # a data grid is drawn only on request: it costs as much as the chart on every change
