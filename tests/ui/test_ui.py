@@ -298,6 +298,22 @@ def test_vote_page_shows_verdict_threshold_and_sources(sample_db_path, monkeypat
     assert not charts(app)
 
 
+def test_a_matters_stages_are_drawn_side_by_side_as_html(sample_db_path, monkeypatch):
+    # V44 is the G3 bill's second discussion (72 yes, 29 no, 8 abstain); its first, V43, was 72 yes, 23 no, 9 abstain.
+    app = show(open_app(sample_db_path, monkeypatch, {"vote": "V44"}), "votes")
+    stages = next(d for d in drawn(app) if "Stages of statute-reform-end-interim" in d)
+    said = re.findall(r"title='((?:first|second) discussion \(nominal\) \(2022-12-\d\d\): \d+ \w+)'", stages)
+    assert said == ["first discussion (nominal) (2022-12-22): 72 yes", "first discussion (nominal) (2022-12-22): 23 no",
+                    "first discussion (nominal) (2022-12-22): 9 abstain",
+                    "second discussion (nominal) (2022-12-30): 72 yes",
+                    "second discussion (nominal) (2022-12-30): 29 no",
+                    "second discussion (nominal) (2022-12-30): 8 abstain"]
+    assert not charts(app)   # the vote page draws no plotly chart, so it loads no plotly.js
+    # V05 and V06, the retirees' bonus law, were approved without counts: the chart says so.
+    app = show(open_app(sample_db_path, monkeypatch, {"vote": "V05"}), "votes")
+    assert any("No counts are known for these stages" in d for d in drawn(app))
+
+
 def test_unknown_counts_in_the_latest_votes_show_a_dash_not_none_or_zero(sample_db_path, monkeypatch):
     # V46 (unanimous, no counts stated) and V44 (no absent count) are among the sample's latest 15 votes.
     app = show(open_app(sample_db_path, monkeypatch), "overview")

@@ -19,7 +19,7 @@ from tracker.charts.hemicycle_svg import TEXT_COLOUR
 from tracker.charts.parties import COHESION_SERIES, NO_COHESION
 from tracker.charts.style import FONT, POSITION_COLOURS, POSITION_NAMES
 from tracker.charts.trends import OUTCOME_COLOURS, outcome_names
-from tracker.charts.votes import COUNTS, breakdown_label, count_of
+from tracker.charts.votes import COUNTS, breakdown_label, count_of, stage_labels
 
 GRID_COLOUR = "#EBF0F8"   # plotly_white's grid lines
 MOST_PERIOD_LABELS = 12   # years under the columns: four characters each
@@ -236,6 +236,34 @@ INDEX_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 INDEX_END = 1.02   # the figure's y range ends here, so that a bar of 1 does not touch the top
 
 
+def _grouped_columns(groups: list[str], bars: list[list[tuple[float, str, str] | None]], ticks: list[tuple[float, str]],
+                     end: float, axis_title: str, described: str, height: int) -> str:
+    """Columns side by side in a slot per group (named under it): each bar its value, colour and hover text, or None
+    to leave its place empty; ticks (value, text) on an axis from 0 to `end`."""
+    slots = []
+    for group_bars in bars:
+        drawn = []
+        for bar in group_bars:
+            if bar is None:
+                drawn.append("<span></span>")
+                continue
+            value, colour, hover = bar
+            drawn.append(f"<span style='height:{_share(value, end)};background:{colour}' "
+                         f"title='{escape(hover)}'></span>")
+        slots.append(f"<div class='tracker-vbars-slot grouped'>{''.join(drawn)}</div>")
+    columns = f"grid-template-columns:repeat({len(groups)}, minmax(0, 1fr))"
+    names = "".join(f"<span>{escape(group)}</span>" for group in groups)
+    widest = max(len(text) for _, text in ticks)
+    tick_labels = "".join(f"<span style='bottom:{_share(value, end)}'>{text}</span>" for value, text in ticks)
+    step = _share(ticks[1][0] if len(ticks) > 1 else end, end)
+    return (f"<div class='tracker-vbars' role='img' aria-label='{escape(described)}' "
+            f"style='grid-template-rows:{int(height)}px auto'>"
+            f"<div class='tracker-vbars-axis'>{escape(axis_title)}</div>"
+            f"<div class='tracker-vbars-ticks' style='width:{widest + 0.5}ch'>{tick_labels}</div>"
+            f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
+            f"<div class='tracker-vbars-years names' style='{columns}'>{names}</div></div>")
+
+
 def cohesion_bars_html(summary: pd.DataFrame, title: str, height: int = 300) -> str:
     """Each party's mean Agreement Index and Rice index (parties.cohesion_summary) as grouped columns, as
     tracker.charts.cohesion_bars draws them: a party per slot in the summary's order, the two indices side by side
@@ -247,28 +275,49 @@ def cohesion_bars_html(summary: pd.DataFrame, title: str, height: int = 300) -> 
     parties = data["party"].astype(str).tolist()
     series = [(name, colour, data[mean].tolist(), data[votes].tolist())
               for mean, votes, name, colour in COHESION_SERIES]
-    slots, said = [], []
+    bars, said = [], []
     for i, party in enumerate(parties):
-        bars, known = [], []
+        party_bars, known = [], []
         for name, colour, means, votes in series:
             if pd.isna(means[i]):
-                bars.append("<span></span>")   # the other index keeps its side, as in the figure
+                party_bars.append(None)   # the other index keeps its side, as in the figure
                 continue
             counted = f"{int(votes[i]):,}" if pd.notna(votes[i]) else "unknown"
-            bars.append(f"<span style='height:{_share(means[i], INDEX_END)};background:{colour}' "
-                        f"title='{escape(party)}: {means[i]:.2f} over {counted} votes ({name})'></span>")
+            party_bars.append((means[i], colour, f"{party}: {means[i]:.2f} over {counted} votes ({name})"))
             known.append(f"{name} {means[i]:.2f}")
-        slots.append(f"<div class='tracker-vbars-slot grouped'>{''.join(bars)}</div>")
+        bars.append(party_bars)
         said.append(f"{party}: {', '.join(known)}")
-    columns = f"grid-template-columns:repeat({len(parties)}, minmax(0, 1fr))"
-    names = "".join(f"<span>{escape(party)}</span>" for party in parties)
-    tick_labels = "".join(f"<span style='bottom:{_share(t, INDEX_END)}'>{t:g}</span>" for t in INDEX_TICKS)
-    step = _share(INDEX_TICKS[1], INDEX_END)
-    chart = (f"<div class='tracker-vbars' role='img' aria-label='{escape(title + ': ' + '; '.join(said))}' "
-             f"style='grid-template-rows:{int(height)}px auto'>"
-             f"<div class='tracker-vbars-axis'>mean index (1 = fully united)</div>"
-             f"<div class='tracker-vbars-ticks' style='width:3.5ch'>{tick_labels}</div>"
-             f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
-             f"<div class='tracker-vbars-years names' style='{columns}'>{names}</div></div>")
+    chart = _grouped_columns(parties, bars, [(t, f"{t:g}") for t in INDEX_TICKS], INDEX_END,
+                             "mean index (1 = fully united)", f"{title}: " + "; ".join(said), height)
     legend = legend_html([(name, colour) for _, _, name, colour in COHESION_SERIES])
+    return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
+
+
+def stages_html(stages: pd.DataFrame, title: str, height: int = 260) -> str:
+    """A matter's stages side by side (queries.matter_stages), as tracker.charts.stage_comparison draws them: a slot
+    per stage named with its date, its yes, no, abstain and absent counts as columns (an unknown count leaves its
+    place empty), hover: the stage and the count."""
+    heading = heading_html(title, "")
+    if stages.empty:
+        return note_html(heading, "No stages recorded.")
+    labels = stage_labels(stages)
+    values = {count: [count_of(v) for v in stages[count].tolist()] for count in COUNTS}
+    known = [v for column in values.values() for v in column if v is not None]
+    if not known:
+        return note_html(heading, "No counts are known for these stages: each one's result is listed above.")
+    ticks, end = axis_ticks(max(known))
+    bars, said = [], []
+    for i, label in enumerate(labels):
+        stage_bars, counted = [], []
+        for count in COUNTS:
+            value = values[count][i]
+            name = POSITION_NAMES[count].lower()
+            stage_bars.append(None if value is None else
+                              (value, POSITION_COLOURS[count], f"{label}: {value:,} {name}"))
+            counted.append(f"{name} {'unknown' if value is None else f'{value:,}'}")
+        bars.append(stage_bars)
+        said.append(f"{label}: {', '.join(counted)}")
+    chart = _grouped_columns(labels, bars, [(t, f"{t:,}") for t in ticks], end, "members",
+                             f"{title}: " + "; ".join(said), height)
+    legend = legend_html([(POSITION_NAMES[c], POSITION_COLOURS[c]) for c in COUNTS])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"

@@ -102,12 +102,16 @@ def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshol
     return base_layout(fig, title, height=height, subtitle=verdict, top_band=THRESHOLD_BAND if has_threshold else 0)
 
 
+def stage_labels(stages: pd.DataFrame) -> list[str]:
+    """Each stage as named under its bars: 'second discussion (2022-12-30)'."""
+    return [f"{s} ({d})" for s, d in zip(stages["stage"].fillna("stage ?"), stages["date"].astype(str), strict=True)]
+
+
 def stage_comparison(stages: pd.DataFrame, title: str) -> go.Figure:
     """The tallies of a matter's stages side by side (grouped bars per stage)."""
     if stages.empty:
         return empty_figure("No stages recorded.", title)
-    labels = [f"{plain(s)} ({d})"
-              for s, d in zip(stages["stage"].fillna("stage ?"), stages["date"].astype(str), strict=True)]
+    labels = [plain(label) for label in stage_labels(stages)]
     fig = go.Figure()
     for count in COUNTS:
         fig.add_trace(dict(type="bar", x=labels, y=pd.to_numeric(stages[count], errors="coerce"),

@@ -281,8 +281,8 @@ def _stages(matter: str, filter_parts: list[object]) -> None:
                                for c in charts.COUNTS))
             st.caption(widgets.md_escape(f"{record['vote_id']}: {record['result'] or 'no result recorded'}"))
     title = f"Stages of {matter}"
-    fig = charts.stage_comparison(stages, title)
-    widgets.chart(fig, stages, "stages", title, [matter], "", key="vote_stages")
+    widgets.drawn_chart(bars_html.stages_html(stages, title), functools.partial(charts.stage_comparison, stages, title),
+                        stages, "stages", [matter], key="vote_stages", caption=publish.generic_caption(title, ""))
     moves = cache.read("stage_moves", matter)
     if not moves.empty:
         st.caption("Party positions at each stage (moved = the party's position changed between stages).")
