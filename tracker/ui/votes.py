@@ -281,9 +281,11 @@ def _stages(matter: str, filter_parts: list[object]) -> None:
                                for c in charts.COUNTS))
             st.caption(widgets.md_escape(f"{record['vote_id']}: {record['result'] or 'no result recorded'}"))
     title = f"Stages of {matter}"
-    widgets.drawn_chart(bars_html.stages_html(stages, title), functools.partial(charts.stage_comparison, stages, title),
-                        stages, "stages", [matter], key="vote_stages", caption=publish.generic_caption(title, ""))
+    if stages[list(charts.COUNTS)].notna().to_numpy().any():   # else the stages above say every count is unknown
+        widgets.drawn_chart(bars_html.stages_html(stages, title),
+                            functools.partial(charts.stage_comparison, stages, title), stages, "stages", [matter],
+                            key="vote_stages", caption=publish.generic_caption(title, ""))
     moves = cache.read("stage_moves", matter)
     if not moves.empty:
         st.caption("Party positions at each stage (moved = the party's position changed between stages).")
-        widgets.table(moves, key="vote_moves")
+        widgets.small_table(moves.assign(moved=moves["moved"].map({True: "moved", False: ""})))
