@@ -405,9 +405,13 @@ def database_facts(db: Path) -> dict:
         member_votes = con.one("select count(*) from member_votes")[0]
         latest = [r[0] for r in con.cursor().execute(
             "select vote_id from votes order by date desc, vote_id desc limit 40").fetchall()]
+        staged = [r[0] for r in con.cursor().execute(
+            "select vote_id from votes where matter in (select matter from votes group by matter having count(*) > 1)"
+            " order by date desc, vote_id desc limit 40").fetchall()]
     finally:
         con.close()
-    return {"first": first, "last": last, "votes": votes, "member_votes": member_votes, "latest": latest}
+    return {"first": first, "last": last, "votes": votes, "member_votes": member_votes, "latest": latest,
+            "staged": staged}
 
 
 def remove_kept_map(db: Path) -> int:
@@ -430,8 +434,11 @@ def pages_for(facts: dict, wanted: list[str] | None) -> list[Page]:
         Page("trends", "trends"),
         Page("members", "members", actions=("widget change", "url change", "tab change")),
     ]
-    # Measured only when named: the views whose charts were plotly's until they were drawn as HTML (2026-12-07).
+    # Measured only when named: the views whose charts were plotly's until they were drawn as HTML (2026-12-07), and
+    # a vote whose matter has other stages (its page compares them), opened at its address and from the list.
     more = [Page("cohesion", "parties", {"chart": "Cohesion"}), Page("outcomes", "trends", {"measure": "outcomes"})]
+    if facts["staged"]:
+        more.append(Page("stages", "votes", {"vote": facts["staged"][0]}, actions=("url change", "open a vote")))
     return [p for p in pages if not wanted or p.name in wanted] + [p for p in more if wanted and p.name in wanted]
 
 
@@ -505,8 +512,9 @@ def run_action(context, tab, server: Server, page: Page, action: str, facts: dic
     if action == "widget change":
         return set_sidebar_date(tab, server, "From", dates.next()[0])
     if action == "url change":
-        if page.name == "vote":
-            other = facts["latest"][(i + 1) % len(facts["latest"])]
+        if page.name in ("vote", "stages"):
+            others = facts["staged" if page.name == "stages" else "latest"]
+            other = others[(i + 1) % len(others)]
             measured, new_tab = visit(context, server, address(server, page, vote=other))
         else:
             start, end = dates.next()
@@ -518,8 +526,11 @@ def run_action(context, tab, server: Server, page: Page, action: str, facts: dic
     if action == "member search":
         return search_members(tab, server, f"member {i + 1}")
     if action == "open a vote":
-        measured, votes_tab = visit(context, server, address(server, page))
-        opened = open_vote_by_row(votes_tab, server, i % 10)
+        listing, row = address(server, page), i % 10
+        if page.name == "stages":   # the list searched for a staged vote's id: its one row
+            listing, row = address(server, Page("votes", "votes", {"q": facts["staged"][i % len(facts["staged"])]})), 0
+        measured, votes_tab = visit(context, server, listing)
+        opened = open_vote_by_row(votes_tab, server, row)
         votes_tab.close()
         return {**opened, "before_ms": measured["ms"]}
     raise ValueError(action)
@@ -650,8 +661,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=5, help="samples of each action")
     parser.add_argument("--cold", type=int, default=3, help="cold visits of each page (a new server for each)")
     parser.add_argument("--pages", nargs="*", help="only these pages (overview votes vote parties trends members; "
-                                                    "also cohesion and outcomes: Parties' Cohesion tab, Trends' "
-                                                    "outcomes)")
+                                                    "also cohesion, outcomes and stages: Parties' Cohesion tab, "
+                                                    "Trends' outcomes, a vote with other stages)")
     parser.add_argument("--cold-after", type=float, default=0.0, metavar="SECONDS",
                         help="start each cold visit this long after the server answers (default 0: at once, before "
                              "its background reads are done)")
