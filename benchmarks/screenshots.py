@@ -71,8 +71,9 @@ def vote_page(db_path: Path) -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 4600})
                 page.goto(f"{url}/votes?vote={VOTE}")
                 page.get_by_text("Party positions").first.wait_for(timeout=90_000)
-                # Every chart drawn (plotly adds its main SVG once it has rendered), and the script finished.
-                page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                # Every chart drawn (the parliament chart, the party bars, the votes by year and the G3 bill's two
+                # stages, each the page's own markup), and the script finished.
+                page.wait_for_function("() => document.querySelectorAll('.tracker-drawn > *').length >= 4",
                                        timeout=90_000)
                 page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                                        timeout=90_000)

@@ -1,4 +1,4 @@
-"""The Parties page's alignment heatmap as HTML: the downloaded figure's cells, percentages and colours."""
+"""The Parties page's alignment heatmap and positions grid as HTML: the downloaded figures' cells, texts and colours."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
+from tests.charts.markup import by_class, parsed
 from tracker import charts
-from tracker.charts.heatmap_html import alignment_html, cell_colour, text_colour
+from tracker.charts.heatmap_html import alignment_html, cell_colour, positions_html, text_colour
+from tracker.charts.style import POSITION_COLOURS
 
 
 def alignment() -> pd.DataFrame:
@@ -18,7 +20,7 @@ def alignment() -> pd.DataFrame:
 
 def cells(markup: str) -> list[ET.Element]:
     """The grid's cells, row by row (labels left out)."""
-    grid = next(e for e in ET.fromstring(markup).iter() if e.get("class") == "tracker-heat-grid")
+    grid = next(e for e in ET.fromstring(markup).iter() if "tracker-heat-grid" in (e.get("class") or "").split())
     return [e for e in grid if not (e.get("class") or "").startswith("tracker-heat")]
 
 
@@ -36,7 +38,7 @@ def test_every_cell_shows_the_figures_percentage_with_its_hover_text():
     labels = [e.text for e in ET.fromstring(markup).iter() if e.get("class") in kinds]
     assert labels == ["A", "B", "C", "A", "B", "C"] and list(figure.data[0].x) == ["A", "B", "C"]
     # Two of the three pairs compared a vote (A and B, A and C); a party with itself is not a pair.
-    grid = next(e for e in ET.fromstring(markup).iter() if e.get("class") == "tracker-heat-grid")
+    grid = next(e for e in ET.fromstring(markup).iter() if "tracker-heat-grid" in (e.get("class") or "").split())
     assert grid.get("aria-label") == "Party alignment: 3 parties, 2 pairs of them compared"
     # Each number is marked by its length, so that the page hides it in a cell too narrow for all of it.
     assert [e.get("class") for e in cells(markup)][:3] == ["c4", "c3", "c3"]
@@ -67,3 +69,35 @@ def test_party_labels_from_an_upload_are_escaped():
 def test_no_pair_of_parties_says_so():
     markup = alignment_html(pd.DataFrame(columns=["party_a", "party_b", "votes_compared", "agreement"]), "Alignment")
     assert "No two parties took a position on the same vote" in markup and "tracker-heat-grid" not in markup
+
+
+def positions() -> pd.DataFrame:
+    """Two votes, newest listed first: on V2 A yes and B split, on V1 A no and B absent (no colour for it)."""
+    return pd.DataFrame({"vote_id": ["V2", "V2", "V1", "V1"],
+                         "date": pd.to_datetime(["2020-02-01", "2020-02-01", "2020-01-15", "2020-01-15"]),
+                         "title": ["Budget <2020> & more", "Budget <2020> & more", "A" * 90, "A" * 90],
+                         "party": ["A", "B", "A", "B"], "position": ["yes", "split", "no", "absent"]})
+
+
+def test_each_vote_is_a_row_of_its_parties_positions_oldest_first_as_in_the_figure():
+    markup = positions_html(positions(), "Party positions by vote")
+    root = parsed(markup)
+    figure = charts.position_grid(positions(), "Party positions by vote")
+    labels = [e.text for e in by_class(root, "tracker-heat-label")]
+    assert labels == ["V1 2020-01-15", "V2 2020-02-01"] == list(figure.data[0].y)
+    assert [e.text for e in by_class(root, "tracker-heat-x")] == ["A", "B"] == list(figure.data[0].x)
+    # Row by row: V1 A no, B absent (an empty cell, as the figure's NaN); V2 A yes, B split. Hover: the title's first
+    # 80 characters, the party and its position.
+    said = [(e.get("style"), e.get("title")) for e in cells(markup)]
+    assert said == [(f"background:{POSITION_COLOURS['no']}", "A" * 80 + "\nA: no"), (None, None),
+                    (f"background:{POSITION_COLOURS['yes']}", "Budget <2020> & more\nA: yes"),
+                    (f"background:{POSITION_COLOURS['split']}", "Budget <2020> & more\nB: split")]
+    assert [[None if v != v else int(v) for v in row] for row in figure.data[0].z] == [[3, None], [0, 2]]
+    assert "&lt;2020&gt; &amp; more&#10;A: yes" in markup   # escaped, the line break kept for the hover
+    assert ["".join(li.itertext()) for li in root.iter("li")] == list(figure.data[0].colorbar.ticktext)
+    assert by_class(root, "tracker-heat-grid")[0].get("aria-label") == "Party positions by vote: 2 votes by 2 parties"
+
+
+def test_no_positions_say_so():
+    markup = positions_html(positions().iloc[0:0], "Party positions by vote")
+    assert "No party positions are known for the filtered votes." in markup and "tracker-heat-grid" not in markup

@@ -69,10 +69,9 @@ def drawn(app: AppTest) -> list[str]:
             if element.proto.component_name == "tracker_drawn"]
 
 
-def charts(app: AppTest) -> list[dict]:
-    """The figures the page draws (tracker/ui/plot.py's charts), as plotly JSON."""
-    return [json.loads(json.loads(element.proto.json)) for element in app.get("bidi_component")
-            if element.proto.component_name == "tracker_chart"]
+def plotly_charts(app: AppTest) -> list:
+    """Streamlit's plotly charts on the page (st.plotly_chart): the pages draw every chart as markup instead."""
+    return app.get("plotly_chart")
 
 
 @pytest.fixture
@@ -159,7 +158,7 @@ def test_trends_page_shows_outcomes_by_period(member_db_path, monkeypatch):
     [columns] = drawn(app)
     assert re.findall(r"title='(\w+ 2020 · \w+: \d+)'", columns) == [
         "Jan 2020 · Failed: 1", "Feb 2020 · Passed: 1", "Mar 2020 · Failed: 1"]
-    assert not charts(app)   # drawn as HTML: no plotly chart on the page
+    assert not plotly_charts(app)   # drawn as HTML: no plotly chart on the page
 
 
 def test_the_overview_chart_counts_votes_by_the_period_chosen(sample_db_path, monkeypatch):
@@ -168,7 +167,7 @@ def test_the_overview_chart_counts_votes_by_the_period_chosen(sample_db_path, mo
     [chart] = drawn(app)
     assert "Votes passed and failed by quarter" in chart
     assert "title='2022 Q4 · Passed: 2'" in chart and "title='2022 Q1 · Passed: 1'" in chart
-    assert not charts(app)   # drawn as HTML: the Overview loads no plotly chart
+    assert not plotly_charts(app)   # drawn as HTML: the Overview loads no plotly chart
     app.radio(key="f_period").set_value("month").run()
     [chart] = drawn(app)
     assert "title='Dec 2022 · Passed: 2'" in chart and "Votes passed and failed by month" in chart
@@ -180,7 +179,19 @@ def test_parties_opens_with_the_alignment_heatmap_drawn_as_html(sample_db_path, 
     # On the sample, PJ and AD took the same position on three of the four votes both took one on.
     assert "Party alignment: share of votes with the same position" in heatmap
     assert "title='PJ and AD: same position on 75% of 4 votes compared'" in heatmap
-    assert not charts(app)   # no plotly chart until another tab is chosen
+    assert not plotly_charts(app)   # no plotly chart until another tab is chosen
+
+
+def test_parties_positions_tab_draws_each_vote_as_a_row_of_party_positions(sample_db_path, monkeypatch):
+    # V44 (2022-12-30): PJ, AD and UNT voted for, VP against, EC abstained (the sample's sourced positions).
+    app = show(open_app(sample_db_path, monkeypatch, {"chart": "Positions by vote"}), "parties")
+    [grid] = drawn(app)
+    assert "Party positions by vote: 18 votes by 13 parties" in grid
+    said = dict(re.findall(r"title='Transition Statute reform ending the interim government \(G3 bill\)&#10;"
+                           r"(\w+): (\w+)'", grid))
+    assert {party: said[party] for party in ("PJ", "AD", "UNT", "VP", "EC")} == {
+        "PJ": "yes", "AD": "yes", "UNT": "yes", "VP": "no", "EC": "abstain"}
+    assert not plotly_charts(app)   # drawn as HTML: no page, tab or measure draws a plotly chart
 
 
 def test_parties_cohesion_tab_draws_each_partys_means_as_html(member_db_path, monkeypatch):
@@ -192,7 +203,7 @@ def test_parties_cohesion_tab_draws_each_partys_means_as_html(member_db_path, mo
     assert re.findall(r"title='(\w: [0-9.]+ over \d votes \([\w ]+\))'", bars) == [
         "A: 0.67 over 3 votes (Agreement Index)", "A: 0.78 over 3 votes (Rice index)",
         "B: 0.67 over 3 votes (Agreement Index)", "B: 0.67 over 3 votes (Rice index)"]
-    assert not charts(app)   # drawn as HTML: no plotly chart on the page
+    assert not plotly_charts(app)   # drawn as HTML: no plotly chart on the page
 
 
 def test_parties_alignment_with_a_reference_is_drawn_as_lines_in_html(member_db_path, monkeypatch):
@@ -208,7 +219,7 @@ def test_parties_alignment_with_a_reference_is_drawn_as_lines_in_html(member_db_
     app.radio(key="f_period").set_value("year").run()
     [lines] = drawn(app)
     assert "title='B&#10;2020: 0.50&#10;votes: 2'" in lines
-    assert not charts(app)
+    assert not plotly_charts(app)
 
 
 def test_trends_opens_with_cohesion_lines_drawn_as_html(member_db_path, monkeypatch):
@@ -220,7 +231,7 @@ def test_trends_opens_with_cohesion_lines_drawn_as_html(member_db_path, monkeypa
     said = re.findall(r"title='(\w)&#10;(\w+ 2020): ([0-9.]+)&#10;votes: 1'", lines)
     assert said == [("A", "Jan 2020", "0.50"), ("A", "Feb 2020", "1.00"), ("A", "Mar 2020", "0.50"),
                     ("B", "Jan 2020", "1.00"), ("B", "Feb 2020", "0.00"), ("B", "Mar 2020", "1.00")]
-    assert not charts(app)   # drawn as HTML: no plotly chart on the page
+    assert not plotly_charts(app)   # drawn as HTML: no plotly chart on the page
     assert "Cohesion needs each party's yes, no and abstain counts" not in texts(app)
     app.radio(key="f_period").set_value("year").run()
     [lines] = drawn(app)
@@ -238,7 +249,7 @@ def test_members_opens_with_participation_and_loyalty_drawn_as_html(member_db_pa
     app = show(open_app(member_db_path, monkeypatch), "members")
     [scatter] = drawn(app)
     assert "title='Carla Cruz (A)&#10;participation 100%, loyalty 33%, rebellions 2'" in scatter
-    assert scatter.count("class='m'") == 6 and not charts(app)
+    assert scatter.count("class='m'") == 6 and not plotly_charts(app)
 
 
 def test_filters_carry_over_when_another_page_is_opened(sample_db_path, monkeypatch):
@@ -296,7 +307,7 @@ def test_vote_page_shows_verdict_threshold_and_sources(sample_db_path, monkeypat
     assert "All members: 107 yes" in bars and "All members: 53 no" in bars and "needed: 54 yes" in bars
     assert any("Matching votes by year and official result" in d for d in shown)
     assert any("Parliament: seats by" in d for d in shown)
-    assert not charts(app)
+    assert not plotly_charts(app)
 
 
 def test_a_matters_stages_are_drawn_side_by_side_as_html(sample_db_path, monkeypatch):
@@ -309,7 +320,7 @@ def test_a_matters_stages_are_drawn_side_by_side_as_html(sample_db_path, monkeyp
                     "second discussion (nominal) (2022-12-30): 72 yes",
                     "second discussion (nominal) (2022-12-30): 29 no",
                     "second discussion (nominal) (2022-12-30): 8 abstain"]
-    assert not charts(app)   # the vote page draws no plotly chart, so it loads no plotly.js
+    assert not plotly_charts(app)   # the vote page draws no plotly chart, so it loads no plotly.js
     # V05 and V06, the retirees' bonus law, were approved without counts: each stage says so, and no chart is drawn.
     app = show(open_app(sample_db_path, monkeypatch, {"vote": "V05"}), "votes")
     assert "Stages of this matter" in texts(app) and "yes: – · no: – · abstain: – · absent: –" in texts(app)

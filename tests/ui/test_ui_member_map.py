@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import demo_database
-from tests.ui.test_ui import charts, drawn
+from tests.ui.test_ui import drawn, plotly_charts
 from tracker import config
 
 APP = str(config.DASHBOARD)
@@ -35,7 +35,7 @@ def members_page(db, monkeypatch, query: dict | None = None) -> AppTest:
 
 def the_map(app: AppTest) -> ET.Element:
     """The map, drawn as HTML (tracker/charts/points_html.py), parsed."""
-    assert not charts(app)   # no plotly chart: the map is the page's markup
+    assert not plotly_charts(app)   # no plotly chart: the map is the page's markup
     return ET.fromstring(next(m for m in drawn(app) if "placed by their votes" in m))
 
 

@@ -111,6 +111,11 @@ def legend_html(entries: list[tuple[str, str]]) -> str:
     return f"<ul class='tracker-bars-legend'>{items}</ul>"
 
 
+def hover_text(text: str) -> str:
+    """Hover text for a title attribute: escaped, its line breaks kept as character references."""
+    return escape(text).replace("\n", "&#10;")
+
+
 def note_html(heading: str, message: str) -> str:
     """A chart with nothing to draw: its heading and why, escaped."""
     return f"<figure class='tracker-bars'>{heading}<p role='note'>{escape(message)}</p></figure>"

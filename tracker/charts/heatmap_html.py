@@ -1,8 +1,9 @@
-"""The Parties page's alignment heatmap as HTML: the plotly figure's cells, colours and percentages, drawn at once.
+"""The Parties page's grids as HTML: the alignment heatmap (the plotly figure's cells, colours and percentages) and each
+party's position on each vote, drawn at once.
 
-The heatmap is the chart the Parties page opens with; drawn as HTML, that page loads and draws no plotly chart until
-another tab is chosen. Each cell's hover text is its `title`. The plotly figure
-(tracker.charts.parties.alignment_heatmap) stays the one downloaded.
+Drawn as HTML, the Parties page loads and draws no plotly chart on any tab. Each cell's hover text is its `title`. The
+plotly figures (tracker.charts.parties.alignment_heatmap, tracker.charts.parties.position_grid) stay the ones
+downloaded.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ from html import escape
 import pandas as pd
 from plotly.colors import get_colorscale, hex_to_rgb
 
-from tracker.charts.bars_html import heading_html, note_html
-from tracker.charts.parties import ALIGNMENT_COLOURS, NO_PAIRS, alignment_matrix
+from tracker.charts.bars_html import heading_html, hover_text, legend_html, note_html
+from tracker.charts.parties import (
+    ALIGNMENT_COLOURS,
+    GRID_CODES,
+    NO_PAIRS,
+    NO_POSITIONS,
+    alignment_matrix,
+    position_matrix,
+)
+from tracker.charts.style import POSITION_COLOURS, POSITION_NAMES
 
 SCALE_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 CSS = """
@@ -38,6 +47,9 @@ CSS = """
 .tracker-heat-scale div { position: relative; min-width: 4ch; }
 .tracker-heat-scale div span { position: absolute; left: 0; transform: translateY(50%); white-space: nowrap; }
 .tracker-heat-scale p { grid-column: 1 / span 2; margin: 4px 0 0 0; font-size: 13px; }
+.tracker-heat-grid.positions > span { min-height: 15px; }
+.tracker-heat-grid.positions > .tracker-heat-label { font-size: 12px; white-space: nowrap; }
+.tracker-heat-grid.positions > .tracker-heat-x { padding: 0 0 6px 0; justify-content: flex-start; }
 """
 
 
@@ -98,3 +110,32 @@ def alignment_html(alignment: pd.DataFrame, title: str) -> str:
     scale = (f"<div class='tracker-heat-scale'><i style='background:linear-gradient(to top, {stops})'></i>"
              f"<div>{ticks}</div><p>same position</p></div>")
     return f"<figure class='tracker-bars'>{heading}<div class='tracker-heat-body'>{grid}{scale}</div></figure>"
+
+
+def positions_html(grid: pd.DataFrame, title: str) -> str:
+    """Each party's position on each vote (parties.party_position_grid) as a grid of coloured cells, as
+    tracker.charts.position_grid draws it: a row per vote ('V44 2022-12-30', oldest first), a column per party
+    (named above), yes, abstain, split or no by colour (any other position or none: an empty cell); hover: the vote's
+    title (its first 80 characters), the party and its position."""
+    heading = heading_html(title, "")
+    if grid.empty:
+        return note_html(heading, NO_POSITIONS)
+    votes, parties, codes, titles = position_matrix(grid)
+    names = list(GRID_CODES)
+    cells = ["<span class='tracker-heat-corner'></span>"]
+    cells += [f"<span class='tracker-heat-x'>{escape(party)}</span>" for party in parties]
+    for vote, vote_title, row in zip(votes, titles, codes, strict=True):
+        cells.append(f"<span class='tracker-heat-label'>{escape(vote)}</span>")
+        for party, code in zip(parties, row, strict=True):
+            if code != code:   # NaN: no yes, no, abstain or split
+                cells.append("<span></span>")
+                continue
+            position = names[int(code)]
+            said = f"{vote_title[:80]}\n{party}: {position}"
+            cells.append(f"<span style='background:{POSITION_COLOURS[position]}' title='{hover_text(said)}'></span>")
+    columns = f"grid-template-columns:fit-content(30%) repeat({len(parties)}, minmax(0, 1fr))"
+    described = f"{title}: {len(votes)} votes by {len(parties)} parties"
+    body = (f"<div class='tracker-heat-grid positions' role='img' aria-label='{escape(described)}' style='{columns}'>"
+            f"{''.join(cells)}</div>")
+    legend = legend_html([(POSITION_NAMES[position], POSITION_COLOURS[position]) for position in names])
+    return f"<figure class='tracker-bars'>{heading}{body}{legend}</figure>"

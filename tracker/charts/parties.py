@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -68,29 +69,38 @@ def cohesion_bars(summary: pd.DataFrame, colours: Mapping[str, str], title: str)
 
 
 GRID_CODES = {"yes": 0, "abstain": 1, "split": 2, "no": 3}
+NO_POSITIONS = "No party positions are known for the filtered votes."
 
 
-def position_grid(grid: pd.DataFrame, title: str) -> go.Figure:
-    """Votes (rows) by parties (columns), each cell coloured by the party's position."""
-    if grid.empty:
-        return empty_figure("No party positions are known for the filtered votes.", title)
+def position_matrix(grid: pd.DataFrame) -> tuple[list[str], list[str], np.ndarray, list[str]]:
+    """The grid's votes ('V44 2022-12-30', oldest first), parties (sorted), their GRID_CODES (votes × parties, NaN
+    where a party took none of those positions) and each vote's title."""
     grid = grid.copy()
     days = pd.to_datetime(grid["date"]).dt.strftime("%Y-%m-%d").fillna("date unknown")
-    grid["label"] = [plain(f"{v} {d}") for v, d in zip(grid["vote_id"], days, strict=True)]
+    grid["label"] = [f"{v} {d}" for v, d in zip(grid["vote_id"], days, strict=True)]
     order = grid.drop_duplicates("vote_id").sort_values(["date", "vote_id"])["label"].tolist()
     parties = sorted(grid["party"].astype(str).unique())
     grid["code"] = grid["position"].map(GRID_CODES)
     z = grid.pivot_table(index="label", columns="party", values="code", aggfunc="first").reindex(
         index=order, columns=parties)
     titles = grid.drop_duplicates("label").set_index("label")["title"].reindex(order).fillna("").astype(str)
+    return order, parties, z.to_numpy(dtype=float), titles.tolist()
+
+
+def position_grid(grid: pd.DataFrame, title: str) -> go.Figure:
+    """Votes (rows) by parties (columns), each cell coloured by the party's position."""
+    if grid.empty:
+        return empty_figure(NO_POSITIONS, title)
+    order, parties, z, titles = position_matrix(grid)
+    order = [plain(label) for label in order]
     names = list(GRID_CODES)
-    hover = [[f"{plain(titles.iloc[i][:80])}<br>{plain(p)}: {'' if pd.isna(v) else names[int(v)]}"
-              for p, v in zip(parties, row, strict=True)] for i, row in enumerate(z.to_numpy())]
+    hover = [[f"{plain(titles[i][:80])}<br>{plain(p)}: {'' if pd.isna(v) else names[int(v)]}"
+              for p, v in zip(parties, row, strict=True)] for i, row in enumerate(z)]
     n = len(names)
     scale = []
     for i, name in enumerate(names):
         scale += [[i / n, POSITION_COLOURS[name]], [(i + 1) / n, POSITION_COLOURS[name]]]
-    fig = go.Figure(go.Heatmap(z=z.to_numpy(dtype=float), x=[plain(p) for p in parties], y=order, zmin=-0.5,
+    fig = go.Figure(go.Heatmap(z=z, x=[plain(p) for p in parties], y=order, zmin=-0.5,
                                zmax=n - 0.5, colorscale=scale, text=hover, hoverinfo="text", xgap=1, ygap=1,
                                colorbar=dict(tickvals=list(range(n)), ticktext=[POSITION_NAMES[p] for p in names])))
     fig.update_xaxes(type="category", tickangle=-45, side="top")

@@ -20,6 +20,7 @@ import pandas as pd
 from tracker.charts.bars_html import (
     GRID_COLOUR,
     heading_html,
+    hover_text,
     labelled_periods,
     legend_html,
     note_html,
@@ -74,11 +75,6 @@ CSS = f"""
 .tracker-bars-legend span.ring {{ box-sizing: border-box; border: 2px solid {WRONG_SIDE_COLOUR}; border-radius: 50%;
   background: none; }}
 """
-
-
-def _hover(text: str) -> str:
-    """Hover text for a title attribute: escaped, its line breaks kept as character references."""
-    return escape(text).replace("\n", "&#10;")
 
 
 def _number(value: float) -> str:
@@ -175,7 +171,7 @@ def trend_lines_html(frame: pd.DataFrame, value: str, group: str, colours: Mappi
             votes = f"\nvotes: {int(count):,}" if hover_count and pd.notna(count) else ""
             hover = f"{name}\n{period_name(number, period)}: {y:.2f}{votes}"
             points.append(f"<span class='l' style='left:{_number(left)}%;top:{_number(top)}%;background:{colour}' "
-                          f"title='{_hover(hover)}'></span>")
+                          f"title='{hover_text(hover)}'></span>")
         legend.append((name, colour))
         first, last = line[0], line[-1]
         said.append(f"{name} {first[1]:.2f} in {period_name(first[0], period)}"
@@ -230,7 +226,7 @@ def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: 
         hover = f"{name} ({party})\nparticipation {x:.0%}, loyalty {y:.0%}, rebellions {rebelled}"
         points.append(f"<span class='m' style='left:{_number(_at(x, x_low, x_high))}%;"
                       f"top:{_number(100 - _at(y, y_low, y_high))}%;background:{colour_of(party, colours)}' "
-                      f"title='{_hover(hover)}'></span>")
+                      f"title='{hover_text(hover)}'></span>")
     described = (f"{title}: {len(members):,} members ({_counted(parties)}); "
                  f"participation {min(xs):.0%} to {max(xs):.0%}, loyalty {min(ys):.0%} to {max(ys):.0%}")
     chart = _frame("".join(points), "loyalty (share of cast votes with party)",
@@ -266,7 +262,7 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
         for name, x, y in zip(_labels(others), others["dim1"].tolist(), others["dim2"].tolist(), strict=True):
             hover = f"{name}\noutside the filters"
             marks.append(f"<span class='o' style='{place(x, y)};background:{OUTSIDE_COLOUR}' "
-                         f"title='{_hover(hover)}'></span>")
+                         f"title='{hover_text(hover)}'></span>")
         legend.append(("outside the filters", OUTSIDE_COLOUR))
     parties = _parties(points)
     bars = intervals and {"dim1_low", "dim1_high", "dim2_low", "dim2_high"} <= set(points.columns)
@@ -283,7 +279,8 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
                 path.append(f"M{_number(at(x_low, y)[0])},{_number(top)}H{_number(at(x_high, y)[0])}"
                             f"M{_number(left)},{_number(at(x, y_low)[1])}V{_number(at(x, y_high)[1])}")
             hover = f"{name}\n{party}"
-            marks.append(f"<span class='p' style='{place(x, y)};background:{colour}' title='{_hover(hover)}'></span>")
+            marks.append(f"<span class='p' style='{place(x, y)};background:{colour}' "
+                         f"title='{hover_text(hover)}'></span>")
         if path:
             svg.append(f"<path stroke='{colour}' d='{''.join(path)}'/>")
         legend.append((party, colour))
@@ -294,7 +291,7 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
     if not centroids.empty:
         for party, x, y in zip(centroids["party"].astype(str).tolist(), centroids["dim1"].tolist(),
                                centroids["dim2"].tolist(), strict=True):
-            marks.append(f"<b style='{place(x, y)}' title='{_hover(party + ' centre')}'>×</b>"
+            marks.append(f"<b style='{place(x, y)}' title='{hover_text(party + ' centre')}'>×</b>"
                          f"<em style='{place(x, y)}'>{escape(party)}</em>")
         legend.append(("party centre", "cross"))
     # The cutting line on top of the members and the centres' names, as the figure draws it.
@@ -336,5 +333,5 @@ def _cut_html(cut, at, place, svg: list[str], marks: list[str], legend: list[tup
         for name, position, x, y in zip(_labels(wrong), wrong["position"].astype(str).tolist(),
                                         wrong["dim1"].tolist(), wrong["dim2"].tolist(), strict=True):
             marks.append(f"<span class='w' style='{place(x, y)}' "
-                         f"title='{_hover(f'{name} voted {position}: on the wrong side')}'></span>")
+                         f"title='{hover_text(f'{name} voted {position}: on the wrong side')}'></span>")
         legend.append((f"wrong side of the line ({len(wrong)})", "ring"))

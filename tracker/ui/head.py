@@ -5,11 +5,6 @@ and only then asks /_stcore/health (about 120 ms of every page load that is not 
 answer, so the page is told it (Streamlit's `window.__streamlit.BACKEND_BASE_URL`, read once as its scripts start;
 a Streamlit that no longer reads it probes as before). The address is worked out in the browser from the part of the
 path after the server's base path, so it holds behind a proxy that serves the dashboard under a prefix of its own.
-
-plotly.js is not loaded here: every page opens with charts of its own markup, so plotly.js is loaded by the first
-plotly chart of a visit (a tab or a measure chosen later; tracker/ui/plot.py). Loaded by the page's head while it
-waited for its first data, it cost about 0.1 s of every visit here; loaded 2.5 s after the page, it slowed the first
-filter changes made then.
 """
 
 from __future__ import annotations

@@ -52,8 +52,8 @@ def _alignment(chosen: metrics.Filters, text: str) -> None:
         st.info(NOTHING_RECORDED)
         return
     title = "Party alignment: share of votes with the same position"
-    # Drawn as HTML (as cohesion and the reference's lines), so that only the Positions tab loads plotly.js; the plotly
-    # figure is built for the Download menu.
+    # Drawn as HTML (as every tab's chart), so that the page loads no plotly.js; the plotly figure is built for the
+    # Download menu.
     widgets.drawn_chart(heatmap_html.alignment_html(alignment, title),
                         functools.partial(charts.alignment_heatmap, alignment, title), alignment, "party-alignment",
                         filters.name_parts(chosen), key="parties_alignment",
@@ -100,5 +100,6 @@ def _grid(chosen: metrics.Filters, text: str) -> None:
         st.caption(f"The latest {votes_shown:,} votes in the chosen range (narrow the dates to see earlier ones; "
                    "`python -m tracker export cohesion` lists every vote's party positions).")
     title = "Party positions by vote"
-    widgets.chart(charts.position_grid(grid, title), grid, "party-positions", title, filters.name_parts(chosen),
-                  text, key="parties_grid")
+    widgets.drawn_chart(heatmap_html.positions_html(grid, title), functools.partial(charts.position_grid, grid, title),
+                        grid, "party-positions", filters.name_parts(chosen), key="parties_grid",
+                        caption=publish.generic_caption(title, text))

@@ -69,23 +69,16 @@ def image_export_problem() -> str | None:
     return None if figure_export.browser_path() else figure_export.HOW_TO_ENABLE
 
 
-def chart(fig: go.Figure, data: pd.DataFrame, name: str, title: str, filter_parts: Sequence[object],
-          filters_text: str, key: str, caption: publish.Caption | None = None) -> None:
-    """A chart with a Download menu: PNG, SVG, PDF (headline and size chosen there), HTML and CSV of what it draws."""
-    plot.chart(fig, key=f"{key}_chart")
-    caption = caption or publish.generic_caption(title, filters_text)
-    downloads(fig, data, name, tuple(filter_parts), caption, key)
-
-
 def drawn_chart(markup: str, figure: Callable[[], go.Figure], data: pd.DataFrame, name: str,
                 filter_parts: Sequence[object], key: str, caption: publish.Caption) -> None:
-    """A chart drawn as HTML/SVG in the page, with the Download menu of its plotly figure (built when it is opened)."""
+    """A chart drawn as HTML/SVG in the page, with a Download menu: PNG, SVG, PDF (headline and size chosen there) and
+    HTML of its plotly figure (built when the menu is opened), and CSV of what it draws."""
     plot.drawn(markup, key=f"{key}_chart")
     downloads(figure, data, name, tuple(filter_parts), caption, key)
 
 
 @timing.fragment
-def downloads(fig: go.Figure | Callable[[], go.Figure], data: pd.DataFrame, name: str, filter_parts: tuple,
+def downloads(figure: Callable[[], go.Figure], data: pd.DataFrame, name: str, filter_parts: tuple,
               caption: publish.Caption, key: str) -> None:
     """A chart's Download menu; its controls are drawn only while it is open, and each file is made on its click."""
     menu = st.popover("Download", icon=":material/download:", key=f"{key}_downloads", on_change="rerun",
@@ -94,7 +87,7 @@ def downloads(fig: go.Figure | Callable[[], go.Figure], data: pd.DataFrame, name
     with menu:
         if not menu.open:
             return
-        fig = fig() if callable(fig) else fig
+        fig = figure()
         headline = st.text_input("Headline", value=caption.headline, key=f"{key}_headline")
         preset = st.selectbox("Size", list(publish.PRESETS), format_func=publish.PRESET_LABELS.get,
                               key=f"{key}_preset")
