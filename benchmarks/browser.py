@@ -436,7 +436,8 @@ def pages_for(facts: dict, wanted: list[str] | None) -> list[Page]:
     ]
     # Measured only when named: the views whose charts were plotly's until they were drawn as HTML (2026-12-07), and
     # a vote whose matter has other stages (its page compares them), opened at its address and from the list.
-    more = [Page("cohesion", "parties", {"chart": "Cohesion"}), Page("outcomes", "trends", {"measure": "outcomes"})]
+    more = [Page("cohesion", "parties", {"chart": "Cohesion"}), Page("outcomes", "trends", {"measure": "outcomes"}),
+            Page("positions", "parties", {"chart": "Positions by vote"})]
     if facts["staged"]:
         more.append(Page("stages", "votes", {"vote": facts["staged"][0]}, actions=("url change", "open a vote")))
     return [p for p in pages if not wanted or p.name in wanted] + [p for p in more if wanted and p.name in wanted]
@@ -661,8 +662,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=5, help="samples of each action")
     parser.add_argument("--cold", type=int, default=3, help="cold visits of each page (a new server for each)")
     parser.add_argument("--pages", nargs="*", help="only these pages (overview votes vote parties trends members; "
-                                                    "also cohesion, outcomes and stages: Parties' Cohesion tab, "
-                                                    "Trends' outcomes, a vote with other stages)")
+                                                    "also cohesion, outcomes, positions and stages: Parties' "
+                                                    "Cohesion and Positions tabs, Trends' outcomes, a vote with "
+                                                    "other stages)")
     parser.add_argument("--cold-after", type=float, default=0.0, metavar="SECONDS",
                         help="start each cold visit this long after the server answers (default 0: at once, before "
                              "its background reads are done)")
