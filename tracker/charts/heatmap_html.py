@@ -35,7 +35,7 @@ CSS = """
   text-align: right; line-height: 1.15; overflow-wrap: anywhere; }
 .tracker-heat-grid > .tracker-heat-x { writing-mode: vertical-rl; transform: rotate(180deg); justify-content: flex-end;
   padding-bottom: 0; padding-top: 6px; min-height: 0; }
-.tracker-heat-grid > span[title] { container-type: inline-size; }
+.tracker-heat-grid:not(.positions) > span[title] { container-type: inline-size; }
 .tracker-heat-grid > span[title]:hover { outline: 2px solid #000000; outline-offset: -2px; }
 .tracker-heat-grid b { font-weight: normal; }
 @container (max-width: 22px) { .tracker-heat-grid .c2 b { visibility: hidden; } }
@@ -50,7 +50,8 @@ CSS = """
 .tracker-heat-grid.positions > span { min-height: 15px; }
 .tracker-heat-grid.positions > .tracker-heat-label { font-size: 12px; white-space: nowrap; }
 .tracker-heat-grid.positions > .tracker-heat-x { padding: 0 0 6px 0; justify-content: flex-start; }
-"""
+""" + "".join(f".tracker-heat-grid.positions > .{position[0]} {{ background: {POSITION_COLOURS[position]}; }}\n"
+                 for position in GRID_CODES)   # a cell's colour by the first letter of its position
 
 
 @functools.cache
@@ -132,7 +133,7 @@ def positions_html(grid: pd.DataFrame, title: str) -> str:
                 continue
             position = names[int(code)]
             said = f"{vote_title[:80]}\n{party}: {position}"
-            cells.append(f"<span style='background:{POSITION_COLOURS[position]}' title='{hover_text(said)}'></span>")
+            cells.append(f"<span class='{position[0]}' title='{hover_text(said)}'></span>")   # its colour by class
     columns = f"grid-template-columns:fit-content(30%) repeat({len(parties)}, minmax(0, 1fr))"
     described = f"{title}: {len(votes)} votes by {len(parties)} parties"
     body = (f"<div class='tracker-heat-grid positions' role='img' aria-label='{escape(described)}' style='{columns}'>"
