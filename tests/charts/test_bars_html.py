@@ -257,6 +257,15 @@ def test_a_matters_stages_stand_side_by_side_with_their_counts():
         "second discussion (2022-12-30): yes 72, no 29, abstain 8, absent unknown")
 
 
+def test_a_stage_without_a_name_or_date_says_so_under_its_columns():
+    unnamed = g3_stages().assign(stage=[None, "second discussion"], date=[None, dt.date(2022, 12, 30)])
+    root = parsed(stages_html(unnamed, "Stages"))
+    assert [e.text for e in by_class(root, "tracker-vbars-years")[0]] == [
+        "stage ? (date unknown)", "second discussion (2022-12-30)"]
+    assert list(charts.stage_comparison(unnamed, "Stages").data[0].x) == [
+        "stage ? (date unknown)", "second discussion (2022-12-30)"]
+
+
 def test_stages_without_any_count_say_so_instead_of_an_empty_chart():
     unknown = g3_stages().assign(yes=None, no=None, abstain=None)
     markup = stages_html(unknown, "Stages")

@@ -103,8 +103,9 @@ def party_breakdown(parties: pd.DataFrame, total: Mapping[str, object], threshol
 
 
 def stage_labels(stages: pd.DataFrame) -> list[str]:
-    """Each stage as named under its bars: 'second discussion (2022-12-30)'."""
-    return [f"{s} ({d})" for s, d in zip(stages["stage"].fillna("stage ?"), stages["date"].astype(str), strict=True)]
+    """Each stage as named under its bars: 'second discussion (2022-12-30)', 'stage ? (date unknown)'."""
+    days = pd.to_datetime(stages["date"]).dt.strftime("%Y-%m-%d").fillna("date unknown")
+    return [f"{s} ({d})" for s, d in zip(stages["stage"].fillna("stage ?"), days, strict=True)]
 
 
 def stage_comparison(stages: pd.DataFrame, title: str) -> go.Figure:
