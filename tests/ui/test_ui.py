@@ -117,6 +117,16 @@ def test_every_page_runs_on_member_votes(member_db_path, monkeypatch, page):
     show(open_app(member_db_path, monkeypatch), page)
 
 
+def test_the_members_sidebar_asks_only_for_the_filters_its_charts_use(member_db_path, monkeypatch):
+    def asked(page: str) -> list[str]:
+        app = show(open_app(member_db_path, monkeypatch), page)
+        return [w.label for kind in ("date_input", "multiselect", "radio", "selectbox")
+                for w in getattr(app.sidebar, kind)]
+
+    assert asked("members") == ["From", "To", "Parties"]   # nothing on it is by period or against a reference
+    assert asked("trends") == ["From", "To", "Parties", "Period", "Reference party or bloc"]
+
+
 def test_members_page_lists_the_rebellion_worked_out_by_hand(member_db_path, monkeypatch):
     # Carla Cruz (A) voted no on M1 (A: 2 yes, 1 no -> yes) and abstained on M3 (A: 2 no -> no): 2 rebellions.
     app = show(open_app(member_db_path, monkeypatch, {"section": "Rebellions"}), "members")

@@ -31,15 +31,18 @@ def reference_label(reference: str) -> str:
     return f"{reference[5:]} (bloc)" if reference.startswith("bloc:") else reference
 
 
-def party_filters() -> tuple[Filters, dict[str, str], dict[str, str]]:
-    """Assembly, dates, parties, period and reference from the sidebar (and URL); with names and colours."""
+def party_filters(over_time: bool = True) -> tuple[Filters, dict[str, str], dict[str, str]]:
+    """Assembly, dates, parties, and (over_time) period and reference from the sidebar (and URL); with names and
+    colours. A page with no chart by period or against a reference (Members) asks for neither."""
     ids, names = assembly_choices()
     base = filters.common(ids, names)
     party_table = cache.read("parties")
     chosen = filters.parties("Parties", party_table["party"].astype(str).tolist())
-    period = filters.period()
-    reference = filters.choice("Reference party or bloc", "reference", reference_choices(), "f_reference", "None",
-                               format_func=reference_label)
+    period, reference = "year", None
+    if over_time:
+        period = filters.period()
+        reference = filters.choice("Reference party or bloc", "reference", reference_choices(), "f_reference",
+                                   "None", format_func=reference_label)
     colours = charts.party_colours(party_table)
     return (Filters(assembly=base.assembly, date_from=base.date_from, date_to=base.date_to, parties=chosen,
                     period=period, reference=reference), names, colours)

@@ -29,7 +29,7 @@ def render() -> None:
         st.info("No member-level votes are stored (only vote tallies and party positions), so there is nothing to "
                 "show per member. Upload a member votes file on the Data page.")
         return
-    chosen, names, colours = party_filters()
+    chosen, names, colours = party_filters(over_time=False)   # nothing here is by period or against a reference
     text = filters.describe(chosen, names)
     try:
         stats = cache.member_stats(chosen)
