@@ -1,10 +1,11 @@
-"""Bar charts as HTML for the page: a vote's party bars, votes passed and failed by period (the Overview's chart, the
-Votes page's matching votes by year and the Trends page's outcomes), and each party's mean cohesion (Parties).
+"""Bar charts as HTML for the page: a vote's party bars and its matter's stages, votes passed and failed by period (the
+Overview's chart, the Votes page's matching votes by year and the Trends page's outcomes), and each party's mean
+cohesion (Parties).
 
 These were the only plotly charts on the Overview, the Votes page and a vote's page, so drawn as HTML those pages
 load no plotly.js at all: loading and starting it took 0.3-0.5 s of every visit here. The bars are boxes sized in
 percent, so a chart reflows to any width with its text at reading size; each bar's hover text is its `title`. The
-plotly figures (tracker.charts.votes.party_breakdown, tracker.charts.trends.outcomes_over_time,
+plotly figures (tracker.charts.votes.party_breakdown and stage_comparison, tracker.charts.trends.outcomes_over_time,
 tracker.charts.parties.cohesion_bars) stay the ones downloaded.
 """
 
