@@ -208,6 +208,25 @@ def test_each_party_centre_is_marked_and_named_above_it():
     assert legend == ["A", "B", "×party centre"]
 
 
+def test_party_centre_labels_that_would_cover_one_another_are_lifted_in_the_page_and_the_figure():
+    # By hand, in units of the axes (a character 0.033 wide, a label 0.09 high, 0.035 above its centre): CDU/CSU's
+    # label (8 characters with the margin: 0.264 wide) over (0.05, 0.02) spans −0.082…0.182 and 0.055…0.145; SPD's
+    # (0.132 wide) over (0, 0) would span −0.066…0.066 and 0.035…0.125, so it is lifted to start at 0.145:
+    # (0.145 − 0.035) / 0.09 = 1.222 label heights, 26 px. LINKE, far off, stays.
+    close = pd.DataFrame({"party": ["SPD", "CDU/CSU", "LINKE"], "dim1": [0.0, 0.05, 0.5], "dim2": [0.0, 0.02, 0.5],
+                          "members": [1, 1, 1]})
+    assert charts.label_lifts(close["party"], close["dim1"].tolist(), close["dim2"].tolist()) == pytest.approx(
+        [1.2222, 0, 0], abs=1e-4)
+    labels = marks_of(member_map_html(placed(), close, {}, "Members placed"), tag="em")
+    assert [(e.text, "--lift:26px" in e.get("style")) for e in labels] == [
+        ("SPD", True), ("CDU/CSU", False), ("LINKE", False)]
+    figure = charts.ideal_points_map(placed(), close, {}, "Members placed")
+    assert [(a.text, a.yshift) for a in figure.layout.annotations] == [
+        ("<b>SPD</b>", 42), ("<b>CDU/CSU</b>", 16), ("<b>LINKE</b>", 16)]
+    # Apart, no label moves.
+    assert "--lift" not in the_map()
+
+
 def test_members_outside_the_filters_are_grey_and_said_so():
     others = pd.DataFrame({"member_id": ["m9"], "name": ["Cy"], "dim1": [1.1], "dim2": [-1.1]})
     markup = the_map(others=others)

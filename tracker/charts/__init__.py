@@ -4,7 +4,7 @@ from plotly.graph_objects import Figure
 
 from tracker.charts.hemicycle import INNER_RADIUS, hemicycle, hemicycle_layout, hemicycle_seats, seating_order
 from tracker.charts.hemicycle_svg import hemicycle_svg
-from tracker.charts.members import ideal_points_map, member_scatter
+from tracker.charts.members import ideal_points_map, label_lifts, member_scatter
 from tracker.charts.parties import GRID_CODES, alignment_heatmap, cohesion_bars, position_grid
 from tracker.charts.style import (
     AXIS_TITLE_BAND,
@@ -38,7 +38,7 @@ __all__ = [
     "LEGEND_WIDTH", "OUTCOME_COLOURS", "PARTY_PALETTE", "POSITION_COLOURS", "POSITION_NAMES", "POSITION_ORDER",
     "SUBTITLE_BAND", "THRESHOLD_BAND", "TICKS_BAND", "TITLE_BAND", "alignment_heatmap", "alike", "base_layout",
     "breakdown_rows", "cohesion_bars", "colour_of", "count_of", "empty_figure", "hemicycle", "hemicycle_layout",
-    "hemicycle_svg", "hemicycle_seats", "ideal_points_map", "legend_rows", "member_scatter", "outcomes_over_time",
-    "palette_colour", "party_breakdown", "party_colours", "plain", "position_grid", "seating_order", "stage_comparison",
-    "trend_lines"
+    "hemicycle_svg", "hemicycle_seats", "ideal_points_map", "label_lifts", "legend_rows", "member_scatter",
+    "outcomes_over_time", "palette_colour", "party_breakdown", "party_colours", "plain", "position_grid",
+    "seating_order", "stage_comparison", "trend_lines"
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -27,6 +27,35 @@ def member_scatter(stats: pd.DataFrame, colours: Mapping[str, str], title: str) 
     fig.update_xaxes(title_text="participation (share of votes in office cast)", tickformat=".0%")
     fig.update_yaxes(title_text="loyalty (share of cast votes with party)", tickformat=".0%")
     return base_layout(fig, title, height=500)
+
+
+# A party centre's label in units of the map's axes (−1.1 to 1.1 across about 500 px of plot): a character of 12 px
+# bold text, the label's height with its border, and its gap above the centre's cross.
+LABEL_CHAR, LABEL_HEIGHT, LABEL_GAP = 0.033, 0.09, 0.035
+LIFT_PX = 21   # a label's height in the figure and on the page, in pixels
+
+
+def label_lifts(names: Sequence[str], xs: Sequence[float], ys: Sequence[float]) -> list[float]:
+    """How far, in label heights, each party centre's label is lifted above its usual place so that none covers another.
+
+    Labels sit centred above their centres; from the highest centre down, each is moved up just above any label placed
+    before it that it would cover (0 for most). Widths are estimated from the names' lengths.
+    """
+    placed: list[tuple[float, float, float, float]] = []   # left, right, bottom, top
+    lifts = [0.0] * len(names)
+    for i in sorted(range(len(names)), key=lambda i: (-ys[i], xs[i])):
+        half = (len(str(names[i])) + 1) * LABEL_CHAR / 2
+        left, right = xs[i] - half, xs[i] + half
+        usual = bottom = ys[i] + LABEL_GAP
+        covered = True
+        while covered:
+            tops = [top for other_left, other_right, other_bottom, top in placed if left < other_right
+                    and other_left < right and bottom < top and other_bottom < bottom + LABEL_HEIGHT]
+            covered = bool(tops)
+            bottom = max(tops, default=bottom)
+        placed.append((left, right, bottom, bottom + LABEL_HEIGHT))
+        lifts[i] = (bottom - usual) / LABEL_HEIGHT
+    return lifts
 
 
 def ideal_points_map(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapping[str, str], title: str,
@@ -65,9 +94,11 @@ def ideal_points_map(points: pd.DataFrame, centroids: pd.DataFrame, colours: Map
                            name="party centre", text=names,
                            marker=dict(symbol="x", size=13, color="#000000", line=dict(width=1.5, color="#FFFFFF")),
                            hovertemplate="%{text} centre<extra></extra>"))
-        # Labels on a white box above each centre, readable over the party's own points.
-        for name, x, y in zip(names, centroids["dim1"], centroids["dim2"], strict=True):
-            fig.add_annotation(x=x, y=y, text=f"<b>{name}</b>", showarrow=False, yshift=16,
+        # Labels on a white box above each centre, readable over the party's own points; lifted where they would
+        # cover one another.
+        lifts = label_lifts(names, centroids["dim1"].tolist(), centroids["dim2"].tolist())
+        for name, x, y, lift in zip(names, centroids["dim1"], centroids["dim2"], lifts, strict=True):
+            fig.add_annotation(x=x, y=y, text=f"<b>{name}</b>", showarrow=False, yshift=16 + round(LIFT_PX * lift),
                                bgcolor="rgba(255,255,255,0.85)", bordercolor="#333333", borderwidth=1, borderpad=2,
                                font=dict(size=12, color="#000000"))
     fig.update_xaxes(title_text=plain(axis_titles[0]), zeroline=True, range=[-1.1, 1.1])

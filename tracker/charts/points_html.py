@@ -27,6 +27,7 @@ from tracker.charts.bars_html import (
     period_name,
     period_number,
 )
+from tracker.charts.members import LIFT_PX, label_lifts
 from tracker.charts.style import colour_of
 
 TREND_RANGE = (-0.02, 1.02)   # the figure's fixed y range: an index or a share, 0 to 1
@@ -65,7 +66,8 @@ CSS = f"""
   border: 2px solid {WRONG_SIDE_COLOUR}; background: none; }}
 .tracker-xy-plot > b {{ position: absolute; transform: translate(-50%, -50%); font: bold 20px/1 Arial, sans-serif;
   color: #000000; text-shadow: 0 0 2px #FFFFFF, 0 0 2px #FFFFFF; cursor: default; }}
-.tracker-xy-plot > em {{ position: absolute; transform: translate(-50%, calc(-100% - 9px)); font-style: normal;
+.tracker-xy-plot > em {{ position: absolute; transform: translate(-50%, calc(-100% - 9px - var(--lift, 0px)));
+  font-style: normal;
   font-weight: bold; font-size: 12px; color: #000000; background: rgba(255, 255, 255, 0.85); border: 1px solid #333333;
   padding: 1px 3px; white-space: nowrap; pointer-events: none; }}
 .tracker-xy-plot > em.yes {{ transform: translate(-50%, -50%); font-weight: normal; border: none; }}
@@ -289,10 +291,11 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
     if cut is not None:
         _cut_html(cut, at, place, cut_svg, cut_marks, legend)
     if not centroids.empty:
-        for party, x, y in zip(centroids["party"].astype(str).tolist(), centroids["dim1"].tolist(),
-                               centroids["dim2"].tolist(), strict=True):
+        names, xs, ys = centroids["party"].astype(str).tolist(), centroids["dim1"].tolist(), centroids["dim2"].tolist()
+        for party, x, y, lift in zip(names, xs, ys, label_lifts(names, xs, ys), strict=True):
+            lifted = f";--lift:{round(lift * LIFT_PX)}px" if lift else ""   # above the labels it would cover
             marks.append(f"<b style='{place(x, y)}' title='{hover_text(party + ' centre')}'>×</b>"
-                         f"<em style='{place(x, y)}'>{escape(party)}</em>")
+                         f"<em style='{place(x, y)}{lifted}'>{escape(party)}</em>")
         legend.append(("party centre", "cross"))
     # The cutting line on top of the members and the centres' names, as the figure draws it.
     plot = "".join([_svg(svg), *marks, _svg(cut_svg) if cut_svg else "", *cut_marks])
