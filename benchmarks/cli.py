@@ -8,11 +8,17 @@ of `python -m tracker --db X export METRIC --out file.csv` and of benchmarks/cli
 Parquet file of all member votes written once beforehand, compute the metric, write CSV), alternated run by run,
 and whether both CSV files hold the same numbers. Then the peak memory of `export member-votes` as CSV and Parquet.
 Prints a Markdown table and writes benchmarks/results/cli-<size>-<time>.json. Nothing here is asserted.
+
+Both sides run with their modules compiled beforehand, as on a reader's machine after the first run: Python keeps
+them in __pycache__ unless told not to, and pip compiled pandas' at install. (A machine with
+PYTHONDONTWRITEBYTECODE set, as this sandbox is, compiles the tracker's modules again in every process: about 35 ms
+more per export; `--no-compile` measures that.)
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -186,7 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--project", type=Path, default=BENCHMARKS.parent,
                         help="the checkout whose `python -m tracker export` is timed (e.g. an older one, for before)")
     parser.add_argument("--skip-member-votes", action="store_true", help="leave out the member-votes exports")
+    parser.add_argument("--no-compile", action="store_true",
+                        help="do not compile the modules first (each process compiles what has no __pycache__ entry)")
     args = parser.parse_args(argv)
+    if not args.no_compile:   # the tracker's modules and the pandas script's own, as a first run leaves them
+        for folder in (args.project.resolve() / "tracker", BENCHMARKS):
+            compileall.compile_dir(folder, quiet=1)
     member_votes = args.members * args.votes
     size = size_label(member_votes)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -196,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {"size": size, "member_votes": member_votes, "members": args.members, "votes": args.votes,
                "parties": args.parties, "seed": args.seed, "runs": args.runs, "targets": TARGETS,
                "machine": machine(), "started": started.isoformat(timespec="seconds"),
-               "project": str(args.project.resolve()), "floor": floor(args.runs),
+               "project": str(args.project.resolve()), "compiled_first": not args.no_compile, "floor": floor(args.runs),
                "metrics": time_metrics(db, parquet, args.work, args.runs, args.project.resolve()),
                "member_votes_export": {} if args.skip_member_votes else member_vote_exports(db, args.work,
                                                                                              args.project.resolve())}
