@@ -204,6 +204,13 @@ def test_parties_positions_tab_draws_each_vote_as_a_row_of_party_positions(sampl
     assert not plotly_charts(app)   # drawn as HTML: no page, tab or measure draws a plotly chart
 
 
+def test_parties_cohesion_tab_says_why_there_is_no_cohesion_when_parties_have_positions_only(sample_db_path,
+                                                                                              monkeypatch):
+    app = show(open_app(sample_db_path, monkeypatch, {"chart": "Cohesion"}), "parties")
+    assert "Cohesion needs each party's yes, no and abstain counts" in texts(app)
+    assert not drawn(app)   # no empty chart with a Download menu under the message
+
+
 def test_parties_cohesion_tab_draws_each_partys_means_as_html(member_db_path, monkeypatch):
     # By hand, over M1–M3: A's Rice index 1/3 (2 yes, 1 no), 1, 1 (2 no; the abstention is ignored) → 7/9 = 0.78;
     # its Agreement Index 0.5, 1, 0.5 → 0.67. B's Rice 1 (2 no), 0 (1 yes, 1 no), 1 → 0.67; Agreement Index 1, 0, 1.

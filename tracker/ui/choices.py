@@ -31,6 +31,11 @@ def reference_label(reference: str) -> str:
     return f"{reference[5:]} (bloc)" if reference.startswith("bloc:") else reference
 
 
+# Said where cohesion would be drawn but the matching votes have party positions only (the Venezuelan sample).
+COHESION_NEEDS_COUNTS = ("Cohesion needs each party's yes, no and abstain counts (from member votes or a party's "
+                         "tallies); the votes matching these filters have party positions only.")
+
+
 def party_filters(over_time: bool = True) -> tuple[Filters, dict[str, str], dict[str, str]]:
     """Assembly, dates, parties, and (over_time) period and reference from the sidebar (and URL); with names and
     colours. A page with no chart by period or against a reference (Members) asks for neither."""

@@ -9,7 +9,7 @@ import streamlit as st
 from tracker import charts, metrics
 from tracker.charts import bars_html, heatmap_html, points_html, publish
 from tracker.ui import cache, filters, widgets
-from tracker.ui.choices import party_filters, reference_label
+from tracker.ui.choices import COHESION_NEEDS_COUNTS, party_filters, reference_label
 
 # One chart at a time: only the open tab's numbers are computed and drawn, so a filter change redraws one chart.
 # The open tab is kept in the URL (?chart=Cohesion).
@@ -64,6 +64,9 @@ def _cohesion(chosen: metrics.Filters, colours: dict[str, str], text: str) -> No
     summary = cache.metric("cohesion_summary", chosen)
     if summary.empty:
         st.info(NOTHING_RECORDED)
+        return
+    if summary[["mean_agreement_index", "mean_rice"]].isna().to_numpy().all():
+        st.info(f"{COHESION_NEEDS_COUNTS} The Alignment, reference and Positions tabs compare positions.")
         return
     title = "Party cohesion: mean Agreement Index and Rice index"
     widgets.drawn_chart(bars_html.cohesion_bars_html(summary, title),

@@ -10,7 +10,7 @@ from tracker import charts, summaries
 from tracker.charts import bars_html, points_html, publish
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
-from tracker.ui.choices import party_filters, reference_label
+from tracker.ui.choices import COHESION_NEEDS_COUNTS, party_filters, reference_label
 
 MEASURES = {
     "outcomes": "Outcomes: votes passed, failed and of unknown result",
@@ -77,8 +77,7 @@ def render() -> None:
     if frame.empty:
         st.info("No data for this measure with these filters. Widen the date range or choose other parties.")
     elif measure in ("agreement_index", "rice") and frame[lines["value"]].isna().all():
-        st.info("Cohesion needs each party's yes, no and abstain counts (from member votes or a party's tallies); the "
-                "votes matching these filters have party positions only. The alignment measures compare positions.")
+        st.info(f"{COHESION_NEEDS_COUNTS} The alignment measures compare positions.")
     # Drawn as HTML, so that a filter change redraws no plotly chart; the plotly figure is built for the Download menu.
     if measure == "outcomes":
         markup = bars_html.outcomes_by_period_html(frame, title, chosen.period, height=300)
