@@ -189,7 +189,7 @@ def test_parties_opens_with_the_alignment_heatmap_drawn_as_html(sample_db_path, 
     # On the sample, PJ and AD took the same position on three of the four votes both took one on.
     assert "Party alignment: share of votes with the same position" in heatmap
     assert "title='PJ and AD: same position on 75% of 4 votes compared'" in heatmap
-    assert not plotly_charts(app)   # no plotly chart until another tab is chosen
+    assert not plotly_charts(app)   # drawn as HTML, as every tab's chart
 
 
 def test_parties_positions_tab_draws_each_vote_as_a_row_of_party_positions(sample_db_path, monkeypatch):
