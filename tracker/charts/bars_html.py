@@ -220,20 +220,12 @@ def outcomes_by_period_html(by_period: pd.DataFrame, title: str, period: str = "
         slots.append(f"<div class='tracker-vbars-slot'>{''.join(parts)}</div>")
     labelled = "".join(f"<span style='grid-column:{n - numbers.start + 1}'>{escape(text)}</span>"
                        for n, text in labelled_periods(numbers, period))
-    widest = max(len(f"{t:,}") for t in ticks)
-    tick_labels = "".join(f"<span style='bottom:{_share(t, end)}'>{t:,}</span>" for t in ticks)
-    columns = f"grid-template-columns:repeat({len(numbers)}, minmax(0, 1fr))"
-    step = _share(ticks[1] if len(ticks) > 1 else end, end)
     totals = [sum(c[i] for c in counts.values()) for i in range(len(OUTCOME_COLOURS))]
     first, last = period_name(numbers.start, period), period_name(numbers[-1], period)
     described = (f"Votes by {period}, {first}–{last}: " if first != last else f"Votes in {first}: ") + ", ".join(
         f"{total:,} {legend_names[outcome].lower()}" for outcome, total in zip(OUTCOME_COLOURS, totals, strict=True))
-    chart = (f"<div class='tracker-vbars' role='img' aria-label='{escape(described)}' "
-             f"style='grid-template-rows:{int(height)}px auto'>"
-             f"<div class='tracker-vbars-axis'>votes</div>"
-             f"<div class='tracker-vbars-ticks' style='width:{widest + 0.5}ch'>{tick_labels}</div>"
-             f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
-             f"<div class='tracker-vbars-years' style='{columns}'>{labelled}</div></div>")
+    chart = _columns_frame(slots, labelled, "tracker-vbars-years", [(t, f"{t:,}") for t in ticks], end, "votes",
+                           described, height)
     legend = legend_html([(legend_names[o], OUTCOME_COLOURS[o]) for o in OUTCOME_COLOURS])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
 
@@ -257,8 +249,15 @@ def _grouped_columns(groups: list[str], bars: list[list[tuple[float, str, str] |
             drawn.append(f"<span style='height:{_share(value, end)};background:{colour}' "
                          f"title='{escape(hover)}'></span>")
         slots.append(f"<div class='tracker-vbars-slot grouped'>{''.join(drawn)}</div>")
-    columns = f"grid-template-columns:repeat({len(groups)}, minmax(0, 1fr))"
     names = "".join(f"<span>{escape(group)}</span>" for group in groups)
+    return _columns_frame(slots, names, "tracker-vbars-years names", ticks, end, axis_title, described, height)
+
+
+def _columns_frame(slots: list[str], under: str, under_class: str, ticks: list[tuple[float, str]], end: float,
+                   axis_title: str, described: str, height: int) -> str:
+    """The axes round a row of column slots: the axis title, tick labels and grid lines from 0 to `end`, and the
+    slots' labels (`under`, already made) in a row below them."""
+    columns = f"grid-template-columns:repeat({len(slots)}, minmax(0, 1fr))"
     widest = max(len(text) for _, text in ticks)
     tick_labels = "".join(f"<span style='bottom:{_share(value, end)}'>{text}</span>" for value, text in ticks)
     step = _share(ticks[1][0] if len(ticks) > 1 else end, end)
@@ -267,7 +266,7 @@ def _grouped_columns(groups: list[str], bars: list[list[tuple[float, str, str] |
             f"<div class='tracker-vbars-axis'>{escape(axis_title)}</div>"
             f"<div class='tracker-vbars-ticks' style='width:{widest + 0.5}ch'>{tick_labels}</div>"
             f"<div class='tracker-vbars-plot' style='{columns};--step:{step}'>{''.join(slots)}</div>"
-            f"<div class='tracker-vbars-years names' style='{columns}'>{names}</div></div>")
+            f"<div class='{under_class}' style='{columns}'>{under}</div></div>")
 
 
 def cohesion_bars_html(summary: pd.DataFrame, title: str, height: int = 300) -> str:
