@@ -239,6 +239,14 @@ def test_parties_alignment_with_a_reference_is_drawn_as_lines_in_html(member_db_
     assert not plotly_charts(app)
 
 
+def test_trends_alignment_with_a_reference_draws_the_lines_the_parties_page_draws(member_db_path, monkeypatch):
+    # The same chart on both pages: B against A, 1 of 2 compared votes in 2020 (see the test above).
+    asked = {"reference": "A", "period": "year"}
+    trends = drawn(show(open_app(member_db_path, monkeypatch, {**asked, "measure": "reference"}), "trends"))
+    parties = drawn(show(open_app(member_db_path, monkeypatch, {**asked, "chart": "Against a reference"}), "parties"))
+    assert trends == parties and "title='B&#10;2020: 0.50&#10;votes: 2'" in trends[0]
+
+
 def test_trends_opens_with_cohesion_lines_drawn_as_html(member_db_path, monkeypatch):
     # Agreement Index by hand, (largest − ½ the rest) / cast: A on M1 2 yes 1 no → 0.5, M2 3 yes → 1, M3 2 no
     # 1 abstain → 0.5; B on M1 2 no (an absence is not cast) → 1, M2 1 yes 1 no 1 abstain → 0, M3 3 no → 1.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tracker import charts, queries
 from tracker.metrics import Filters
 from tracker.metrics.filters import NO_ASSEMBLY
 from tracker.ui import cache, filters
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NO_ASSEMBLY_NAME = "No assembly (votes stored without one)"
 
@@ -29,6 +34,18 @@ def reference_choices() -> list[str]:
 def reference_label(reference: str) -> str:
     """'bloc:MUD' as 'MUD (bloc)'."""
     return f"{reference[5:]} (bloc)" if reference.startswith("bloc:") else reference
+
+
+SHARE_SAME = "share of votes with the same position"   # the value axis of the alignment lines
+
+
+def against_reference(chosen: Filters, colours: dict[str, str]) -> tuple[pd.DataFrame, str, dict]:
+    """Each party's alignment with the chosen reference by period, as Trends and Parties draw it: the rows, the chart's
+    title and its lines (points_html.trend_lines_html's and charts.trend_lines's arguments)."""
+    frame = cache.metric("alignment_with_reference", chosen)
+    title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
+    return frame, title, dict(value="agreement", group="party", colours=colours, value_label=SHARE_SAME,
+                               hover_count="votes_compared")
 
 
 # Said where cohesion would be drawn but the matching votes have party positions only (the Venezuelan sample).

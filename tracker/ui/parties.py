@@ -8,8 +8,9 @@ import streamlit as st
 
 from tracker import charts, metrics
 from tracker.charts import bars_html, heatmap_html, points_html, publish
+from tracker.charts.parties import COHESION_SERIES
 from tracker.ui import cache, filters, widgets
-from tracker.ui.choices import COHESION_NEEDS_COUNTS, party_filters, reference_label
+from tracker.ui.choices import COHESION_NEEDS_COUNTS, against_reference, party_filters
 
 # One chart at a time: only the open tab's numbers are computed and drawn, so a filter change redraws one chart.
 # The open tab is kept in the URL (?chart=Cohesion).
@@ -65,7 +66,7 @@ def _cohesion(chosen: metrics.Filters, colours: dict[str, str], text: str) -> No
     if summary.empty:
         st.info(NOTHING_RECORDED)
         return
-    if summary[["mean_agreement_index", "mean_rice"]].isna().to_numpy().all():
+    if summary[[mean for mean, *_ in COHESION_SERIES]].isna().to_numpy().all():
         st.info(f"{COHESION_NEEDS_COUNTS} The Alignment, reference and Positions tabs compare positions.")
         return
     title = "Party cohesion: mean Agreement Index and Rice index"
@@ -83,10 +84,7 @@ def _reference(chosen: metrics.Filters, colours: dict[str, str], text: str) -> N
     if chosen.reference is None:
         st.info("Choose a reference party or bloc in the sidebar to see how often each party took its position.")
         return
-    reference = cache.metric("alignment_with_reference", chosen)
-    title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
-    lines = dict(value="agreement", group="party", colours=colours, value_label="share of votes with the same position",
-                 hover_count="votes_compared")
+    reference, title, lines = against_reference(chosen, colours)
     widgets.drawn_chart(points_html.trend_lines_html(reference, title=title, period=chosen.period, **lines),
                         functools.partial(charts.trend_lines, reference, title=title, **lines), reference,
                         "alignment-with-reference", filters.name_parts(chosen, chosen.reference, chosen.period),

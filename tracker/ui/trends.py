@@ -10,7 +10,7 @@ from tracker import charts, summaries
 from tracker.charts import bars_html, points_html, publish
 from tracker.metrics import Filters
 from tracker.ui import cache, filters, widgets
-from tracker.ui.choices import COHESION_NEEDS_COUNTS, party_filters, reference_label
+from tracker.ui.choices import COHESION_NEEDS_COUNTS, SHARE_SAME, against_reference, party_filters
 
 MEASURES = {
     "outcomes": "Outcomes: votes passed, failed and of unknown result",
@@ -19,7 +19,6 @@ MEASURES = {
     "reference": "Alignment with the reference party or bloc",
     "pairs": "Alignment between pairs of the chosen parties",
 }
-SHARE_SAME = "share of votes with the same position"
 
 
 def render() -> None:
@@ -55,11 +54,8 @@ def render() -> None:
             if chosen.reference is None:
                 st.info("Choose a reference party or bloc in the sidebar.")
                 return
-            frame = cache.metric("alignment_with_reference", chosen)
-            title = f"Alignment with {reference_label(chosen.reference)} by {chosen.period}"
+            frame, title, lines = against_reference(chosen, colours)
             parts.append(chosen.reference)
-            lines = dict(value="agreement", group="party", colours=colours, value_label=SHARE_SAME,
-                         hover_count="votes_compared")
         else:
             if len(chosen.parties) < 2:
                 st.info("Choose two or more parties in the sidebar to compare their alignment over time.")
