@@ -67,9 +67,8 @@ CSS = f"""
 .tracker-xy-plot > b {{ position: absolute; transform: translate(-50%, -50%); font: bold 20px/1 Arial, sans-serif;
   color: #000000; text-shadow: 0 0 2px #FFFFFF, 0 0 2px #FFFFFF; cursor: default; }}
 .tracker-xy-plot > em {{ position: absolute; transform: translate(-50%, calc(-100% - 9px - var(--lift, 0px)));
-  font-style: normal;
-  font-weight: bold; font-size: 12px; color: #000000; background: rgba(255, 255, 255, 0.85); border: 1px solid #333333;
-  padding: 1px 3px; white-space: nowrap; pointer-events: none; }}
+  font-style: normal; font-weight: bold; font-size: 12px; color: #000000; background: rgba(255, 255, 255, 0.85);
+  border: 1px solid #333333; padding: 1px 3px; white-space: nowrap; pointer-events: none; }}
 .tracker-xy-plot > em.yes {{ transform: translate(-50%, -50%); font-weight: normal; border: none; }}
 .tracker-bars-legend span.cross {{ background: none; color: #000000; font: bold 16px/12px Arial, sans-serif;
   text-align: center; }}
