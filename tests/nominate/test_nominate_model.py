@@ -82,3 +82,63 @@ def test_fit_makes_float_cells_a_block_at_a_time_not_for_the_whole_matrix():
         tracemalloc.stop()
     scratch = WORKERS * 16 * members * BLOCK * 4
     assert peak < 2 * matrix.size + scratch, f"{peak / matrix.size:.1f} bytes a cell"   # 17 before
+
+
+def _chamber(members: int = 30, votes: int = 200, seed: int = 5) -> tuple[np.ndarray, model.Votes, np.ndarray]:
+    """Members in the unit circle, outcome points around them, and codes with about a tenth not cast."""
+    rng = np.random.default_rng(seed)
+    x = (rng.uniform(-0.6, 0.6, size=(members, 2))).astype(np.float32)
+    yes = rng.normal(scale=0.8, size=(votes, 2)).astype(np.float32)
+    no = rng.normal(scale=0.8, size=(votes, 2)).astype(np.float32)
+    codes = rng.choice(np.array([1, -1, 0], np.int8), size=(members, votes), p=[0.45, 0.45, 0.1])
+    return x, model.Votes(yes, no), codes
+
+
+def _log_likelihood(x: np.ndarray, votes: model.Votes, codes: np.ndarray) -> float:
+    """Σ over cast cells of log P(the recorded choice), computed cell by cell in float64 from the model's formula."""
+    w2 = np.square(np.asarray(model.WEIGHTS))
+    e_yes = np.exp(-0.5 * (w2 * (x[:, None, :] - votes.yes[None].astype(float)) ** 2).sum(axis=2))
+    e_no = np.exp(-0.5 * (w2 * (x[:, None, :] - votes.no[None].astype(float)) ** 2).sum(axis=2))
+    p = 1 / (1 + np.exp(-model.BETA * (e_yes - e_no)))
+    return float(np.where(codes == 1, np.log(p), 0).sum() + np.where(codes == -1, np.log(1 - p), 0).sum())
+
+
+def test_member_score_is_the_slope_of_the_log_likelihood_and_information_its_expected_curvature():
+    x, votes, codes = _chamber()
+    score, information = model.member_curvature(x, votes, codes)
+    xd, h = x.astype(np.float64), 1e-5
+    for k in range(2):
+        up, down = xd.copy(), xd.copy()
+        up[:, k] += h
+        down[:, k] -= h
+        # each member's own likelihood moves only with their own point: perturb all, difference per member
+        slope = np.array([(_log_likelihood(up[[i]], votes, codes[[i]]) - _log_likelihood(down[[i]], votes, codes[[i]]))
+                          / (2 * h) for i in range(len(x))])
+        assert np.allclose(score[:, k], slope, rtol=1e-3, atol=1e-3)
+    # Fisher information by hand: Σ over cast cells of p (1 − p) ∇η ∇ηᵀ, η = β (e_yes − e_no)
+    w2 = np.square(np.asarray(model.WEIGHTS))
+    d_yes, d_no = xd[:, None, :] - votes.yes[None], xd[:, None, :] - votes.no[None]
+    e_yes, e_no = np.exp(-0.5 * (w2 * d_yes ** 2).sum(axis=2)), np.exp(-0.5 * (w2 * d_no ** 2).sum(axis=2))
+    p = 1 / (1 + np.exp(-model.BETA * (e_yes - e_no)))
+    grad = model.BETA * (-w2 * d_yes * e_yes[..., None] + w2 * d_no * e_no[..., None])
+    expected = np.einsum("mv,mvk,mvj->mkj", p * (1 - p) * (codes != 0), grad, grad)
+    assert np.allclose(information, expected, rtol=1e-4, atol=1e-4)
+
+
+def test_the_exponent_bound_is_never_above_any_cell_so_skipping_the_floor_changes_nothing():
+    rng = np.random.default_rng(11)
+    w2 = np.square(np.asarray(model.WEIGHTS, np.float32))
+    for scale in (0.5, 3.0, 12.0, 40.0):
+        x = rng.uniform(-0.7, 0.7, size=(25, 2)).astype(np.float32)
+        point = rng.normal(scale=scale, size=(40, 2)).astype(np.float32)
+        exponent = -0.5 * (w2 * (x[:, None, :] - point[None]) ** 2).sum(axis=2)
+        assert model._lowest_exponent(x, point, w2) <= exponent.min() + 1e-4
+
+
+def test_outcome_points_far_away_give_kernels_at_the_floor_not_subnormal_numbers():
+    x, votes, codes = _chamber(votes=20)
+    votes.yes[3] = (40.0, 0.0)          # −½ · ¼ · 40² = −200 unfloored: exp of it is 0 or a subnormal float32
+    e_yes, *_ = model._cells(x, votes, codes, 0, 20, model.BETA, np.square(np.asarray(model.WEIGHTS, np.float32)),
+                             model._Scratch())
+    assert np.all(e_yes[:, 3] == np.exp(np.float32(model.FLOOR)))
+    assert np.all(e_yes >= np.exp(np.float32(model.FLOOR)))
