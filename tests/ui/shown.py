@@ -98,3 +98,14 @@ def member_list(app: AppTest) -> pd.DataFrame:
     frame = pd.DataFrame(listed["rows"], columns=listed["columns"])
     frame.attrs["search"] = listed["search"]
     return frame
+
+
+def rebellion_list(app: AppTest) -> pd.DataFrame | None:
+    """The Members page's list of rebellions (tracker/ui/lists.py) as the text of its cells; None when not shown."""
+    try:
+        listed = _list(app, "rebellion-list")
+    except AssertionError:
+        return None
+    frame = pd.DataFrame(listed["rows"], columns=listed["columns"])
+    frame.attrs["link_page"] = listed["link_page"]
+    return frame

@@ -273,3 +273,32 @@ def test_members_page_in_a_real_browser(browser, member_server):
         the_map.screenshot(path=str(SCREENSHOTS / "members-map.png"))
     finally:
         context.close()
+
+
+def test_a_rebellion_lists_its_vote_whose_title_opens_that_vote_on_the_votes_page(browser, member_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    page = context.new_page()
+    try:
+        page.goto(f"{member_server}/members?section=Rebellions")
+        rows = page.locator(".tracker-rebellion-list tbody tr")
+        rows.first.wait_for(timeout=60_000)
+        settle(page)
+        assert page.locator("[data-testid='stDataFrame']").count() == 0   # a plain list, not a data grid
+        headings = page.locator(".tracker-rebellion-list th").all_text_contents()
+        assert headings == ["date", "vote_id", "title", "name", "party", "position", "party_position"]
+        dates = page.locator(".tracker-rebellion-list tbody td:nth-child(1)").all_text_contents()
+        assert dates == sorted(dates, reverse=True)   # newest first
+        first = rows.first
+        vote_id = first.locator("td:nth-child(2)").text_content()
+        position, party_position = (first.locator(f"td:nth-child({n})").text_content() for n in (6, 7))
+        assert position != party_position and {position, party_position} <= {"yes", "no", "abstain"}
+        link = first.locator("a")
+        link.hover()
+        assert link.get_attribute("href").endswith(f"/votes?vote={vote_id}")   # no Members section carried over
+        link.click()
+        page.get_by_role("heading", name=f"{vote_id}: ", exact=False).first.wait_for(timeout=60_000)
+        assert re.search(rf"/votes\?vote={re.escape(vote_id)}$", page.url)
+        settle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
+    finally:
+        context.close()

@@ -14,7 +14,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import FIXTURES, in_ci
-from tests.ui.shown import html_tables, vote_list
+from tests.ui.shown import html_tables, rebellion_list, vote_list
 from tracker import config, figure_export, metrics, store
 from tracker.ingest import import_files
 
@@ -130,8 +130,12 @@ def test_the_members_sidebar_asks_only_for_the_filters_its_charts_use(member_db_
 def test_members_page_lists_the_rebellion_worked_out_by_hand(member_db_path, monkeypatch):
     # Carla Cruz (A) voted no on M1 (A: 2 yes, 1 no -> yes) and abstained on M3 (A: 2 no -> no): 2 rebellions.
     app = show(open_app(member_db_path, monkeypatch, {"section": "Rebellions"}), "members")
-    rebels = next(d.value for d in app.dataframe if "party_position" in d.value.columns)
-    assert sorted(zip(rebels["vote_id"], rebels["name"], strict=True)) == [("M1", "Carla Cruz"), ("M3", "Carla Cruz")]
+    rebels = rebellion_list(app)
+    assert rebels[["date", "vote_id", "name", "party", "position", "party_position"]].values.tolist() == [
+        ["2020-03-10", "M3", "Carla Cruz", "A", "abstain", "no"], ["2020-01-10", "M1", "Carla Cruz", "A", "no", "yes"]]
+    assert rebels.attrs["link_page"] == "votes"   # each vote's title links to it on the Votes page
+    csv = next(b for b in app.get("download_button") if b.proto.label == "Rebellions listed (CSV)")
+    assert not app.exception and csv is not None and app.dataframe == []   # no data grid on the tab
 
 
 def test_members_page_reads_rebellions_only_when_their_section_is_open(member_db_path, monkeypatch):
@@ -142,9 +146,9 @@ def test_members_page_reads_rebellions_only_when_their_section_is_open(member_db
     monkeypatch.setattr(metrics, "rebellions", lambda *a, **k: asked.append(a[1]) or real(*a, **k))
     app = show(open_app(member_db_path, monkeypatch), "members")   # opens on "Participation and loyalty"
     app.date_input(key="f_from").set_value(datetime.date(2020, 1, 15)).run()
-    assert not app.exception and app.dataframe == [] and asked == []
+    assert not app.exception and rebellion_list(app) is None and asked == []
     app = show(open_app(member_db_path, monkeypatch, {"section": "Rebellions", "from": "2020-01-15"}), "members")
-    rebels = next(d.value for d in app.dataframe if "party_position" in d.value.columns)
+    rebels = rebellion_list(app)
     assert asked and rebels["vote_id"].tolist() == ["M3"]   # from 15 January only M3's abstention is left
 
 

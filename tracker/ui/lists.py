@@ -1,5 +1,6 @@
-"""Plain lists drawn by the browser: the Votes page's votes (a row opens its vote at once, a title links to it) and a
-vote's members (a name search that filters as it is typed). Headings sort the rows shown.
+"""Plain lists drawn by the browser: the Votes page's votes (a row opens its vote at once, a title links to it), a
+vote's members (a name search that filters as it is typed) and the Members page's rebellions (a vote's title links to
+its page on the Votes page). Headings sort the rows shown.
 
 Streamlit's data grid waits about 150 ms after a row is clicked before it tells the server (it collects a selection),
 which was a fifth of what opening a vote cost, and a search typed in a text box reruns the page and redraws the grid.
@@ -27,8 +28,13 @@ function compare(a, b, numeric, ascending) {
   if (b === UNKNOWN) return -1;
   return (ascending ? 1 : -1) * (numeric ? Number(a) - Number(b) : a.localeCompare(b));
 }
-function address(id) {
+function address(id, page) {
+  // This page's address (its filters) with the vote; on another page's list, the same address on that page.
   const url = new URL(window.location.href);
+  if (page) {
+    url.pathname = url.pathname.replace(/[^/]*$/, page);
+    url.searchParams.delete('section');   // this page's open section, which that page does not have
+  }
   url.searchParams.set('vote', id);
   return url.pathname + url.search;
 }
@@ -38,7 +44,7 @@ function matches(row, list, query) {
   return text !== UNKNOWN && text.toLowerCase().includes(query);
 }
 function draw(root, list) {
-  const { columns, rows, numbers, current, id_column, title_column, noun } = list;
+  const { columns, rows, numbers, current, id_column, title_column, noun, link_page } = list;
   const sort = root.__sort, query = list.search ? root.__query.trim().toLowerCase() : '';
   let shown = rows.map((row, i) => [row, i]).filter(([row]) => matches(row, list, query));
   if (sort) {
@@ -78,8 +84,11 @@ function draw(root, list) {
     const tr = body.insertRow();
     const id = id_column === null ? null : row[id_column];
     if (id !== null) {
-      tr.dataset.vote = id;
-      if (id === current) tr.setAttribute('aria-current', 'true');
+      tr.dataset.id = id;
+      if (!link_page) {   // a row of this page's own votes: a click opens it here
+        tr.dataset.vote = id;
+        if (id === current) tr.setAttribute('aria-current', 'true');
+      }
     }
     row.forEach((value, i) => {
       const td = tr.insertCell();
@@ -87,7 +96,7 @@ function draw(root, list) {
       else if (i === id_column || columns[i] === 'date') td.className = 'k';
       if (i === title_column) {
         const link = document.createElement('a');
-        link.href = address(id);
+        link.href = address(id, link_page);
         link.textContent = value || id;
         link.title = value;
         td.className = 'title';
@@ -168,8 +177,8 @@ export default function ({ data: given, parentElement, setTriggerValue, setState
     // The link follows the address as it is when used (filters change it after the list is drawn).
     const refresh = (event) => {
       const link = event.target.closest && event.target.closest('a');
-      const row = link && link.closest('tr[data-vote]');
-      if (row) link.href = address(row.dataset.vote);
+      const row = link && link.closest('tr[data-id]');
+      if (row) link.href = address(row.dataset.id, root.__list.link_page);
     };
     root.addEventListener('pointerover', refresh);
     root.addEventListener('focusin', refresh);
@@ -238,13 +247,18 @@ def cells(frame: pd.DataFrame, columns: Sequence[str]) -> list[list[str]]:
             for row in zip(*values, strict=True)]
 
 
+def _listed(kind: str, noun: str, frame: pd.DataFrame, columns: Sequence[str], **more: object) -> str:
+    """A list's rows and settings as the one JSON text the component is given."""
+    columns = list(columns)
+    settings = {"numbers": [c for c in columns if c in NUMBER_COLUMNS], "id_column": None, "title_column": None,
+                "link_page": None, "search": None} | more
+    return json.dumps({"kind": kind, "noun": noun, "columns": columns, "rows": cells(frame, columns)} | settings)
+
+
 def vote_list(frame: pd.DataFrame, columns: Sequence[str], current: str | None, key: str) -> str | None:
     """Draw the votes; returns the vote whose row was clicked in the run that click caused, else None."""
-    columns = list(columns)
-    data = json.dumps({"kind": "vote-list", "noun": "votes", "columns": columns, "rows": cells(frame, columns),
-                       "numbers": [c for c in columns if c in NUMBER_COLUMNS],
-                       "id_column": columns.index("vote_id"), "title_column": columns.index("title"),
-                       "search": None})
+    data = _listed("vote-list", "votes", frame, columns, id_column=list(columns).index("vote_id"),
+                   title_column=list(columns).index("title"))
     # The open vote apart from the rows: opening another redraws no row, it only moves the mark.
     result = _list(data={"list": data, "current": current}, key=key, on_opened_change=lambda: None,
                    height="content")
@@ -254,12 +268,17 @@ def vote_list(frame: pd.DataFrame, columns: Sequence[str], current: str | None, 
 def member_list(frame: pd.DataFrame, columns: Sequence[str], key: str) -> str:
     """Draw the members with a name search that filters as it is typed; returns the search as the server last heard
     it (the text typed stays in the page; it reaches the server after a pause, or on Enter)."""
-    columns = list(columns)
     query = str((st.session_state.get(key) or {}).get("search") or "")   # what was typed before, if any
-    data = json.dumps({"kind": "member-list", "noun": "members", "columns": columns, "rows": cells(frame, columns),
-                       "numbers": [], "id_column": None, "title_column": None,
-                       "search": {"label": "Search member names", "column": columns.index("name"), "query": query,
-                                  "placeholder": "Part of a name, any case"}})
+    data = _listed("member-list", "members", frame, columns, numbers=[],
+                   search={"label": "Search member names", "column": list(columns).index("name"), "query": query,
+                           "placeholder": "Part of a name, any case"})
     result = _list(data={"list": data, "current": None}, key=key, default={"search": query},
                    on_search_change=lambda: None, height="content")
     return str(result.search or "") if result is not None else query
+
+
+def rebellion_list(frame: pd.DataFrame, columns: Sequence[str], key: str) -> None:
+    """Draw the rebellions; each vote's title links to that vote on the Votes page, with this page's filters."""
+    data = _listed("rebellion-list", "rebellions", frame, columns, id_column=list(columns).index("vote_id"),
+                   title_column=list(columns).index("title"), link_page="votes")
+    _list(data={"list": data, "current": None}, key=key, height="content")
