@@ -34,6 +34,17 @@ def test_classification_and_apre_match_the_hand_counts():
     assert got.correct_2d == 1.0 and got.apre_2d == 1.0
 
 
+@pytest.mark.parametrize("workers", [1, 2, 3, 5])
+def test_classification_counted_in_parts_of_the_votes_matches_the_hand_counts(workers, monkeypatch):
+    from tracker.nominate import blas, votes
+
+    monkeypatch.setattr(votes, "WORKERS", workers)   # the votes cut into this many parts (3 votes: at most 3)
+    monkeypatch.setattr(blas, "WORKERS", workers)
+    got = classify(POINTS, YES, NO, VOTES)
+    assert (got.choices, got.votes, got.correct_1d, got.apre_1d) == (11, 3, pytest.approx(10 / 11), pytest.approx(0.8))
+    assert got.correct_2d == 1.0 and got.apre_2d == 1.0
+
+
 def test_classification_counts_are_plain_integers_for_json():
     got = classify(POINTS, YES, NO, VOTES).as_dict()
     assert type(got["choices"]) is int and type(got["votes"]) is int

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tracker.nominate.blas import WORKERS, each
+
 
 @dataclass(frozen=True)
 class Classification:
@@ -76,11 +78,24 @@ def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return np.minimum(yes_on_right, yes_on_left)
 
 
+def _counts(points: np.ndarray, yes: np.ndarray, no: np.ndarray, matrix: np.ndarray, lo: int, hi: int) -> tuple:
+    """Errors in 2-D, minority votes, yes/no choices and errors of the best cut on dimension 1, of votes lo:hi."""
+    part = matrix[:, lo:hi]
+    cast_yes, cast_no = part == 1, part == -1
+    errors, minority, choices = _errors_and_minority(cast_yes, cast_no, predicted_yes(points, yes[lo:hi], no[lo:hi]))
+    return errors, minority, choices, int(best_cut_errors(points[:, 0], part).sum())
+
+
 def classify(points: np.ndarray, yes: np.ndarray, no: np.ndarray, matrix: np.ndarray) -> Classification:
-    """Correct classification and APRE = (minority votes − errors) / minority votes, summed over votes."""
-    cast_yes, cast_no = matrix == 1, matrix == -1
-    errors, minority, choices = _errors_and_minority(cast_yes, cast_no, predicted_yes(points, yes, no))
-    errors_1d = int(best_cut_errors(points[:, 0], matrix).sum())
+    """Correct classification and APRE = (minority votes − errors) / minority votes, summed over votes.
+
+    Every count is a sum over votes, so the votes are counted in parts side by side on the machine's cores (0.1-0.15 s
+    on one at 14 M member votes, while the map waited).
+    """
+    votes = matrix.shape[1]
+    size = max(1, -(-votes // WORKERS))
+    parts = each(lambda lo: _counts(points, yes, no, matrix, lo, min(lo + size, votes)), range(0, votes, size))
+    errors, minority, choices, errors_1d = (sum(part[k] for part in parts) for k in range(4))
     share = max(choices, 1)
     return Classification(correct_1d=1 - errors_1d / share, apre_1d=(minority - errors_1d) / max(minority, 1),
                           correct_2d=1 - errors / share, apre_2d=(minority - errors) / max(minority, 1),
