@@ -107,5 +107,5 @@ def rebellion_list(app: AppTest) -> pd.DataFrame | None:
     except AssertionError:
         return None
     frame = pd.DataFrame(listed["rows"], columns=listed["columns"])
-    frame.attrs["link_page"] = listed["link_page"]
+    frame.attrs["link_page"], frame.attrs["first"] = listed["link_page"], listed["first"]
     return frame

@@ -288,6 +288,16 @@ def test_a_rebellion_lists_its_vote_whose_title_opens_that_vote_on_the_votes_pag
         assert headings == ["date", "vote_id", "title", "name", "party", "position", "party_position"]
         dates = page.locator(".tracker-rebellion-list tbody td:nth-child(1)").all_text_contents()
         assert dates == sorted(dates, reverse=True)   # newest first
+        # The first 100 rows are drawn until all are asked for (the Bundestag's 2,874 rebellions: 500 listed).
+        said = page.get_by_text("votes cast against the member's party position").text_content()
+        listed = min(500, int(re.match(r"([0-9,]+) votes", said).group(1).replace(",", "")))
+        more = page.locator(".tracker-rebellion-list .more button")
+        if listed > 100:
+            assert rows.count() == 100 and more.text_content() == f"Show all {listed} rebellions"
+            more.click()
+            assert rows.count() == listed and more.count() == 0
+        else:
+            assert rows.count() == listed and more.count() == 0
         first = rows.first
         vote_id = first.locator("td:nth-child(2)").text_content()
         position, party_position = (first.locator(f"td:nth-child({n})").text_content() for n in (6, 7))

@@ -134,6 +134,7 @@ def test_members_page_lists_the_rebellion_worked_out_by_hand(member_db_path, mon
     assert rebels[["date", "vote_id", "name", "party", "position", "party_position"]].values.tolist() == [
         ["2020-03-10", "M3", "Carla Cruz", "A", "abstain", "no"], ["2020-01-10", "M1", "Carla Cruz", "A", "no", "yes"]]
     assert rebels.attrs["link_page"] == "votes"   # each vote's title links to it on the Votes page
+    assert rebels.attrs["first"] == 100           # rows drawn before "Show all" is pressed
     csv = next(b for b in app.get("download_button") if b.proto.label == "Rebellions listed (CSV)")
     assert not app.exception and csv is not None and app.dataframe == []   # no data grid on the tab
 

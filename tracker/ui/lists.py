@@ -18,6 +18,7 @@ import streamlit as st
 from tracker.ui.widgets import UNKNOWN_CELL, plain_text
 
 NUMBER_COLUMNS = ("yes", "no", "abstain", "absent")
+REBELLIONS_FIRST = 100      # rows of the rebellions drawn until "Show all" is pressed
 SEND_SEARCH_AFTER_MS = 250   # typing pauses this long before the search reaches the server (for the CSV only)
 
 _JS = """
@@ -44,7 +45,7 @@ function matches(row, list, query) {
   return text !== UNKNOWN && text.toLowerCase().includes(query);
 }
 function draw(root, list) {
-  const { columns, rows, numbers, current, id_column, title_column, noun, link_page } = list;
+  const { columns, rows, numbers, current, id_column, title_column, noun, link_page, first } = list;
   const sort = root.__sort, query = list.search ? root.__query.trim().toLowerCase() : '';
   let shown = rows.map((row, i) => [row, i]).filter(([row]) => matches(row, list, query));
   if (sort) {
@@ -80,7 +81,9 @@ function draw(root, list) {
     head.appendChild(th);
   }
   const body = table.createTBody();
-  for (const [row] of shown) {
+  // A long list draws its first rows until asked for all (laying out every row of 500 cost the browser 0.1 s).
+  const limit = first && !root.__all ? Math.min(first, shown.length) : shown.length;
+  for (const [row] of shown.slice(0, limit)) {
     const tr = body.insertRow();
     const id = id_column === null ? null : row[id_column];
     if (id !== null) {
@@ -114,6 +117,16 @@ function draw(root, list) {
     td.textContent = `No ${noun} match “${root.__query.trim()}”. Clear the search to see all ${all}.`;
   }
   root.__rows.replaceChildren(table);
+  root.__more.replaceChildren();
+  if (limit < shown.length) {
+    const more = document.createElement('button');
+    more.type = 'button';
+    more.textContent = `Show all ${shown.length.toLocaleString('en')} ${noun}`;
+    more.onclick = () => { root.__all = true; draw(root, root.__list); };
+    const said = document.createElement('span');
+    said.textContent = `The first ${limit.toLocaleString('en')} are shown.`;
+    root.__more.append(said, more);
+  }
 }
 function searchBox(root, list) {
   // The search filters the rows here as it is typed; the server hears it after a pause (for the CSV of the rows shown).
@@ -162,8 +175,10 @@ export default function ({ data: given, parentElement, setTriggerValue, setState
     root.className = 'tracker-list tracker-' + list.kind;
     root.__rows = document.createElement('div');
     root.__rows.className = 'rows';
+    root.__more = document.createElement('div');
+    root.__more.className = 'more';
     if (list.search) root.append(searchBox(root, list));
-    root.append(root.__rows);
+    root.append(root.__rows, root.__more);
     parentElement.appendChild(root);
     // A plain click opens the vote here and now; a click with a modifier (new tab, new window) is the link's own.
     root.addEventListener('click', (event) => {
@@ -222,6 +237,12 @@ _CSS = """
   background: var(--st-secondary-background-color, #f0f2f6); }
 .tracker-list .search input:focus { outline: none; border-color: var(--st-primary-color, #ff4b4b); }
 .tracker-list .search .count { opacity: 0.7; padding-bottom: 0.45rem; }
+.tracker-list .more { display: flex; align-items: center; gap: 0.75rem; }
+.tracker-list .more:not(:empty) { margin-top: 0.5rem; }
+.tracker-list .more span { opacity: 0.7; }
+.tracker-list .more button { font: inherit; color: inherit; cursor: pointer; padding: 0.25rem 0.75rem;
+  border-radius: 0.5rem; border: 1px solid rgba(128, 128, 128, 0.4); background: transparent; }
+.tracker-list .more button:hover { border-color: var(--st-primary-color, #ff4b4b); }
 """
 
 _list = st.components.v2.component(
@@ -251,7 +272,7 @@ def _listed(kind: str, noun: str, frame: pd.DataFrame, columns: Sequence[str], *
     """A list's rows and settings as the one JSON text the component is given."""
     columns = list(columns)
     settings = {"numbers": [c for c in columns if c in NUMBER_COLUMNS], "id_column": None, "title_column": None,
-                "link_page": None, "search": None} | more
+                "link_page": None, "search": None, "first": None} | more
     return json.dumps({"kind": kind, "noun": noun, "columns": columns, "rows": cells(frame, columns)} | settings)
 
 
@@ -280,5 +301,5 @@ def member_list(frame: pd.DataFrame, columns: Sequence[str], key: str) -> str:
 def rebellion_list(frame: pd.DataFrame, columns: Sequence[str], key: str) -> None:
     """Draw the rebellions; each vote's title links to that vote on the Votes page, with this page's filters."""
     data = _listed("rebellion-list", "rebellions", frame, columns, id_column=list(columns).index("vote_id"),
-                   title_column=list(columns).index("title"), link_page="votes")
+                   title_column=list(columns).index("title"), link_page="votes", first=REBELLIONS_FIRST)
     _list(data={"list": data, "current": None}, key=key, height="content")
