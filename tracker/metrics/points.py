@@ -84,6 +84,8 @@ def _yes_no(position: np.ndarray) -> np.ndarray:
     yes_no = (position == POSITION_CODES["yes"]).view(np.int8)
     yes_no -= (position == POSITION_CODES["no"]).view(np.int8)
     return yes_no
+
+
 EMPTY_MAP = MemberMap(pd.DataFrame(columns=IDEAL_POINT_COLUMNS), pd.DataFrame(columns=MAP_VOTE_COLUMNS), {})
 
 

@@ -77,7 +77,8 @@ def _rebellions(chosen: Filters, stats: pd.DataFrame, rebels: pd.DataFrame) -> N
     total = int(stats["rebellions"].sum())
     shown = f"the latest {len(rebels):,} are listed, newest first" if total > len(rebels) else "newest first"
     st.caption(f"{total:,} votes cast against the member's party position ({shown}; a vote's title opens it on the "
-               "Votes page; the CSV holds the rows listed, `python -m tracker export` all of them).")
+               "Votes page; the CSV holds the rows listed, and `python -m tracker export members` each member's "
+               "count).")
     # A plain list, not a data grid: the grid took 0.4-0.7 s to appear each time this tab was opened.
     lists.rebellion_list(rebels, REBELLION_COLUMNS, key="members_rebellions")
     st.download_button("Rebellions listed (CSV)", key="members_rebellions_csv", on_click="ignore", mime="text/csv",
