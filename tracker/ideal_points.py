@@ -150,7 +150,8 @@ def fit(matrix: np.ndarray, min_votes: int = MIN_VOTES, min_minority: float = MI
     members, votes = select(matrix, min_votes, min_minority)
     if max_votes is not None:
         votes = sample_votes(votes, max_votes)
-    members &= _true_cells_in(matrix != 0, votes, 1) >= min_votes
+    cast = _true_cells_in(matrix != 0, votes, 1)   # each member's yes/no votes among those kept
+    members &= cast >= min_votes
     if members.sum() < 3 or votes.sum() < 2:
         return None
     # The kept rows, then columns, each copied in C order (np.ix_ took 42 ms at 14 M cells, this 9 ms when every
@@ -160,7 +161,7 @@ def fit(matrix: np.ndarray, min_votes: int = MIN_VOTES, min_minority: float = MI
     # The refinement only needs a rough start: classical scaling of a sample of votes is enough and much cheaper.
     start = _standardise(spectral(sub if iterations <= 0 else sub[:, model.warm_sample(sub.shape[1])]))
     used = np.zeros(matrix.shape[0], dtype=np.int64)
-    used[members] = (sub != 0).sum(axis=1)
+    used[members] = cast[members]
     full = np.full((matrix.shape[0], 2), np.nan)
     if iterations <= 0:
         full[members] = start

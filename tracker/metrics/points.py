@@ -96,8 +96,9 @@ def member_map(matrix: MemberVoteMatrix, filters: Filters, min_votes: int = idea
     position = matrix.positions[:, window]
     yes_no = _yes_no(position)
     # The party a member belonged to at their latest yes/no vote in the range.
-    parties = latest_party(matrix, matrix.parties[:, window], yes_no != 0)
-    voted = np.flatnonzero((yes_no != 0).any(axis=1))
+    cast = yes_no != 0
+    parties = latest_party(matrix, matrix.parties[:, window], cast)
+    voted = np.flatnonzero(cast.any(axis=1))
     if len(voted) == 0:
         return EMPTY_MAP
     yes_no, parties = yes_no[voted], parties[voted]

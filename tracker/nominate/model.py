@@ -192,7 +192,7 @@ def _vote_sums(x: np.ndarray, votes: Votes, codes: np.ndarray, lo: int, hi: int,
     w_y = np.multiply(weight, e_yes, out=scratch.array("w_y", rows, columns))
     w_nn = np.multiply(weight, e_no, out=weight)
     w_nn *= e_no
-    product = scratch.array("cast", rows, columns)    # the p (1 − p) cast cells are in weight
+    product = scratch.array("cast", rows, columns)    # free again after _cells
     s_yy = (np.multiply(w_y, e_yes, out=product).T @ feats).astype(np.float64)
     s_nn = (w_nn.T @ feats).astype(np.float64)
     s_yn = (np.multiply(w_y, e_no, out=product).T @ feats).astype(np.float64)
