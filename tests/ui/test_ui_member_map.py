@@ -130,3 +130,32 @@ def test_cutting_line_choices_are_the_scaled_votes_in_the_date_range_newest_firs
     assert 0 < len(expected) < len(in_range)   # a vote of 2015 in the range is too lopsided to be scaled
     listed = app.selectbox(key="members_cut").options[1:]   # "date · title (vote id)"
     assert [label.rsplit(" (", 1)[1].rstrip(")") for label in listed] == expected
+
+
+def test_a_map_fitted_on_request_is_drawn_from_the_fit_itself_and_kept_for_later_processes(tmp_path, monkeypatch):
+    from tracker import metrics
+    from tracker.ui import cache
+
+    db = demo_database(tmp_path, members=60, votes=80, parties=4, seed=7)
+    for kept in db.parent.glob(db.name + ".*ideal-point*"):
+        kept.unlink()
+    monkeypatch.setattr(cache, "FIT_ON_FILTER_CELLS", 0)   # the page asks before fitting, as on a large assembly
+    reads = []
+    read = metrics.stored_member_map
+    monkeypatch.setattr(metrics, "stored_member_map", lambda *args: reads.append(args) or read(*args))
+    app = members_page(db, monkeypatch)
+    reads.clear()
+    app.button(key="members_fit_map").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    fitted = positions(app)
+    assert len(fitted) >= 50
+    app.toggle(key="members_intervals").set_value(True).run()
+    assert positions(app) == fitted
+    assert reads == []   # neither the run of the click nor the next read the copy just kept back
+    assert list(db.parent.glob(db.name + ".sidecar.ideal-points-*.parquet"))
+    # A process that did not fit it (here: the caches emptied, as after a restart) reads the kept copy: same places.
+    cache.clear_caches()
+    app.run()
+    assert reads and positions(app).keys() == fitted.keys()
+    for name, point in positions(app).items():
+        assert np.allclose(point, fitted[name], atol=1e-9), name

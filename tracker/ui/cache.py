@@ -260,12 +260,22 @@ def _stored_fit(db: str, version: int, assembly: str | None, fit: bool) -> metri
     return kept
 
 
+# Maps this process fitted on request ("Fit the map"), by database file, version and assembly: drawn as they are
+# on that run and the runs after it, where reading back the copy just kept took 30-70 ms inside the dashboard at
+# 14 M. Shared by all sessions, like the caches above; nothing changes a map in place (oriented() copies).
+_fitted_maps: dict[tuple[str, int, str | None], metrics.MemberMap] = {}
+FITTED_MAPS_KEPT = 8
+
+
 def ideal_points(filters: metrics.Filters) -> metrics.MemberMap | None:
     """The assembly's map fitted on all its votes (fitted now when small enough); None while it waits for fit_map.
 
     ValueError when the member votes cannot be read into a matrix (too many, or a member twice on one vote).
     """
     assembly = filters.assembly or None
+    fitted = _fitted_maps.get((database_path(), version(), assembly))
+    if fitted is not None:
+        return fitted
     kept = _stored_fit(database_path(), version(), assembly, False)
     if kept is not None:
         return kept
@@ -279,6 +289,9 @@ def fit_map(assembly: str | None) -> metrics.MemberMap:
     """Fit the map on all votes of the assembly and keep it beside the database (for this version); the map."""
     fitted = metrics.fit_and_store_member_map(database(), assembly or None, matrix=member_matrix(assembly))
     _stored_fit.clear()
+    if len(_fitted_maps) >= FITTED_MAPS_KEPT:
+        _fitted_maps.clear()
+    _fitted_maps[(database_path(), version(), assembly or None)] = fitted
     return fitted
 
 
@@ -311,6 +324,7 @@ def _is_empty(db: str, version: int) -> bool:
 def clear_caches() -> None:
     """Forget every cached table (after an import or undo)."""
     st.cache_data.clear()
+    _fitted_maps.clear()
     _member_matrix.clear()
     _outcomes_by_vote.clear()
     _party_cohesion_rows.clear()

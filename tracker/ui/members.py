@@ -144,7 +144,7 @@ def _fit_on_request(chosen: Filters) -> metrics.MemberMap | None:
     with st.spinner("Fitting the map on all votes..."):
         fitted = cache.fit_map(chosen.assembly)
     ask.empty()
-    return cache.ideal_points(chosen) or fitted   # the kept copy; the fit itself where none could be kept
+    return fitted
 
 
 def vote_choice(chosen: Filters, fitted: metrics.MemberMap) -> metrics.VoteCut | None:
