@@ -79,6 +79,41 @@ def test_a_vote_left_lopsided_by_a_member_left_out_is_left_out_in_the_next_round
     assert np.array_equal(votes[1:], ideal.select(np.delete(matrix, 3, axis=0)[:, 1:], min_votes=0)[1])
 
 
+def _select_by_recounting(matrix, min_votes=ideal.MIN_VOTES, min_minority=ideal.MIN_MINORITY):
+    """select as its docstring says it, recounting the kept members' cells every round."""
+    members, votes = np.ones(matrix.shape[0], bool), np.ones(matrix.shape[1], bool)
+    for _ in range(10):
+        yes, no = (matrix[members] == 1).sum(axis=0), (matrix[members] == -1).sum(axis=0)
+        new_votes = (yes + no > 0) & (np.minimum(yes, no) / np.maximum(yes + no, 1) >= min_minority)
+        new_members = members & ((matrix[:, new_votes] != 0).sum(axis=1) >= min_votes)
+        if (new_votes == votes).all() and (new_members == members).all():
+            break
+        votes, members = new_votes, new_members
+    return members, votes
+
+
+def test_cells_counted_a_few_members_at_a_time_are_the_counts_over_the_whole_matrix():
+    rng = np.random.default_rng(11)
+    codes = rng.choice(np.array([-1, 0, 1], dtype=np.int8), size=(2 * ideal.ROWS_AT_ONCE + 22, 300),
+                       p=[0.3, 0.2, 0.5])
+    for code, cells in ((1, codes == 1), (-1, codes == -1), (None, codes != 0)):
+        assert np.array_equal(ideal.coded_cells(codes, 0, code), cells.sum(axis=0))
+        assert np.array_equal(ideal.coded_cells(codes, 1, code), cells.sum(axis=1))
+    # select's rounds on more members than one group: lopsided votes, and members who voted on few
+    codes[:, :40] = 1
+    codes[:3, :40] = -1               # 3 of 150 against: 2 % < 2.5 %
+    codes[3, :15] = -1                # a fourth on votes 0-14 (2.7 %: kept in the first round) ...
+    codes[3, 15:] = 0                 # ... who cast 15 votes: left out, and votes 0-14 with him in the second
+    codes[100:110, 25:] = 0           # ten members in the second group of 64 who voted only on dropped votes
+    members, votes = ideal.select(codes)
+    expected_members, expected_votes = _select_by_recounting(codes)
+    assert np.array_equal(members, expected_members) and np.array_equal(votes, expected_votes)
+    assert not votes[:40].any() and votes[40:].all()
+    assert np.flatnonzero(~members).tolist() == [3, *range(100, 110)]
+    first_round = ideal.select(codes, min_votes=0)[1]
+    assert first_round[:15].all() and not first_round[15:40].any()
+
+
 def test_sign_puts_the_named_party_on_the_right():
     matrix, truth = synthetic_votes(80, 200, 1, seed=13)
     for right in (truth[:, 0] > 0, truth[:, 0] < 0):
@@ -161,3 +196,17 @@ def test_points_in_range_shows_fitted_members_with_their_party_in_the_range():
     shown = metrics.points_in_range(fit, stats)
     assert shown["member_id"].tolist() == ["b", "c"] and shown["party"].tolist() == ["Z", "Y"]
     assert list(shown.columns) == ["member_id", "name", "party", "dim1", "dim2", "votes"]
+
+
+def test_yes_no_codes_made_a_few_members_at_a_time_are_one_for_yes_minus_one_for_no_else_zero():
+    from tracker.metrics.codes import OTHER_POSITION, POSITION_CODES
+    from tracker.metrics.points import _yes_no
+
+    stored = np.array([0, *POSITION_CODES.values(), OTHER_POSITION], dtype=np.int8)
+    positions = np.random.default_rng(5).choice(stored, size=(2 * ideal.ROWS_AT_ONCE + 22, 90))
+    window = positions[:, 10:80]   # the map passes a date range's columns: a view, not a copy
+    codes = _yes_no(window)
+    assert codes.dtype == np.int8
+    expected = np.where(window == POSITION_CODES["yes"], 1, np.where(window == POSITION_CODES["no"], -1, 0))
+    assert np.array_equal(codes, expected)
+    assert set(np.unique(codes)) == {-1, 0, 1}

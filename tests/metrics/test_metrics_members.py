@@ -285,3 +285,7 @@ def test_latest_party_is_found_however_far_back_a_members_last_known_party_lies(
     matrix = types.SimpleNamespace(party_labels=np.array(["A", "B", "C"], dtype=object))
     assert latest_party(matrix, party, mask).tolist() == ["B", "A", None, "C"]
     assert latest_party(matrix, party[:, :0], mask[:, :0]).tolist() == [None, None, None, None]
+    # The fit passes its yes/no codes as the mask: cast (+1 or −1) where the mask held
+    codes = np.where(mask, np.int8(-1), np.int8(0))
+    codes[0, votes - 1] = 1
+    assert latest_party(matrix, party, codes).tolist() == ["B", "A", None, "C"]

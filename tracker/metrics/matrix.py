@@ -175,7 +175,8 @@ def _matrix_from_codes(assembly: str | None, members: pd.Index, names: np.ndarra
 
 
 def latest_party(matrix: MemberVoteMatrix, party: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Per member, the party label at the latest column where mask holds and the party is known (else None)."""
+    """Per member, the party label at the latest column where mask is not 0 (True, or a vote code) and the party is
+    known (else None)."""
     labels = np.concatenate([[None], matrix.party_labels]).astype(object)
     codes = np.zeros(len(party), dtype=np.int64)
     # From the newest votes backwards, a block at a time, for the members not yet placed: most members have a
@@ -184,7 +185,7 @@ def latest_party(matrix: MemberVoteMatrix, party: np.ndarray, mask: np.ndarray) 
     end, width = party.shape[1], 256
     while pending.size and end > 0:
         start = max(0, end - width)
-        known = mask[pending, start:end] & (party[pending, start:end] > 0)
+        known = (mask[pending, start:end] != 0) & (party[pending, start:end] > 0)
         found = known.any(axis=1)
         if found.any():
             last = known.shape[1] - 1 - np.argmax(known[found, ::-1], axis=1)
