@@ -45,6 +45,16 @@ def test_classification_counted_in_parts_of_the_votes_matches_the_hand_counts(wo
     assert got.correct_2d == 1.0 and got.apre_2d == 1.0
 
 
+@pytest.mark.parametrize("block", [1, 2, 3, 2_048])
+def test_counts_made_a_block_of_votes_at_a_time_match_the_hand_counts(block):
+    from tracker.nominate.votes import _counts
+
+    # (2-D errors, minority votes, choices, best-cut errors on dimension 1), as worked out above
+    assert _counts(POINTS, YES, NO, VOTES, 0, 3, block=block) == (0, 5, 11, 1)
+    # votes 2 and 3 alone: 4 + 3 choices, minorities 2 + 1, vote 2's one best-cut error
+    assert _counts(POINTS, YES, NO, VOTES, 1, 3, block=block) == (0, 3, 7, 1)
+
+
 def test_classification_counts_are_plain_integers_for_json():
     got = classify(POINTS, YES, NO, VOTES).as_dict()
     assert type(got["choices"]) is int and type(got["votes"]) is int

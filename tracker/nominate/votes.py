@@ -55,14 +55,12 @@ def true_cells(mask: np.ndarray, axis: int) -> np.ndarray:
     return mask.view(np.uint8).sum(axis=axis, dtype=np.int32).astype(np.int64)
 
 
-def _errors_and_minority(cast_yes: np.ndarray, cast_no: np.ndarray, said_yes: np.ndarray) -> tuple[int, int, int]:
-    errors = int(np.count_nonzero(cast_yes & ~said_yes)) + int(np.count_nonzero(cast_no & said_yes))
-    minority = int(np.minimum(true_cells(cast_yes, 0), true_cells(cast_no, 0)).sum())
-    return errors, minority, int(np.count_nonzero(cast_yes)) + int(np.count_nonzero(cast_no))
+def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray, yes_cells: np.ndarray | None = None,
+                    no_cells: np.ndarray | None = None) -> np.ndarray:
+    """Fewest errors of one cutting point per vote on dimension 1 (either polarity), as optimal classification.
 
-
-def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """Fewest errors of one cutting point per vote on dimension 1 (either polarity), as optimal classification."""
+    yes_cells and no_cells, each vote's yes and no count, are counted here unless the caller has them.
+    """
     # With members sorted by dim1 and D(k) = yes − no among the first k, a cut after k members with yes on the right
     # errs on yes_left + no_right = no_total + D(k); with yes on the left on yes_total − D(k). D runs a member (a
     # row) at a time, keeping its lowest and highest value per vote: a cumulative sum down the columns of the whole
@@ -73,17 +71,31 @@ def best_cut_errors(dim1: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         running += matrix[member]
         np.minimum(lowest, running, out=lowest)
         np.maximum(highest, running, out=highest)
-    yes_on_right = true_cells(matrix == -1, 0) + lowest
-    yes_on_left = true_cells(matrix == 1, 0) - highest
-    return np.minimum(yes_on_right, yes_on_left)
+    yes_cells = true_cells(matrix == 1, 0) if yes_cells is None else yes_cells
+    no_cells = true_cells(matrix == -1, 0) if no_cells is None else no_cells
+    return np.minimum(no_cells + lowest, yes_cells - highest)
 
 
-def _counts(points: np.ndarray, yes: np.ndarray, no: np.ndarray, matrix: np.ndarray, lo: int, hi: int) -> tuple:
-    """Errors in 2-D, minority votes, yes/no choices and errors of the best cut on dimension 1, of votes lo:hi."""
+def _counts(points: np.ndarray, yes: np.ndarray, no: np.ndarray, matrix: np.ndarray, lo: int, hi: int,
+            block: int = 2_048) -> tuple:
+    """Errors in 2-D, minority votes, yes/no choices and errors of the best cut on dimension 1, of votes lo:hi.
+
+    A block of votes at a time: masks of all lo:hi cells at once were about ten arrays of fresh memory (7 MB each
+    at 14 M) for every classification.
+    """
     part = matrix[:, lo:hi]
-    cast_yes, cast_no = part == 1, part == -1
-    errors, minority, choices = _errors_and_minority(cast_yes, cast_no, predicted_yes(points, yes[lo:hi], no[lo:hi]))
-    return errors, minority, choices, int(best_cut_errors(points[:, 0], part).sum())
+    yes_cells, no_cells = np.empty(hi - lo, dtype=np.int64), np.empty(hi - lo, dtype=np.int64)
+    errors = 0
+    for start in range(0, hi - lo, block):
+        end = min(start + block, hi - lo)
+        cells = part[:, start:end]
+        cast_yes, cast_no = cells == 1, cells == -1
+        said_yes = predicted_yes(points, yes[lo + start:lo + end], no[lo + start:lo + end], block=block)
+        errors += int(np.count_nonzero(cast_yes & ~said_yes)) + int(np.count_nonzero(cast_no & said_yes))
+        yes_cells[start:end], no_cells[start:end] = true_cells(cast_yes, 0), true_cells(cast_no, 0)
+    minority = int(np.minimum(yes_cells, no_cells).sum())
+    choices = int(yes_cells.sum() + no_cells.sum())
+    return errors, minority, choices, int(best_cut_errors(points[:, 0], part, yes_cells, no_cells).sum())
 
 
 def classify(points: np.ndarray, yes: np.ndarray, no: np.ndarray, matrix: np.ndarray) -> Classification:
