@@ -56,8 +56,8 @@ class IdealPoints:
 
 
 # Members compared at a time when counting: a boolean of 64 members × 20,000 votes is 1.3 MB, used again for each
-# group, where a mask of the whole matrix was 14 MB of fresh memory each (at 14 M, a first fit in a process paid
-# 2-4 ms a fresh MB on this machine for the three masks).
+# group, where a mask of the whole matrix was 14 MB of fresh memory each (at 14 M; fresh memory cost 1.4-3.8 ms a
+# MB on the machine of docs/performance.md).
 ROWS_AT_ONCE = 64
 
 
