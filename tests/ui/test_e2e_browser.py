@@ -310,5 +310,20 @@ def test_a_rebellion_lists_its_vote_whose_title_opens_that_vote_on_the_votes_pag
         assert re.search(rf"/votes\?vote={re.escape(vote_id)}$", page.url)
         settle(page)
         assert page.locator("[data-testid='stException']").count() == 0
+        # The vote is shown below the Votes list (over 1,000 px down): the page has scrolled to it, and its heading
+        # is in view under the top bar.
+        top = page.get_by_role("heading", name=f"{vote_id}: ", exact=False).first.bounding_box()["y"]
+        assert 40 < top < 250, top
+        # A vote opened by a click in the list does not move the page: the reader stays at the list.
+        page.locator("[data-testid='stMain']").evaluate("main => main.scrollTo(0, 0)")
+        listed = page.locator(".tracker-vote-list tbody tr")
+        row = next(listed.nth(i) for i in range(listed.count())
+                   if listed.nth(i).locator("td:nth-child(2)").text_content() != vote_id)
+        other, before = row.locator("td:nth-child(2)").text_content(), row.bounding_box()["y"]
+        row.locator("td").first.click()
+        page.get_by_role("heading", name=f"{other}: ", exact=False).first.wait_for(timeout=60_000)
+        settle(page)
+        assert abs(row.bounding_box()["y"] - before) < 2
+        assert page.get_by_role("heading", name=f"{other}: ", exact=False).first.bounding_box()["y"] > before
     finally:
         context.close()

@@ -49,6 +49,11 @@ def _list_and_vote(found: pd.DataFrame, names: dict[str, str]) -> None:
     if chosen is None:
         return
     st.divider()
+    # A vote opened by the page's address (a link, a shared view) lies below the list: the page scrolls to it once.
+    if chosen == st.session_state.get(LINKED_VOTE_KEY):
+        widgets.scroll_here(chosen, key="v_linked_vote")
+    else:
+        st.session_state.pop(LINKED_VOTE_KEY, None)   # opened by the reader here: no scrolling, now or on return
     vote_page(chosen, names)
 
 
@@ -93,6 +98,9 @@ def _matches_over_time(search: queries.VoteSearch, found: pd.DataFrame, names: d
 ROWS_PER_PAGE = 100   # a page of the table; the whole list is in the search's CSV, not on the screen
 
 
+LINKED_VOTE_KEY = "v_linked_vote_id"
+
+
 def _vote_table(found: pd.DataFrame) -> str | None:
     """One page of the matching votes; returns the vote to show (from a row click, the list below, or the URL)."""
     if found.empty:
@@ -106,6 +114,8 @@ def _vote_table(found: pd.DataFrame) -> str | None:
         st.caption(f"Votes {first + 1:,}–{first + len(shown):,} of {len(found):,}, newest first: choose another "
                    "page above the table, or narrow the search.")
     vote_ids = shown["vote_id"].astype(str).tolist()
+    if "v_vote" not in st.session_state and st.query_params.get("vote"):
+        st.session_state[LINKED_VOTE_KEY] = st.query_params.get("vote")   # the address opens it, not a click
     current = st.session_state.get("v_vote") or st.query_params.get("vote")
     # The list's key names its page and rows, so that a sort chosen on one page or search is not kept on another.
     rows_key = f"v_list_{page}_{hash(tuple(vote_ids)) & 0xFFFFFFFF:x}"

@@ -18,6 +18,45 @@ from tracker.export import neutralise_cell, neutralise_formulas, table_bytes
 from tracker.queries import is_missing
 from tracker.ui import plot, timing
 
+# Scrolls the page to the component's place once for each token: where a link's target lies below other content
+# (a vote opened by a link is shown under the list of votes). Again 0.4 s later, when the list and chart above have
+# drawn and moved it down, unless the reader has scrolled since.
+_SCROLL_HERE_JS = """
+export default function ({ data, parentElement }) {
+  let mark = parentElement.querySelector(':scope > .tracker-scroll-mark');
+  if (!mark) {
+    mark = document.createElement('div');
+    mark.className = 'tracker-scroll-mark';
+    mark.style.scrollMarginTop = '5rem';   // clear of the page's top bar (its navigation), which stays in view
+    parentElement.appendChild(mark);
+  }
+  if (!data || mark.__scrolledTo === data) return;
+  mark.__scrolledTo = data;
+  const up = (node) => node.parentElement || node.getRootNode().host || null;   // out of a shadow root too
+  let box = up(mark);
+  while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = up(box);
+  const scroller = box || document.scrollingElement;
+  let left = null, at = null;
+  requestAnimationFrame(() => {
+    mark.scrollIntoView({block: 'start'});
+    left = scroller.scrollTop;
+    at = mark.getBoundingClientRect().top;
+  });
+  setTimeout(() => {
+    const moved = at !== null && Math.abs(mark.getBoundingClientRect().top - at) > 1;
+    if (moved && scroller.scrollTop === left) mark.scrollIntoView({block: 'start'});
+  }, 400);
+}
+"""
+_scroll_here = st.components.v2.component("tracker_scroll_here", js=_SCROLL_HERE_JS)
+
+
+def scroll_here(token: str, key: str) -> None:
+    """Bring this point of the page into view once for `token` (e.g. the vote a link opened); later reruns with the
+    same token leave the reader where they are."""
+    _scroll_here(data=token, key=key, height="content")
+
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]\"']+$")
 # Streamlit's markdown turns www.x, http://x and a@b.c into links even when escaped (GFM autolinks are found in the
