@@ -96,9 +96,7 @@ def _matches_over_time(search: queries.VoteSearch, found: pd.DataFrame, names: d
 
 
 ROWS_PER_PAGE = 100   # a page of the table; the whole list is in the search's CSV, not on the screen
-
-
-LINKED_VOTE_KEY = "v_linked_vote_id"
+LINKED_VOTE_KEY = "v_linked_vote_id"   # the vote the page's address opened (scrolled to once), until another opens
 
 
 def _vote_table(found: pd.DataFrame) -> str | None:

@@ -18,9 +18,9 @@ from tracker.export import neutralise_cell, neutralise_formulas, table_bytes
 from tracker.queries import is_missing
 from tracker.ui import plot, timing
 
-# Scrolls the page to the component's place once for each token: where a link's target lies below other content
-# (a vote opened by a link is shown under the list of votes). Again 0.4 s later, when the list and chart above have
-# drawn and moved it down, unless the reader has scrolled since.
+# Scrolls the page to the component's place once for each token and page load, where a link's target lies below
+# other content (a vote opened by a link is shown under the list of votes). Again 0.4 s later, when the list and
+# chart above have drawn and moved it down, unless the reader has scrolled since.
 _SCROLL_HERE_JS = """
 export default function ({ data, parentElement }) {
   let mark = parentElement.querySelector(':scope > .tracker-scroll-mark');
@@ -30,8 +30,9 @@ export default function ({ data, parentElement }) {
     mark.style.scrollMarginTop = '5rem';   // clear of the page's top bar (its navigation), which stays in view
     parentElement.appendChild(mark);
   }
-  if (!data || mark.__scrolledTo === data) return;
-  mark.__scrolledTo = data;
+  const done = (window.__trackerScrolledTo ||= new Set());   // per page load: a remount does not scroll again
+  if (!data || done.has(data)) return;
+  done.add(data);
   const up = (node) => node.parentElement || node.getRootNode().host || null;   // out of a shadow root too
   let box = up(mark);
   while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = up(box);
