@@ -59,16 +59,27 @@ TARGETS_MS = {"widget change": 300, "url change": 300, "open a vote": 500, "cold
 # members × votes, as benchmarks/run.py generates them
 SCALES = {"tiny": (60, 50, 5), "1m": (500, 2_000, 8), "14m": (700, 20_000, 8), "25m": (1_000, 25_000, 10)}
 
-# Installed before any page script: the time of the last change anywhere on the page (the status widget aside).
+# Installed before any page script: the time of the last change anywhere on the page (the status widget aside), and
+# when the browser's main thread had painted the frame showing it (a task posted from that frame's animation callback
+# runs once the frame's style, layout and paint are done).
 WATCH_PAGE = """
 (() => {
-  window.__bench = {last: 0};
+  window.__bench = {last: 0, painted: 0};
+  let frameAsked = false;
+  const paintedAt = () => { window.__bench.painted = performance.timeOrigin + performance.now(); };
+  const afterFrame = () => {
+    frameAsked = false;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = paintedAt;
+    channel.port2.postMessage(0);
+  };
   const watch = () => {
     new MutationObserver((records) => {
       for (const r of records) {
         const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
         if (el && el.closest && el.closest('[data-testid="stStatusWidget"]')) continue;
         window.__bench.last = performance.timeOrigin + performance.now();
+        if (!frameAsked) { frameAsked = true; requestAnimationFrame(afterFrame); }
         break;
       }
     }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -84,6 +95,7 @@ PAGE_STATE = """() => {
   const drawn = (chart) => [...chart.querySelectorAll('.js-plotly-plot')].some(p => p._fullLayout &&
       p.querySelector('.main-svg')) || !!chart.querySelector('.tracker-drawn > *');
   return {last: window.__bench ? window.__bench.last : 0,
+          painted: window.__bench ? window.__bench.painted : 0,
           now: performance.timeOrigin + performance.now(),
           running: !!document.querySelector('[data-testid="stStatusWidget"]'),
           app: !!document.querySelector('[data-testid="stApp"]'),
@@ -105,10 +117,11 @@ FIGURES = """() => {
       numbers: (p._fullData || []).flatMap(t => [...numbers(t.x), ...numbers(t.y), ...numbers(t.z)]),
       labels: (p._fullData || []).flatMap(t => [...strings(t.x), ...strings(t.y)]),
     })),
-    // Charts drawn as our own markup: their title, seat count and legend as the page says them, and each bar's
-    // hover text (every number and label it draws).
+    // Charts drawn as our own markup: their title, seat count and legend as the page says them, and each bar's or
+    // point's hover text (every number and label it draws; a member's circle has it as an SVG title).
     drawn: [...document.querySelectorAll('.tracker-drawn')].map(d =>
-      [...d.querySelectorAll('.tracker-seats-title, .tracker-bars-title, svg > text, li, .tracker-bars [title]')]
+      [...d.querySelectorAll('.tracker-seats-title, .tracker-bars-title, svg > text, li, .tracker-bars [title], ' +
+                             '.tracker-xy-points title')]
         .map(e => (e.getAttribute('title') || e.textContent).trim())),
   };
 }"""
@@ -233,7 +246,9 @@ def wait_until_drawn(page, server: Server, began: float, need_run: bool = True) 
         done = (state["app"] and not state["running"] and not in_progress and state["charts"] == state["drawn"]
                 and (ends or not need_run) and state["now"] - settled_at >= QUIET_MS)
         if done:
+            painted = state["painted"] - began * 1000 if state["painted"] >= state["last"] else None
             return {"ms": settled_at - began * 1000, "script_ms": [round(e["script_ms"], 1) for e in ends],
+                    "painted_ms": painted,
                     "pages": sorted({e["page"] for e in ends if e["page"]}), "charts": state["charts"],
                     "exception": state["exception"]}
         if time.monotonic() > deadline:
@@ -378,8 +393,16 @@ def summary(samples: list[dict]) -> dict:
     return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1), "max_ms": round(max(ms), 1),
             "n": len(ms), "script_median_ms": round(statistics.median(script), 1),
             "runs_median": statistics.median(len(s["script_ms"]) for s in samples),
-            "samples": [{"ms": round(s["ms"], 1), "script_ms": s["script_ms"]} for s in samples],
-            **_shown(samples)}
+            "samples": [{"ms": round(s["ms"], 1), "script_ms": s["script_ms"],
+                         **({} if s.get("painted_ms") is None else {"painted_ms": round(s["painted_ms"], 1)})}
+                        for s in samples],
+            **_painted(samples), **_shown(samples)}
+
+
+def _painted(samples: list[dict]) -> dict:
+    """When the frame showing the last change had been painted (the browser's main thread done with it): median."""
+    painted = [s["painted_ms"] for s in samples if s.get("painted_ms") is not None]
+    return {"painted_median_ms": round(statistics.median(painted), 1)} if painted else {}
 
 
 def _shown(samples: list[dict]) -> dict:

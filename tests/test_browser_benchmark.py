@@ -49,6 +49,9 @@ def test_tiny_browser_run_measures_each_action_until_the_page_has_drawn(tiny_bro
             assert measured["n"] == 1 and measured["median_ms"] > 0, (name, action)
             # Every action caused at least one script run on the server, and its time was logged.
             assert measured["runs_median"] >= 1 and measured["script_median_ms"] > 0, (name, action)
+            # The frame showing the last change was painted, and not before that change.
+            [sample] = measured["samples"]
+            assert sample["painted_ms"] >= sample["ms"] and measured["painted_median_ms"] == sample["painted_ms"]
     # The member list filters in the page: its rows are shown before the server's rerun for the CSV has ended.
     search = results["pages"]["vote"]["actions"]["member search"]
     assert search["shown_n"] == 1 and 0 < search["shown_median_ms"] <= search["median_ms"]
