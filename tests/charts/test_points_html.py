@@ -21,9 +21,24 @@ from tracker.charts.points_html import (
 
 
 def points(markup: str) -> list[ET.Element]:
-    """The plotted points: the plot's boxes with a hover text."""
+    """A line's plotted points: the plot's boxes with a hover text."""
     plot = by_class(parsed(markup), "tracker-xy-plot")[0]
     return [e for e in plot if e.tag == "span"]
+
+
+def circles(markup: str, kind: str) -> list[ET.Element]:
+    """The members drawn as circles of one kind: 'm' on the scatter, 'p' in a party's colour on the map, 'o' outside
+    the filters."""
+    return [e for e in parsed(markup).iter() if e.tag == "circle" and e.get("class") == kind]
+
+
+def hover(circle: ET.Element) -> str:
+    return circle.find("title").text
+
+
+def place(circle: ET.Element) -> tuple[float, float]:
+    """Where a circle is, in percent of the plot across and down."""
+    return float(circle.get("cx").removesuffix("%")), float(circle.get("cy").removesuffix("%"))
 
 
 def cohesion() -> pd.DataFrame:
@@ -122,25 +137,35 @@ def members() -> pd.DataFrame:
 
 def test_each_member_is_a_point_with_the_figures_hover_numbers():
     markup = member_scatter_html(members(), {"A": "#0000FF"}, "Members")
-    drawn = points(markup)
+    drawn = circles(markup, "m")
     # Cy has no loyalty: not drawn, as in the figure. Parties in order, members without a party last.
-    assert [p.get("title") for p in drawn] == [
+    assert [hover(p) for p in drawn] == [
         "m2 (A)\nparticipation 100%, loyalty 80%, rebellions 4",
         "Ana (B)\nparticipation 80%, loyalty 100%, rebellions 0",
         "Bo (no party)\nparticipation 90%, loyalty 90%, rebellions 1"]
     figure = charts.member_scatter(members(), {"A": "#0000FF"}, "Members")
     assert [(t.name, list(t.x), list(t.y)) for t in figure.data] == [
         ("A", [1.0], [0.8]), ("B", [0.8], [1.0]), ("no party", [0.9], [0.9])]
-    assert "background:#0000FF" in drawn[0].get("style")
+    assert drawn[0].get("fill") == "#0000FF"
     legend = ["".join(li.itertext()) for li in by_class(parsed(markup), "tracker-bars-legend")[0]]
     assert legend == ["A", "B", "no party"]
 
 
+def test_members_are_circles_8_px_across_in_an_svg_that_is_not_stretched():
+    markup = member_scatter_html(members(), {}, "Members")
+    [layer] = by_class(parsed(markup), "tracker-xy-points")
+    # No viewBox: the SVG's units are pixels, so a circle stays round however wide the plot is, while its place is a
+    # percentage of the plot's size.
+    assert layer.tag == "svg" and layer.get("viewBox") is None
+    assert [c.get("r") for c in layer] == ["4", "4", "4"] and all(c.tag == "circle" for c in layer)
+    assert all(c.get("cx").endswith("%") and c.get("cy").endswith("%") for c in layer)
+
+
 def test_members_are_placed_on_axes_round_them():
-    drawn = points(member_scatter_html(members(), {}, "Members"))
+    drawn = circles(member_scatter_html(members(), {}, "Members"), "m")
     # Both axes run 0.79 to 1.01 (0.8 to 1.0 and 5 % of 0.2 each side): 0.8 is at 0.01 / 0.22 of the way.
     at_80, at_90, at_100 = (100 * v / 0.22 for v in (0.01, 0.11, 0.21))
-    assert [(percent(p, "left"), percent(p, "top")) for p in drawn] == [
+    assert [place(p) for p in drawn] == [
         (pytest.approx(at_100, abs=1e-3), pytest.approx(100 - at_80, abs=1e-3)),
         (pytest.approx(at_80, abs=1e-3), pytest.approx(100 - at_100, abs=1e-3)),
         (pytest.approx(at_90, abs=1e-3), pytest.approx(100 - at_90, abs=1e-3))]
@@ -184,14 +209,15 @@ def marks_of(markup: str, tag: str = "span", kind: str | None = None) -> list[ET
 
 def test_map_members_sit_on_the_fixed_axes_with_the_figures_hover_names():
     markup = the_map()
-    drawn = marks_of(markup, kind="p")
+    drawn = circles(markup, "p")
     # The axes run −1.1 to 1.1: (0, 0) is the middle, (0.55, −0.55) three quarters across and down, (−1.1, 1.1) the
     # top left corner.
-    assert [(percent(p, "left"), percent(p, "top")) for p in drawn] == [(50, 50), (75, 75), (0, 0)]
-    assert [p.get("title") for p in drawn] == ["Ana\nA", "m2\nA", "<Bo>\nB"]
+    assert [place(p) for p in drawn] == [(50, 50), (75, 75), (0, 0)]
+    assert [hover(p) for p in drawn] == ["Ana\nA", "m2\nA", "<Bo>\nB"]
+    assert {p.get("r") for p in drawn} == {"3.5"}
     figure = charts.ideal_points_map(placed(), centres(), {"A": "#0000FF"}, "Members placed")
     assert [(t.name, list(t.x)) for t in figure.data if t.name in ("A", "B")] == [("A", [0.0, 0.55]), ("B", [-1.1])]
-    assert "background:#0000FF" in drawn[0].get("style") and "&lt;Bo&gt;" in markup and "<Bo>" not in markup
+    assert drawn[0].get("fill") == "#0000FF" and "&lt;Bo&gt;" in markup and "<Bo>" not in markup
     circle = next(e for e in parsed(markup).iter() if e.tag == "circle")
     assert float(circle.get("r")) == pytest.approx(100 / 2.2, abs=1e-3)   # the unit circle
     ticks = [t.text for t in by_class(parsed(markup), "tracker-xy-xticks")[0]]
@@ -230,10 +256,10 @@ def test_party_centre_labels_that_would_cover_one_another_are_lifted_in_the_page
 def test_members_outside_the_filters_are_grey_and_said_so():
     others = pd.DataFrame({"member_id": ["m9"], "name": ["Cy"], "dim1": [1.1], "dim2": [-1.1]})
     markup = the_map(others=others)
-    [grey] = marks_of(markup, kind="o")
-    assert grey.get("title") == "Cy\noutside the filters"
-    assert (percent(grey, "left"), percent(grey, "top")) == (100, 100)
-    assert "background:#CCCCCC" in grey.get("style")
+    [grey] = circles(markup, "o")
+    assert hover(grey) == "Cy\noutside the filters"
+    assert place(grey) == (100, 100) and grey.get("r") == "3"
+    assert grey.get("fill") == "#CCCCCC"
     label = by_class(parsed(markup), "tracker-xy")[0].get("aria-label")
     assert "3 members placed (A 2, B 1), 1 more outside the filters" in label
 
@@ -257,6 +283,10 @@ def test_a_votes_cutting_line_is_dashed_with_its_yes_side_and_the_wrong_side_rin
     [yes] = [e for e in marks_of(markup, tag="em") if e.get("class") == "yes"]
     assert yes.text == "yes side" and percent(yes, "left") == pytest.approx(100 * (0.82 + 1.1) / 2.2, abs=1e-3)
     [ring] = marks_of(markup, kind="w")
+    # Drawn in the figure's order: members, then the centres and their names, then the line and its rings on top.
+    plot = by_class(parsed(markup), "tracker-xy-plot")[0]
+    layers = [e.get("class") or e.tag for e in plot if e.tag != "i"]   # grid lines aside
+    assert layers == ["svg", "tracker-xy-points", "b", "em", "b", "em", "svg", "yes", "w"]
     assert ring.get("title") == "m2 voted no: on the wrong side" and percent(ring, "left") == 75
     legend = ["".join(li.itertext()) for li in by_class(parsed(markup), "tracker-bars-legend")[0]]
     assert legend == ["A", "B", "cutting line", "wrong side of the line (1)", "×party centre"]

@@ -181,11 +181,19 @@ def test_pages_ask_nothing_of_other_sites_so_the_dashboard_works_offline(browser
 # Each point of a kind in the first plot drawn as HTML: its size and whether its middle lies inside the plot.
 POINTS = """kind => {
   const plot = document.querySelector('.tracker-xy-plot').getBoundingClientRect();
-  return [...document.querySelectorAll(`.tracker-xy-plot > span.${kind}`)].map(point => {
+  return [...document.querySelectorAll(`.tracker-xy-plot > span.${kind}, .tracker-xy-points > circle.${kind}`)]
+      .map(point => {
     const box = point.getBoundingClientRect(), x = box.x + box.width / 2, y = box.y + box.height / 2;
     return [Math.round(box.width), Math.round(box.height),
             plot.left <= x && x <= plot.right && plot.top <= y && y <= plot.bottom];
   });
+}"""
+
+
+# What is under the pointer at (x, y): its tag, class, stroke colour and hover text.
+UNDER_THE_POINTER = """([x, y]) => {
+  const found = document.elementFromPoint(x, y), title = found.querySelector('title');
+  return [found.tagName, found.getAttribute('class'), getComputedStyle(found).stroke, title ? title.textContent : ''];
 }"""
 
 
@@ -204,7 +212,7 @@ COHESION_COLUMNS = """() => {
 
 def points_inside_the_plot(page, kind: str, size: int = 8) -> int:
     """How many points of a kind (l: a line's, m: a member's, p: on the map) a chart drawn as HTML shows, each `size`
-    px across; fails if one lies outside its plot."""
+    px across and as tall (a circle stays round at any width); fails if one lies outside its plot."""
     points = page.evaluate(POINTS, kind)
     assert all(width == size and height == size for width, height, _ in points), points[:5]
     assert all(inside for _, _, inside in points), [p for p in points if not p[2]][:5]
@@ -245,7 +253,13 @@ def test_members_page_in_a_real_browser(browser, member_server):
         drawn = points_inside_the_plot(page, "m")
         said = page.locator(".tracker-xy").get_attribute("aria-label")
         assert 0 < drawn <= listed and f": {drawn:,} members (" in said
-        assert page.locator(".tracker-xy-plot > span").first.get_attribute("title").count("participation") == 1
+        assert page.locator(".tracker-xy-points > circle > title").first.text_content().count("participation") == 1
+        # The pointer over a member finds that member's circle (its title is the hover text) and rings it in black.
+        box = page.locator(".tracker-xy-points > circle.m").last.bounding_box()
+        middle = [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2]
+        page.mouse.move(*middle)
+        under = page.evaluate(UNDER_THE_POINTER, middle)
+        assert under[:3] == ["circle", "m", "rgb(0, 0, 0)"] and "participation" in under[3], under
         page.get_by_role("tab", name="Where members stand").click()
         settle(page)
         # The map, drawn as HTML: a point per member placed, inside the plot, and each party's centre named.

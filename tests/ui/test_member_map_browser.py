@@ -16,7 +16,7 @@ from tests.ui.browser import serve, settle
 
 MAP_DRAWN = """() => Array.from(document.querySelectorAll('figure.tracker-bars')).some(chart =>
     chart.querySelector('.tracker-bars-title').textContent.startsWith('Members placed by their votes')
-    && chart.querySelectorAll('.tracker-xy-plot > span.p').length > 0)"""
+    && chart.querySelectorAll('.tracker-xy-points > circle.p').length > 0)"""
 
 
 @pytest.fixture(scope="module")

@@ -278,7 +278,7 @@ def test_members_opens_with_participation_and_loyalty_drawn_as_html(member_db_pa
     # Carla Cruz (A) cast all three votes; she voted with A's position (yes, yes, no) on M2 only.
     app = show(open_app(member_db_path, monkeypatch), "members")
     [scatter] = drawn(app)
-    assert "title='Carla Cruz (A)&#10;participation 100%, loyalty 33%, rebellions 2'" in scatter
+    assert "<title>Carla Cruz (A)\nparticipation 100%, loyalty 33%, rebellions 2</title>" in scatter
     assert scatter.count("class='m'") == 6 and not plotly_charts(app)
 
 

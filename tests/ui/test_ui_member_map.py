@@ -44,9 +44,12 @@ def marks(app: AppTest, kind: str) -> list[tuple[str, float, float]]:
     text, dim1, dim2), read back from their place on the axes' −1.1 to 1.1."""
     plot = next(e for e in the_map(app).iter() if e.get("class") == "tracker-xy-plot")
     found = []
-    for mark in plot.findall(f"span[@class='{kind}']"):
+    for mark in plot.findall(f"span[@class='{kind}']"):   # a ring
         left, top = (float(re.search(side + r":(-?[0-9.]+)%", mark.get("style")).group(1)) for side in ("left", "top"))
         found.append((mark.get("title"), -1.1 + 2.2 * left / 100, 1.1 - 2.2 * top / 100))
+    for mark in plot.findall(f"svg/circle[@class='{kind}']"):   # a member
+        left, top = (float(mark.get(at).removesuffix("%")) for at in ("cx", "cy"))
+        found.append((mark.find("title").text, -1.1 + 2.2 * left / 100, 1.1 - 2.2 * top / 100))
     return found
 
 

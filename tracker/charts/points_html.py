@@ -2,10 +2,12 @@
 and its map of where members stand.
 
 These were the charts Trends and Members open with, and the map drawn as soon as it is fitted: drawn as HTML, a
-filter change on those pages redraws boxes the browser lays out at once, with no plotly.js to run. Points are boxes
-placed in percent of the plot and lines an SVG stretched over it (their strokes keep their width), so a chart
-reflows to any width with its text at reading size; each point's hover text is its `title`. The plotly figures
-(tracker.charts.trends.trend_lines, tracker.charts.members.member_scatter and ideal_points_map) stay the ones
+filter change on those pages redraws marks the browser lays out at once, with no plotly.js to run. A line's points are
+boxes placed in percent of the plot and lines an SVG stretched over it (their strokes keep their width), so a chart
+reflows to any width with its text at reading size; each point's hover text is its `title`. Members are circles of an
+SVG placed in percent of the plot, each with its hover text as a `<title>`: hundreds of boxes placed one by one cost
+the browser a paint layer each, and a filter change on the Members page 10 % more (docs/performance.md). The plotly
+figures (tracker.charts.trends.trend_lines, tracker.charts.members.member_scatter and ideal_points_map) stay the ones
 downloaded.
 """
 
@@ -50,7 +52,11 @@ CSS = f"""
 .tracker-xy-plot svg polyline {{ fill: none; stroke-width: 2px; stroke-linejoin: round; }}
 .tracker-xy-plot svg line[stroke-dasharray] {{ stroke-width: 2px; }}
 .tracker-xy-plot > span {{ position: absolute; width: 8px; height: 8px; margin: -4px 0 0 -4px; border-radius: 50%; }}
-.tracker-xy-plot > span.m {{ opacity: 0.8; }}
+.tracker-xy-plot svg.tracker-xy-points circle {{ pointer-events: visiblePainted; }}
+.tracker-xy-plot svg.tracker-xy-points circle.m {{ fill-opacity: 0.8; }}
+.tracker-xy-plot svg.tracker-xy-points circle.o {{ fill-opacity: 0.6; }}
+.tracker-xy-plot svg.tracker-xy-points circle.p {{ fill-opacity: 0.75; }}
+.tracker-xy-plot svg.tracker-xy-points circle:hover {{ stroke: #000000; stroke-width: 2px; fill-opacity: 1; }}
 .tracker-xy-plot > span:hover {{ outline: 2px solid #000000; opacity: 1; z-index: 1; }}
 .tracker-xy-yticks {{ grid-row: 1; grid-column: 2; position: relative; }}
 .tracker-xy-yticks span {{ position: absolute; right: 0; transform: translateY(50%); white-space: nowrap; }}
@@ -60,8 +66,6 @@ CSS = f"""
 .tracker-xy.square .tracker-xy-plot {{ aspect-ratio: 1; }}
 .tracker-xy-plot > i.gy.zero {{ height: 2px; margin-bottom: -0.5px; }}
 .tracker-xy-plot > i.gx.zero {{ width: 2px; margin-left: -0.5px; }}
-.tracker-xy-plot > span.o {{ width: 6px; height: 6px; margin: -3px 0 0 -3px; opacity: 0.6; }}
-.tracker-xy-plot > span.p {{ width: 7px; height: 7px; margin: -3.5px 0 0 -3.5px; opacity: 0.75; }}
 .tracker-xy-plot > span.w {{ width: 14px; height: 14px; margin: -7px 0 0 -7px; box-sizing: border-box;
   border: 2px solid {WRONG_SIDE_COLOUR}; background: none; }}
 .tracker-xy-plot > b {{ position: absolute; transform: translate(-50%, -50%); font: bold 20px/1 Arial, sans-serif;
@@ -113,6 +117,20 @@ def percent_format(ticks: Sequence[float]) -> str:
 def _svg(shapes: list[str]) -> str:
     """Shapes in percent of the plot (0 to 100 across and down), stretched over it."""
     return f"<svg viewBox='0 0 100 100' preserveAspectRatio='none' aria-hidden='true'>{''.join(shapes)}</svg>"
+
+
+POINT_RADIUS = {"m": "4", "o": "3", "p": "3.5"}   # px: a member on the scatter, outside the filters, on the map
+
+
+def _point(kind: str, left: float, top: float, colour: str, hover: str) -> str:
+    """A member's circle at (left, top) in percent of the plot, `hover` its tooltip."""
+    return (f"<circle class='{kind}' cx='{_number(left)}%' cy='{_number(top)}%' r='{POINT_RADIUS[kind]}' "
+            f"fill='{colour}'><title>{escape(hover)}</title></circle>")
+
+
+def _points_svg(points: list[str]) -> str:
+    """Circles over the plot, unstretched so they stay round: their places are percentages of its size."""
+    return f"<svg class='tracker-xy-points' aria-hidden='true'>{''.join(points)}</svg>" if points else ""
 
 
 def _frame(plot: str, y_title: str, y_ticks: list[tuple[float, str]], x_ticks: list[tuple[float, str]],
@@ -225,12 +243,11 @@ def member_scatter_html(stats: pd.DataFrame, colours: Mapping[str, str], title: 
     for party, name, x, y, rebellions in members:
         rebelled = "" if pd.isna(rebellions) else f"{int(rebellions):,}"
         hover = f"{name} ({party})\nparticipation {x:.0%}, loyalty {y:.0%}, rebellions {rebelled}"
-        points.append(f"<span class='m' style='left:{_number(_at(x, x_low, x_high))}%;"
-                      f"top:{_number(100 - _at(y, y_low, y_high))}%;background:{colour_of(party, colours)}' "
-                      f"title='{hover_text(hover)}'></span>")
+        points.append(_point("m", _at(x, x_low, x_high), 100 - _at(y, y_low, y_high), colour_of(party, colours),
+                             hover))
     described = (f"{title}: {len(members):,} members ({_counted(parties)}); "
                  f"participation {min(xs):.0%} to {max(xs):.0%}, loyalty {min(ys):.0%} to {max(ys):.0%}")
-    chart = _frame("".join(points), "loyalty (share of cast votes with party)",
+    chart = _frame(_points_svg(points), "loyalty (share of cast votes with party)",
                    [(_at(t, y_low, y_high), f"{t:{y_format}}") for t in y_ticks],
                    [(_at(t, x_low, x_high), f"{t:{x_format}}") for t in x_ticks],
                    "participation (share of votes in office cast)", described, height, x_grid=True)
@@ -258,12 +275,10 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
 
     radius = _number(100 / (high - low))
     svg = [f"<circle cx='50' cy='50' r='{radius}' stroke='#BBBBBB' fill='none'/>"]
-    marks, legend = [], []
+    dots, marks, legend = [], [], []
     if others is not None and not others.empty:
         for name, x, y in zip(_labels(others), others["dim1"].tolist(), others["dim2"].tolist(), strict=True):
-            hover = f"{name}\noutside the filters"
-            marks.append(f"<span class='o' style='{place(x, y)};background:{OUTSIDE_COLOUR}' "
-                         f"title='{hover_text(hover)}'></span>")
+            dots.append(_point("o", *at(x, y), OUTSIDE_COLOUR, f"{name}\noutside the filters"))
         legend.append(("outside the filters", OUTSIDE_COLOUR))
     parties = _parties(points)
     bars = intervals and {"dim1_low", "dim1_high", "dim2_low", "dim2_high"} <= set(points.columns)
@@ -279,9 +294,7 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
                 left, top = at(x, y)
                 path.append(f"M{_number(at(x_low, y)[0])},{_number(top)}H{_number(at(x_high, y)[0])}"
                             f"M{_number(left)},{_number(at(x, y_low)[1])}V{_number(at(x, y_high)[1])}")
-            hover = f"{name}\n{party}"
-            marks.append(f"<span class='p' style='{place(x, y)};background:{colour}' "
-                         f"title='{hover_text(hover)}'></span>")
+            dots.append(_point("p", *at(x, y), colour, f"{name}\n{party}"))
         if path:
             svg.append(f"<path stroke='{colour}' d='{''.join(path)}'/>")
         legend.append((party, colour))
@@ -297,7 +310,7 @@ def member_map_html(points: pd.DataFrame, centroids: pd.DataFrame, colours: Mapp
                          f"<em style='{place(x, y)}{lifted}'>{escape(party)}</em>")
         legend.append(("party centre", "cross"))
     # The cutting line on top of the members and the centres' names, as the figure draws it.
-    plot = "".join([_svg(svg), *marks, _svg(cut_svg) if cut_svg else "", *cut_marks])
+    plot = "".join([_svg(svg), _points_svg(dots), *marks, _svg(cut_svg) if cut_svg else "", *cut_marks])
     ticks = [(_at(t, low, high), f"{t:g}".replace("-", "\u2212")) for t in MAP_TICKS]
     outside = 0 if others is None else len(others)
     described = (f"{title}: {len(points):,} members placed ({_counted(parties)})"
