@@ -135,6 +135,22 @@ def test_cutting_line_choices_are_the_scaled_votes_in_the_date_range_newest_firs
     assert [label.rsplit(" (", 1)[1].rstrip(")") for label in listed] == expected
 
 
+@pytest.mark.parametrize("unknown", [None, float("nan")])
+def test_a_cutting_line_choice_says_the_votes_date_title_and_id_with_unknown_ones_left_empty(unknown):
+    import pandas as pd
+
+    from tracker.ui.members import vote_labels
+
+    stamps = pd.DataFrame({"vote_id": ["v1", "v2", "v3"],
+                           "date": [pd.Timestamp("2022-12-30"), pd.NaT, pd.Timestamp("1799-03-04")],
+                           "title": ["Dissolve the interim government", unknown, "A <b>bill</b>"]})
+    assert vote_labels(stamps) == {"v1": "2022-12-30 · Dissolve the interim government (v1)", "v2": " ·  (v2)",
+                                   "v3": "1799-03-04 · A <b>bill</b> (v3)"}
+    days = stamps.assign(date=[datetime.date(2022, 12, 30), None, datetime.date(1799, 3, 4)])   # dates as objects
+    assert vote_labels(days) == vote_labels(stamps)
+    assert vote_labels(stamps.iloc[0:0]) == {}
+
+
 def test_a_map_fitted_on_request_is_drawn_from_the_fit_itself_and_kept_for_later_processes(tmp_path, monkeypatch):
     from tracker import metrics
     from tracker.ui import cache

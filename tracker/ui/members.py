@@ -154,15 +154,23 @@ def vote_choice(chosen: Filters, fitted: metrics.MemberMap) -> metrics.VoteCut |
         return None
     in_range = matrix.votes.iloc[matrix.window(chosen)]
     scaled = in_range[_among(in_range["vote_id"], fitted.votes["vote_id"])].iloc[::-1]
-    shown = scaled.head(VOTES_LISTED)
-    labels = {str(v): f"{'' if pd.isna(d) else pd.Timestamp(d).date()} · {'' if t is None else t} ({v})"
-              for v, d, t in zip(shown["vote_id"], shown["date"], shown["title"], strict=True)}
+    labels = vote_labels(scaled.head(VOTES_LISTED))
     vote = filters.choice("Cutting line of a vote", "cut", list(labels), "members_cut", sidebar=False,
                           none_label="No vote", format_func=lambda v: labels.get(v, v))
     if len(scaled) > VOTES_LISTED:
         st.caption(f"The latest {VOTES_LISTED:,} of {len(scaled):,} scaled votes in the range are listed: narrow "
                    "the dates to reach older ones.")
     return None if vote is None else metrics.vote_cut(fitted, matrix, vote)
+
+
+def vote_labels(votes: pd.DataFrame) -> dict[str, str]:
+    """Vote id → "date · title (vote id)", an unknown date or title left empty; made column by column (a loop over
+    1,000 votes took 10 ms of each run of the map)."""
+    ids = votes["vote_id"].astype(str).tolist()
+    days = pd.to_datetime(votes["date"]).to_numpy(dtype="datetime64[D]")
+    dates = np.where(np.isnat(days), "", np.datetime_as_string(days, unit="D")).tolist()
+    titles = votes["title"].where(votes["title"].notna(), "").astype(str).tolist()
+    return {v: f"{d} · {t} ({v})" for v, d, t in zip(ids, dates, titles, strict=True)}
 
 
 def _among(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
