@@ -16,6 +16,11 @@ def by_class(root: ET.Element, name: str) -> list[ET.Element]:
     return [e for e in root.iter() if name in (e.get("class") or "").split()]
 
 
+def keyboard_stops(root: ET.Element) -> list[tuple[str | None, str | None]]:
+    """Each element under `root` the Tab key stops at: its role and its description (aria-label)."""
+    return [(e.get("role"), e.get("aria-label")) for e in root.iter() if e.get("tabindex") == "0"]
+
+
 def percent(element: ET.Element, prop: str) -> float:
     """A CSS length in percent from the element's style ('left:27.5%' → 27.5)."""
     return float(re.search(prop + r":(-?[0-9.]+)%", element.get("style")).group(1))

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from tests.charts.markup import by_class, parsed, percent
+from tests.charts.markup import by_class, keyboard_stops, parsed, percent
 from tracker import charts
 from tracker.charts.bars_html import (
     axis_ticks,
@@ -74,6 +74,8 @@ def test_bars_are_shares_of_the_axis_with_the_yes_needed_marked_on_the_whole_vot
     assert by_class(root, "tracker-hbars")[0].get("aria-label") == (
         "All members: 42 yes, 23 no, 1 abstain; Party A (A): 40 yes, 1 abstain; B: 2 yes, 20 no; "
         "Cee (C) · stated: 3 no; needed: 34 yes")
+    # One stop of the Tab key: the chart as an image, said by its description.
+    assert keyboard_stops(root) == [("img", by_class(root, "tracker-hbars")[0].get("aria-label"))]
 
 
 def test_seats_under_a_stated_position_are_hatched_and_the_axis_says_so():
@@ -131,6 +133,7 @@ def test_every_year_from_the_first_to_the_last_has_a_column_of_its_votes_by_resu
     assert ["".join(li.itertext()) for li in root.iter("li")] == [t.name for t in figure.data]
     assert by_class(root, "tracker-vbars")[0].get("aria-label") == (
         "Votes by year, 2016–2019: 23 passed (official), 1 failed (official), 0 no clear official result")
+    assert keyboard_stops(root) == [("img", by_class(root, "tracker-vbars")[0].get("aria-label"))]
 
 
 def test_a_long_span_of_years_is_labelled_at_round_years_only():

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
-from tests.charts.markup import by_class, parsed
+from tests.charts.markup import by_class, keyboard_stops, parsed
 from tracker import charts
 from tracker.charts.heatmap_html import CSS, alignment_html, cell_colour, positions_html, text_colour
 from tracker.charts.style import POSITION_COLOURS
@@ -41,6 +41,7 @@ def test_every_cell_shows_the_figures_percentage_with_its_hover_text():
     # Two of the three pairs compared a vote (A and B, A and C); a party with itself is not a pair.
     grid = next(e for e in ET.fromstring(markup).iter() if "tracker-heat-grid" in (e.get("class") or "").split())
     assert grid.get("aria-label") == "Party alignment: 3 parties, 2 pairs of them compared"
+    assert keyboard_stops(ET.fromstring(markup)) == [("img", "Party alignment: 3 parties, 2 pairs of them compared")]
     # Each number is marked by its length, so that the page hides it in a cell too narrow for all of it.
     assert [e.get("class") for e in cells(markup)][:3] == ["c4", "c3", "c3"]
 
@@ -104,6 +105,7 @@ def test_each_vote_is_a_row_of_its_parties_positions_oldest_first_as_in_the_figu
     assert "&lt;2020&gt; &amp; more&#10;A: yes" in markup   # escaped, the line break kept for the hover
     assert ["".join(li.itertext()) for li in root.iter("li")] == list(figure.data[0].colorbar.ticktext)
     assert by_class(root, "tracker-heat-grid")[0].get("aria-label") == "Party positions by vote: 2 votes by 2 parties"
+    assert keyboard_stops(root) == [("img", "Party positions by vote: 2 votes by 2 parties")]
 
 
 def test_no_positions_say_so():

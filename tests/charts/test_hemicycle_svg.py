@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
+from tests.charts.markup import keyboard_stops
 from tracker import charts
 from tracker.charts.hemicycle_svg import SCALE
 
@@ -50,6 +51,7 @@ def test_the_legend_and_counts_say_what_the_downloaded_figure_says():
     texts = [t.text for t in drawn(markup).iter(f"{SVG}text")]
     assert texts == ["14 seats", "8 yes needed"]
     assert drawn(markup).get("aria-label") == "14 seats: 6 yes, 4 no, 2 absent, 2 unknown; 8 yes needed"
+    assert keyboard_stops(drawn(markup)) == [("img", "14 seats: 6 yes, 4 no, 2 absent, 2 unknown; 8 yes needed")]
     bands = {p.find(f"{SVG}title").text: p.get("stroke") for p in drawn(markup).iter(f"{SVG}path")}
     assert bands["A · Party A: 6 seats"] == "#112233"
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.charts.markup import by_class, parsed, percent
+from tests.charts.markup import by_class, keyboard_stops, parsed, percent
 from tracker import charts
 from tracker.charts.points_html import (
     member_map_html,
@@ -173,6 +173,7 @@ def test_members_are_placed_on_axes_round_them():
     assert [t.text for t in by_class(root, "tracker-xy-xticks")[0]] == ["80%", "85%", "90%", "95%", "100%"]
     label = by_class(root, "tracker-xy")[0].get("aria-label")
     assert "3 members (A 1, B 1, no party 1); participation 80% to 100%, loyalty 80% to 100%" in label
+    assert keyboard_stops(root) == [("img", label)]   # one stop of the Tab key, before any member's circle
 
 
 def test_no_member_with_both_shares_says_so():
@@ -262,6 +263,7 @@ def test_members_outside_the_filters_are_grey_and_said_so():
     assert grey.get("fill") == "#CCCCCC"
     label = by_class(parsed(markup), "tracker-xy")[0].get("aria-label")
     assert "3 members placed (A 2, B 1), 1 more outside the filters" in label
+    assert keyboard_stops(parsed(markup)) == [("img", label)]
 
 
 def test_intervals_are_strokes_from_each_end_to_the_other_on_both_dimensions():

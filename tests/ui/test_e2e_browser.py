@@ -190,6 +190,10 @@ POINTS = """kind => {
 }"""
 
 
+# The element the keyboard is on: its role and its description.
+FOCUSED = "() => [document.activeElement.getAttribute('role'), document.activeElement.getAttribute('aria-label')]"
+
+
 # What is under the pointer at (x, y): its tag, class, stroke colour and hover text.
 UNDER_THE_POINTER = """([x, y]) => {
   const found = document.elementFromPoint(x, y), title = found.querySelector('title');
@@ -260,6 +264,11 @@ def test_members_page_in_a_real_browser(browser, member_server):
         page.mouse.move(*middle)
         under = page.evaluate(UNDER_THE_POINTER, middle)
         assert under[:3] == ["circle", "m", "rgb(0, 0, 0)"] and "participation" in under[3], under
+        # From the open tab, the Tab key goes to the chart first, which says what it shows.
+        page.get_by_role("tab", name="Participation and loyalty").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED) == ["img", said]
+        page.screenshot(path=str(SCREENSHOTS / "members-chart-focused.png"))
         page.get_by_role("tab", name="Where members stand").click()
         settle(page)
         # The map, drawn as HTML: a point per member placed, inside the plot, and each party's centre named.

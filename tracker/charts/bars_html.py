@@ -18,7 +18,7 @@ import pandas as pd
 
 from tracker.charts.hemicycle_svg import TEXT_COLOUR
 from tracker.charts.parties import COHESION_SERIES, NO_COHESION
-from tracker.charts.style import FONT, POSITION_COLOURS, POSITION_NAMES
+from tracker.charts.style import AS_IMAGE, FONT, POSITION_COLOURS, POSITION_NAMES
 from tracker.charts.trends import OUTCOME_COLOURS, outcome_names
 from tracker.charts.votes import COUNTS, breakdown_label, count_of, stage_labels
 
@@ -165,7 +165,7 @@ def breakdown_html(rows: pd.DataFrame, threshold: object, subtitle: str, title: 
     axis = "members (hatched: a party's seats under its stated position)" if any(stated) else "members"
     cells.append(f"<div class='tracker-hbars-axis' style='grid-row:{len(rows) + 3}'>{axis}</div>")
     described = "; ".join(said) + (f"; needed: {needed} yes" if needed is not None else "")
-    chart = f"<div class='tracker-hbars' role='img' aria-label='{escape(described)}'>{''.join(cells)}</div>"
+    chart = f"<div class='tracker-hbars' {AS_IMAGE} aria-label='{escape(described)}'>{''.join(cells)}</div>"
     legend = legend_html([(POSITION_NAMES[c], POSITION_COLOURS[c]) for c in shown])
     return f"<figure class='tracker-bars'>{heading}{chart}{legend}</figure>"
 
@@ -261,7 +261,7 @@ def _columns_frame(slots: list[str], under: str, under_class: str, ticks: list[t
     widest = max(len(text) for _, text in ticks)
     tick_labels = "".join(f"<span style='bottom:{_share(value, end)}'>{text}</span>" for value, text in ticks)
     step = _share(ticks[1][0] if len(ticks) > 1 else end, end)
-    return (f"<div class='tracker-vbars' role='img' aria-label='{escape(described)}' "
+    return (f"<div class='tracker-vbars' {AS_IMAGE} aria-label='{escape(described)}' "
             f"style='grid-template-rows:{int(height)}px auto'>"
             f"<div class='tracker-vbars-axis'>{escape(axis_title)}</div>"
             f"<div class='tracker-vbars-ticks' style='width:{widest + 0.5}ch'>{tick_labels}</div>"

@@ -23,7 +23,7 @@ from tracker.charts.parties import (
     alignment_matrix,
     position_matrix,
 )
-from tracker.charts.style import POSITION_COLOURS, POSITION_NAMES
+from tracker.charts.style import AS_IMAGE, POSITION_COLOURS, POSITION_NAMES
 
 SCALE_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 CSS = """
@@ -104,7 +104,7 @@ def alignment_html(alignment: pd.DataFrame, title: str) -> str:
     pairs = sum(shares[row, column] == shares[row, column]   # not NaN: the two compared on a vote at least
                 for row in range(len(parties)) for column in range(row + 1, len(parties)))
     described = f"{title}: {len(parties)} parties, {pairs} pairs of them compared"
-    grid = (f"<div class='tracker-heat-grid' role='img' aria-label='{escape(described)}' style='{columns}'>"
+    grid = (f"<div class='tracker-heat-grid' {AS_IMAGE} aria-label='{escape(described)}' style='{columns}'>"
             f"{''.join(cells)}</div>")
     stops = ", ".join(f"rgb{colour} {100 * at:.2f}%" for at, colour in _stops())
     ticks = "".join(f"<span style='bottom:{share:.0%}'>{share:.0%}</span>" for share in SCALE_TICKS)
@@ -136,7 +136,8 @@ def positions_html(grid: pd.DataFrame, title: str) -> str:
             cells.append(f"<span class='{position[0]}' title='{hover_text(said)}'></span>")   # its colour by class
     columns = f"grid-template-columns:fit-content(30%) repeat({len(parties)}, minmax(0, 1fr))"
     described = f"{title}: {len(votes)} votes by {len(parties)} parties"
-    body = (f"<div class='tracker-heat-grid positions' role='img' aria-label='{escape(described)}' style='{columns}'>"
+    body = (f"<div class='tracker-heat-grid positions' {AS_IMAGE} aria-label='{escape(described)}' "
+            f"style='{columns}'>"
             f"{''.join(cells)}</div>")
     legend = legend_html([(POSITION_NAMES[position], POSITION_COLOURS[position]) for position in names])
     return f"<figure class='tracker-bars'>{heading}{body}{legend}</figure>"

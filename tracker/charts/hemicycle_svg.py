@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tracker.charts.hemicycle import BAND_RADIUS, party_runs, seat_labels, seat_size, yes_needed
-from tracker.charts.style import FONT, POSITION_COLOURS, POSITION_NAMES, POSITION_ORDER, colour_of
+from tracker.charts.style import AS_IMAGE, FONT, POSITION_COLOURS, POSITION_NAMES, POSITION_ORDER, colour_of
 
 SCALE = 300  # SVG units per layout unit: the arch (radius 1) is 600 units wide, about a pixel each at 700 px
 WIDTH = 2.3 * SCALE
@@ -59,7 +59,7 @@ def hemicycle_svg(seats: pd.DataFrame, title: str, coloured_by: str = "position"
     said = ", ".join(f"{int(counts[p])} {POSITION_NAMES[p].lower()}" for p in shown)
     needed = yes_needed(threshold)
     parts = [f"<svg viewBox='{_number(-WIDTH / 2)} {_number(-top)} {_number(WIDTH)} {_number(top + 0.05 * SCALE)}' "
-             f"role='img' aria-label='{escape(f'{total} seats: {said}' + (f'; {needed}' if needed else ''))}'>"]
+             f"{AS_IMAGE} aria-label='{escape(f'{total} seats: {said}' + (f'; {needed}' if needed else ''))}'>"]
     runs = party_runs(seats, names or {})
     radius = BAND_RADIUS * SCALE
     for run in runs:

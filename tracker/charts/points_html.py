@@ -30,7 +30,7 @@ from tracker.charts.bars_html import (
     period_number,
 )
 from tracker.charts.members import LIFT_PX, label_lifts
-from tracker.charts.style import colour_of
+from tracker.charts.style import AS_IMAGE, colour_of
 
 TREND_RANGE = (-0.02, 1.02)   # the figure's fixed y range: an index or a share, 0 to 1
 TREND_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
@@ -148,7 +148,7 @@ def _frame(plot: str, y_title: str, y_ticks: list[tuple[float, str]], x_ticks: l
     x_labels = "".join(f"<span style='left:{_number(at)}%'>{escape(text)}</span>" for at, text in x_ticks)
     size = f"max-width:calc({int(height)}px + {widest + 3}ch);grid-template-rows:auto auto auto" if square else (
         f"grid-template-rows:{int(height)}px auto auto")
-    return (f"<div class='tracker-xy{' square' if square else ''}' role='img' aria-label='{escape(described)}' "
+    return (f"<div class='tracker-xy{' square' if square else ''}' {AS_IMAGE} aria-label='{escape(described)}' "
             f"style='{size}'>"
             f"<div class='tracker-vbars-axis'>{escape(y_title)}</div>"
             f"<div class='tracker-xy-yticks' style='width:{widest + 0.5}ch'>{y_labels}</div>"

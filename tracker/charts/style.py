@@ -44,6 +44,10 @@ CONVENTIONAL_COLOURS = {
 ALIKE_DISTANCE = 60  # RGB distance under which two colours count as alike in one chart
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 FONT = dict(family="Arial, Helvetica, sans-serif", size=13)
+# A chart drawn as markup is an image, described by its aria-label, and one stop of the Tab key: a keyboard user
+# reaches the description, and a tab of the page finds its first stop there instead of searching the whole chart
+# after every change (docs/performance.md).
+AS_IMAGE = "role='img' tabindex='0'"
 TEMPLATE = "plotly_white"
 # Every figure gets the template as plotly's default, which plotly assigns without checking it again; naming it on
 # each figure (update_layout(template=...)) validated the whole template every time, about 12 ms a figure.
