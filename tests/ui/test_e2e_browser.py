@@ -103,6 +103,10 @@ def test_pages_upload_and_png_download_in_a_real_browser(browser, server, tmp_pa
         legend = arch.locator("li").all_text_contents()
         assert "Yes (80)" in legend and "PJ · Primero Justicia (33)" in legend
         assert arch.locator("svg").get_attribute("aria-label").startswith("167 seats: 80 yes")
+        # A click on the chart gives it the focus (it is one stop of the Tab key) but draws no focus ring round it.
+        arch.locator("svg").click()
+        role, said, ringed = page.evaluate(FOCUSED)
+        assert (role, said.startswith("167 seats: 80 yes"), ringed) == ("img", True, False)
         page.screenshot(path=str(SCREENSHOTS / "vote.png"), full_page=False)
         # Its Download menu still gives the plotly figure: an SVG file with the seat count in it.
         menu = page.locator(".st-key-vote_hemicycle_downloads")
@@ -190,8 +194,11 @@ POINTS = """kind => {
 }"""
 
 
-# The element the keyboard is on: its role and its description.
-FOCUSED = "() => [document.activeElement.getAttribute('role'), document.activeElement.getAttribute('aria-label')]"
+# The element that has the focus: its role, its description and whether a focus ring is drawn round it.
+FOCUSED = """() => {
+  const on = document.activeElement;
+  return [on.getAttribute('role'), on.getAttribute('aria-label'), getComputedStyle(on).outlineStyle !== 'none'];
+}"""
 
 
 # What is under the pointer at (x, y): its tag, class, stroke colour and hover text.
@@ -267,7 +274,7 @@ def test_members_page_in_a_real_browser(browser, member_server):
         # From the open tab, the Tab key goes to the chart first, which says what it shows.
         page.get_by_role("tab", name="Participation and loyalty").focus()
         page.keyboard.press("Tab")
-        assert page.evaluate(FOCUSED) == ["img", said]
+        assert page.evaluate(FOCUSED) == ["img", said, True]   # reached by the keyboard: its ring drawn
         page.screenshot(path=str(SCREENSHOTS / "members-chart-focused.png"))
         page.get_by_role("tab", name="Where members stand").click()
         settle(page)

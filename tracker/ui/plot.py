@@ -32,8 +32,12 @@ export default function ({ data, parentElement }) {
   }
 }
 """
+# A chart is one stop of the Tab key (charts.style.AS_IMAGE): its focus ring shows when the keyboard reached it, not
+# when a click or a tap did.
+_FOCUS_CSS = ".tracker-drawn [tabindex]:focus:not(:focus-visible) { outline: none; }\n"
 _drawn = st.components.v2.component("tracker_drawn", js=_DRAWN_JS,
-                                    css=PARLIAMENT_CSS + BARS_CSS + HEATMAP_CSS + POINTS_CSS, isolate_styles=False)
+                                    css=PARLIAMENT_CSS + BARS_CSS + HEATMAP_CSS + POINTS_CSS + _FOCUS_CSS,
+                                    isolate_styles=False)
 
 
 def drawn(markup: str, key: str) -> None:
