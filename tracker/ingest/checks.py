@@ -56,6 +56,8 @@ def one_row_per_key(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) 
         ("stage_assemblies", "assembly", "Assembly '{0}' appears more than once ({1}).", "Keep one row per assembly."),
     )
     for table, key, message, fix in checks:
+        if table == "stage_member_votes" and no_member_twice_on_a_vote(cursor):
+            continue   # the exact search below only finds what this quicker count already ruled out
         # Keys are grouped by their 64-bit hash first: far less memory than grouping millions of strings.
         duplicates = cursor.execute(
             f"with clashes as (select hash({key}) as h from {table} group by h having count(*) > 1)"
@@ -66,6 +68,37 @@ def one_row_per_key(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) 
             *key_values, file_name, rows = dup
             shown = key_values[0] if len(key_values) == 1 else key_values
             problems.append(Problem(file_name, message.format(shown, rows_text(rows)), fix, row=rows[1]))
+
+
+# Members numbered for the quicker count of no_member_twice_on_a_vote: each vote's members as a bitstring of this
+# many bits at most (1 KB a vote); above it, the hash search of one_row_per_key runs alone.
+MEMBER_BITS = 8192
+
+
+def no_member_twice_on_a_vote(cursor: duckdb.DuckDBPyConnection) -> bool:
+    """True when no staged vote has a member twice: on each vote, the rows equal the distinct members counted as bits.
+
+    Grouping by vote (thousands of groups) over members numbered once took 0.5 s at 14 M rows, where grouping every
+    (vote, member) pair's hash took 1.7-2 s. False when unsure: an unknown id, or too many members to number.
+    """
+    cursor.execute("create or replace temp table check_member_numbers as"
+                   " select member_id, (row_number() over () - 1)::integer as number"
+                   " from (select distinct member_id from stage_member_votes where member_id is not null)")
+    try:
+        members = cursor.execute("select count(*) from check_member_numbers").fetchone()[0]
+        unknown = cursor.execute("select count(*) from stage_member_votes where vote_id is null or member_id is null"
+                                 ).fetchone()[0]
+        if unknown or members > MEMBER_BITS:
+            return False
+        if members == 0:
+            return True
+        # bitstring_agg needs its range as constants; `members` is an integer counted here.
+        repeated = cursor.execute(
+            "select count(*) from (select vote_id from stage_member_votes join check_member_numbers using (member_id)"
+            f" group by vote_id having count(*) <> bit_count(bitstring_agg(number, 0, {members - 1})))").fetchone()[0]
+        return repeated == 0
+    finally:
+        cursor.execute("drop table check_member_numbers")
 
 
 def votes_exist(cursor: duckdb.DuckDBPyConnection, problems: list[Problem]) -> None:
