@@ -89,7 +89,7 @@ def write_table(db: Store, table: TableQuery, file_format: str, path: Path) -> i
         shown = None
         if file_format != "parquet":
             described = cursor.execute(f"describe {table.sql()}", dict(table.values)).fetchall()
-            shown = [_cell(name, kind, file_format) for name, kind, *_ in described]
+            shown = [_cell(name, kind, file_format, name in table.plain_text) for name, kind, *_ in described]
         statement = f"copy ({table.sql(shown)}) to $file ({_COPY_OPTIONS[file_format]})"
         values = {**table.values, "file": str(path)}
         if "$formula_starts" in statement:
@@ -105,14 +105,15 @@ def write_table(db: Store, table: TableQuery, file_format: str, path: Path) -> i
             cursor.execute("reset memory_limit")
 
 
-def _cell(name: str, kind: str, file_format: str) -> str:
-    """A column as table_bytes writes it: NaN unknown, decimals as floats; in CSV text made safe, True and False."""
+def _cell(name: str, kind: str, file_format: str, plain: bool = False) -> str:
+    """A column as table_bytes writes it: NaN unknown, decimals as floats; in CSV text made safe (unless known to be
+    plain), True and False."""
     cell = rows_column(name)
     if kind in ("DOUBLE", "FLOAT"):
         cell = f"nullif({cell}, 'nan'::double)"
     elif kind.startswith("DECIMAL") or kind in ("HUGEINT", "UHUGEINT"):
         cell = f"{cell}::double"   # as pandas reads them
-    if file_format == "csv" and kind == "VARCHAR":
+    if file_format == "csv" and kind == "VARCHAR" and not plain:
         # Empty text is written as nothing, like unknown text, as pandas writes it. The first character is looked
         # up in a string of them, not a list: DuckDB makes a list lookup a join, a hash probe a row that also
         # gives up the rows' order.
@@ -121,6 +122,11 @@ def _cell(name: str, kind: str, file_format: str) -> str:
     elif file_format == "csv" and kind == "BOOLEAN":
         cell = f"case when {cell} then 'True' when not {cell} then 'False' end"
     return f"{cell} as " + '"' + name.replace('"', '""') + '"'
+
+
+def plain_texts(texts: Sequence[str]) -> bool:
+    """True when no text is empty or starts like a formula: CSV can write them as they are (TableQuery.plain_text)."""
+    return all(text and not _FORMULA_START.match(text) for text in texts)
 
 
 def neutralise_cell(value: object) -> object:

@@ -27,6 +27,9 @@ class TableQuery:
     values: Mapping[str, object] = field(default_factory=dict)   # the bound parameters ($name) the rows use
     columns: tuple[str, ...] | None = None      # the columns shown, in order (None: every column of `rows`)
     arrays: Mapping[str, Mapping[str, object]] = field(default_factory=dict)  # numpy columns the rows read, by table
+    # Text columns whose every cell was checked where the query was made (export.plain_texts): never empty, never
+    # starting like a formula; a CSV writer writes them as they are.
+    plain_text: tuple[str, ...] = ()
 
     def sql(self, shown: Sequence[str] | None = None) -> str:
         """The statement: `shown` (expressions over rows_column(name); default the columns) over the sorted rows."""

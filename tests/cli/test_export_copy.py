@@ -226,4 +226,28 @@ def test_member_alignment_is_written_in_the_pairs_order_without_a_sort(fresh_db,
     assert table.order == ()
     written = _written(fresh_db, table, "csv", tmp_path)
     assert written == export.table_bytes(export.table_or_metric(fresh_db, "member-alignment"), "csv")
+    assert table.plain_text == ()   # so the ids' cells are made safe one by one
     assert written.count(b"\r\n") == len(a) + 1 and written.split(b"\r\n")[1].startswith(b"'=1,,")
+
+
+def test_member_ids_checked_plain_once_are_written_as_they_are_byte_for_byte(fresh_db, tmp_path, monkeypatch):
+    import numpy as np
+
+    from tracker.metrics import pairs
+
+    ids = np.array(["m-1", "x=1", "Ana López", "42"], dtype=object)   # formula characters only inside
+    a, b = np.nonzero(~np.eye(len(ids), dtype=bool))
+    counted = pairs.MemberPairs(ids, a, b, np.arange(1, len(a) + 1), np.linspace(0, 1, len(a)))
+    monkeypatch.setattr(pairs, "stored_member_pairs", lambda db, filters: counted)
+    table = export.table_query(fresh_db, "member-alignment")
+    assert table.plain_text == ("member_a", "member_b")
+    written = _written(fresh_db, table, "csv", tmp_path)
+    assert written == export.table_bytes(export.table_or_metric(fresh_db, "member-alignment"), "csv")
+    assert written.split(b"\r\n")[1] == b"m-1,x=1,1,0.0"
+
+
+def test_texts_are_plain_only_when_none_is_empty_or_starts_like_a_formula():
+    assert export.plain_texts(["m1", "a=b", "Ana"])
+    assert export.plain_texts([])
+    for risky in ("", "=1", "+1", "-1", "@x", "\tx", "\rx"):
+        assert not export.plain_texts(["m1", risky]), repr(risky)
