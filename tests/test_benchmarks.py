@@ -48,6 +48,20 @@ def test_tiny_run_measures_the_import_against_a_plain_read_csv_of_the_same_rows(
     assert "plain read_csv" in printed and "import / floor" in printed
 
 
+def test_import_runs_alternate_and_report_the_median_run_of_each(tmp_path):
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "run.py"), "--scale", "tiny", "--import-only",
+                           "--import-runs", "3", "--work", str(tmp_path / "work"), "--out", str(tmp_path / "results")],
+                          capture_output=True, text=True, timeout=300, cwd=config.PROJECT_DIR)
+    assert done.returncode == 0, done.stderr[-3000:]
+    [result_file] = (tmp_path / "results").glob("tiny-import-*T*.json")
+    imported = json.loads(result_file.read_text())["import"]
+    assert len(imported["runs_seconds"]) == 3 and len(imported["floor"]["runs_seconds"]) == 3
+    assert round(imported["seconds"], 2) == sorted(imported["runs_seconds"])[1]
+    assert round(imported["floor"]["seconds"], 2) == sorted(imported["floor"]["runs_seconds"])[1]
+    assert imported["floor_ratio"] == imported["seconds"] / imported["floor"]["seconds"]
+    assert "runs, alternating" in done.stdout
+
+
 def test_tiny_run_times_every_page_and_metric_without_errors(tiny_run):
     results, _ = tiny_run
     from tracker import metrics
