@@ -178,3 +178,32 @@ def test_a_map_fitted_on_request_is_drawn_from_the_fit_itself_and_kept_for_later
     assert reads and positions(app).keys() == fitted.keys()
     for name, point in positions(app).items():
         assert np.allclose(point, fitted[name], atol=1e-9), name
+
+
+def test_a_second_dimension_that_classifies_no_better_than_the_first_is_flagged_as_noise():
+    from types import SimpleNamespace
+
+    from tracker.ui.members import second_dimension_note
+
+    def fit(one: float, two: float) -> SimpleNamespace:
+        return SimpleNamespace(classification={"correct_1d": one, "correct_2d": two})
+
+    assert second_dimension_note(fit(0.90, 0.95)) is None            # the second dimension adds something
+    assert second_dimension_note(SimpleNamespace(classification={})) is None   # nothing known: nothing said
+    for one, two in ((0.9358, 0.9315), (0.92, 0.92)):
+        note = second_dimension_note(fit(one, two))
+        assert note.startswith("Read this map from left to right only.")
+        assert f"({two:.1%} against {one:.1%})" in note
+
+
+def test_the_synthetic_parliaments_map_warns_that_up_and_down_is_noise(demo_db_path, monkeypatch):
+    # The demo places members on one dimension only, so its second dimension classifies no better than the first.
+    from tracker import store
+    from tracker.metrics import kept
+
+    with store.connect(demo_db_path, read_only=True) as db:
+        about = kept.load_fit_parts(db, "synthetic")[2]["classification"]
+    assert about["correct_2d"] <= about["correct_1d"]
+    app = members_page(demo_db_path, monkeypatch)
+    [warning] = [w.value for w in app.warning if w.value.startswith("Read this map")]
+    assert f"({about['correct_2d']:.1%} against {about['correct_1d']:.1%})" in warning

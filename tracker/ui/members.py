@@ -115,6 +115,8 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
     others = fitted.points[~_among(fitted.points["member_id"], points["member_id"])] if others_shown else None
     centroids = metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
     cut = vote_choice(chosen, fitted)
+    if flat := second_dimension_note(fitted):
+        st.warning(flat, icon=":material/info:")
     title = "Members placed by their votes (two dimensions)"
     drawing = dict(others=others, intervals=intervals, cut=cut, axis_titles=fitted.axis_titles())
     # Drawn as HTML, so that the map appears as soon as it is fitted and a filter change redraws no plotly chart; the
@@ -181,6 +183,17 @@ def _among(ids: pd.Series, wanted: pd.Series) -> np.ndarray:
     """
     wanted_ids = set(wanted.tolist())
     return np.fromiter((i in wanted_ids for i in ids.tolist()), dtype=bool, count=len(ids))
+
+
+def second_dimension_note(fitted: metrics.MemberMap) -> str | None:
+    """A warning when the second dimension classifies the votes no better than the first alone, else None."""
+    about = fitted.classification
+    if not about or about["correct_2d"] > about["correct_1d"]:
+        return None
+    return ("Read this map from left to right only. Here both dimensions together put no more yes/no choices on "
+            f"the predicted side than the first alone ({about['correct_2d']:.1%} against {about['correct_1d']:.1%}), "
+            "so up and down shows no pattern in these votes: how high a member sits is noise, and it can come out "
+            "differently on another computer.")
 
 
 def describe_fit(fitted: metrics.MemberMap) -> str:
