@@ -207,3 +207,14 @@ def test_the_synthetic_parliaments_map_warns_that_up_and_down_is_noise(demo_db_p
     app = members_page(demo_db_path, monkeypatch)
     [warning] = [w.value for w in app.warning if w.value.startswith("Read this map")]
     assert f"({about['correct_2d']:.1%} against {about['correct_1d']:.1%})" in warning
+
+
+def test_a_downloaded_map_carries_the_note_only_when_its_second_dimension_adds_nothing():
+    from types import SimpleNamespace
+
+    from tracker.ui.members import FLAT_MAP_NOTE, map_caption
+
+    flat = map_caption("Map", "All votes", SimpleNamespace(classification={"correct_1d": 0.93, "correct_2d": 0.92}))
+    assert (flat.headline, flat.subtitle, flat.notes) == ("Map", "All votes", FLAT_MAP_NOTE)
+    shaped = map_caption("Map", "All votes", SimpleNamespace(classification={"correct_1d": 0.80, "correct_2d": 0.86}))
+    assert shaped.notes == "" and shaped.source == flat.source

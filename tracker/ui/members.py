@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import numpy as np
@@ -124,7 +125,7 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
     widgets.drawn_chart(points_html.member_map_html(points, centroids, colours, title, **drawing),
                         functools.partial(charts.ideal_points_map, points, centroids, colours, title, **drawing),
                         points, "member-map", filters.name_parts(chosen), key="members_map",
-                        caption=publish.generic_caption(title, text))
+                        caption=map_caption(title, text, fitted))
     st.caption(describe_fit(fitted))
     if cut is not None:
         wrong = cut.wrong
@@ -194,6 +195,18 @@ def second_dimension_note(fitted: metrics.MemberMap) -> str | None:
             f"the predicted side than the first alone ({about['correct_2d']:.1%} against {about['correct_1d']:.1%}), "
             "so up and down shows no pattern in these votes: how high a member sits is noise, and it can come out "
             "differently on another computer.")
+
+
+# Printed under a downloaded map whose second dimension adds nothing (second_dimension_note), so that the warning
+# travels with the image.
+FLAT_MAP_NOTE = ("Read left to right only: up and down shows no pattern in these votes (both dimensions classify "
+                 "them no better than the first alone).")
+
+
+def map_caption(title: str, subtitle: str, fitted: metrics.MemberMap) -> publish.Caption:
+    """The words around a downloaded map: with FLAT_MAP_NOTE when its second dimension adds nothing."""
+    caption = publish.generic_caption(title, subtitle)
+    return dataclasses.replace(caption, notes=FLAT_MAP_NOTE) if second_dimension_note(fitted) else caption
 
 
 def describe_fit(fitted: metrics.MemberMap) -> str:
