@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from tests.charts.markup import by_class, keyboard_stops, parsed, percent
 from tracker import charts
+from tracker.charts import publish
 from tracker.charts.points_html import (
     member_map_html,
     member_scatter_html,
@@ -297,3 +299,13 @@ def test_a_votes_cutting_line_is_dashed_with_its_yes_side_and_the_wrong_side_rin
 def test_a_map_with_no_member_placed_says_so():
     markup = member_map_html(placed().iloc[0:0], centres().iloc[0:0], {}, "Members placed")
     assert "Too few member votes to place members on a map." in markup and "tracker-xy" not in markup
+
+
+@pytest.mark.parametrize("preset", ["social", "square", "print"])
+def test_a_downloaded_map_keeps_both_axes_at_the_unit_circle_whatever_the_images_shape(preset):
+    # A wide social card used to stretch dimension 1 to −3…3 around the square plot; now the plot narrows instead.
+    figure = charts.ideal_points_map(placed(), centres(), {"A": "#0000FF"}, "Members placed")
+    svg = publish.export_image(figure, publish.generic_caption("Members placed", "All votes"), "svg", preset).decode()
+    for axis in ("xtick", "ytick"):
+        ticks = re.findall(f'<g class="{axis}">.*?>([^<]*)</text>', svg)
+        assert ticks == ["\u22121", "\u22120.5", "0", "0.5", "1"], (axis, ticks)

@@ -101,9 +101,10 @@ def ideal_points_map(points: pd.DataFrame, centroids: pd.DataFrame, colours: Map
             fig.add_annotation(x=x, y=y, text=f"<b>{name}</b>", showarrow=False, yshift=16 + round(LIFT_PX * lift),
                                bgcolor="rgba(255,255,255,0.85)", bordercolor="#333333", borderwidth=1, borderpad=2,
                                font=dict(size=12, color="#000000"))
-    fig.update_xaxes(title_text=plain(axis_titles[0]), zeroline=True, range=[-1.1, 1.1])
+    # A wide or tall image narrows the square plot (its domain) rather than stretching an axis to −3…3 around it.
+    fig.update_xaxes(title_text=plain(axis_titles[0]), zeroline=True, range=[-1.1, 1.1], constrain="domain")
     fig.update_yaxes(title_text=plain(axis_titles[1]), zeroline=True, range=[-1.1, 1.1], scaleanchor="x",
-                     scaleratio=1)
+                     scaleratio=1, constrain="domain")
     return base_layout(fig, title, height=650)
 
 
