@@ -125,3 +125,46 @@ def test_a_date_range_cut_keeps_the_rows_a_comparison_of_each_row_keeps():
             keep &= frame["date"] <= pd.Timestamp(date_to)
         pd.testing.assert_frame_equal(cache._in_dates(frame, date_from, date_to),
                                       frame[keep].reset_index(drop=True))
+
+
+def test_a_kept_table_changed_by_one_reader_is_the_same_for_the_next(sample_db_path, monkeypatch):
+    # Tables are kept once and handed out as shallow copies (no unpickling per rerun): whatever a page does to its
+    # copy, the next read is the query's rows again.
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    cache.clear_caches()
+    first = cache.read("search_votes", queries.VoteSearch())
+    pristine = first.copy(deep=True)
+    first["title"] = "changed"
+    first.loc[0, "yes"] = -1
+    first.drop(columns="date").rename(columns={"vote_id": "id"})
+    outcomes = cache.metric("outcomes", metrics.Filters(assembly="an-2015"))
+    outcomes.loc[:, "outcome"] = "nonsense"
+    stages = cache.read("stages")
+    stages.append("not a stage")
+    detail = cache.read("vote_detail", pristine["vote_id"].iloc[0])
+    detail["title"] = "changed"
+    again = cache.read("search_votes", queries.VoteSearch())
+    pd.testing.assert_frame_equal(again, pristine)
+    assert "nonsense" not in cache.metric("outcomes", metrics.Filters(assembly="an-2015"))["outcome"].tolist()
+    assert "not a stage" not in cache.read("stages")
+    assert cache.read("vote_detail", pristine["vote_id"].iloc[0])["title"] != "changed"
+    assert_the_querys_rows(again, sample_db_path, lambda db: queries.search_votes(db, queries.VoteSearch()))
+
+
+def test_a_kept_table_is_read_once_until_the_caches_are_cleared(sample_db_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(sample_db_path))
+    cache.clear_caches()
+    calls = []
+    real = queries.parties
+
+    def counted(db):
+        calls.append(1)
+        return real(db)
+
+    monkeypatch.setattr(queries, "parties", counted)
+    first, second = cache.read("parties"), cache.read("parties")
+    assert len(calls) == 1 and first is not second
+    pd.testing.assert_frame_equal(first, second)
+    cache.clear_caches()
+    cache.read("parties")
+    assert len(calls) == 2
