@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-import functools
 import threading
 import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -17,34 +14,6 @@ from tracker import config, metrics, queries, store
 from tracker.access import AttemptCounter
 from tracker.metrics.filters import parameters
 from tracker.sample import build_sample_database
-
-_SHARED: list = []   # every cache of `shared`, cleared with the others after an import or undo
-
-
-def shared(max_entries: int) -> Callable[[Callable], Callable]:
-    """Like st.cache_data, but each result is kept once and handed out as a copy-on-write shallow copy (`handed_out`)
-    instead of unpickled on every read: 3-30 ms a rerun for the Votes page's 20,000 matches at 14 M member votes."""
-    def wrap(function: Callable) -> Callable:
-        kept = st.cache_resource(show_spinner=False, max_entries=max_entries)(function)
-        _SHARED.append(kept)
-
-        @functools.wraps(function)
-        def read(*args: object) -> object:
-            return handed_out(kept(*args))
-
-        read.clear = kept.clear
-        return read
-    return wrap
-
-
-def handed_out(value: object) -> object:
-    """A kept result as a caller may change it: a frame as a shallow copy (pandas copies a column before any write to
-    either, so the kept frame never changes), a dict or list copied; anything else (numbers, text, tuples) as it is."""
-    if isinstance(value, pd.DataFrame):
-        return value.copy(deep=False)
-    if isinstance(value, (dict, list)):
-        return copy.deepcopy(value)
-    return value
 
 
 @st.cache_resource(show_spinner=False)
@@ -106,7 +75,7 @@ METRIC_FUNCTIONS = {"outcomes", "cohesion", "cohesion_summary", "alignment_trend
                     "pivotal_parties", "member_stats", "rebellions", "member_alignment", "party_position_grid"}
 
 
-@shared(max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _metric(db: str, version: int, name: str, key: tuple) -> pd.DataFrame:
     return getattr(metrics, name)(database(), metrics.Filters(*key))
 
@@ -245,7 +214,7 @@ REBELLIONS_SHOWN = 500
 GRID_VOTES_SHOWN = 200   # a votes × parties grid wider than this is not readable on a screen
 
 
-@shared(max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _latest_position_grid(db: str, version: int, key: tuple) -> pd.DataFrame:
     return metrics.party_position_grid(database(), metrics.Filters(*key), latest=GRID_VOTES_SHOWN)
 
@@ -255,7 +224,7 @@ def latest_position_grid(filters: metrics.Filters) -> pd.DataFrame:
     return _latest_position_grid(database_path(), version(), filters_key(filters))
 
 
-@shared(max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _member_stats(db: str, version: int, key: tuple) -> pd.DataFrame:
     filters = metrics.Filters(*key)
     return metrics.member_stats(database(), filters, matrix=member_matrix(filters.assembly))
@@ -266,7 +235,7 @@ def member_stats(filters: metrics.Filters) -> pd.DataFrame:
     return _member_stats(database_path(), version(), filters_key(filters))
 
 
-@shared(max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _rebellions(db: str, version: int, key: tuple) -> pd.DataFrame:
     filters = metrics.Filters(*key)
     return metrics.rebellions(database(), filters, latest=REBELLIONS_SHOWN, matrix=member_matrix(filters.assembly))
@@ -326,7 +295,7 @@ def fit_map(assembly: str | None) -> metrics.MemberMap:
     return fitted
 
 
-@shared(max_entries=256)
+@st.cache_data(show_spinner=False, max_entries=256)
 def _read(db: str, version: int, name: str, args: tuple) -> object:
     return getattr(queries, name)(database(), *args)
 
@@ -355,8 +324,6 @@ def _is_empty(db: str, version: int) -> bool:
 def clear_caches() -> None:
     """Forget every cached table (after an import or undo)."""
     st.cache_data.clear()
-    for kept in _SHARED:
-        kept.clear()
     _fitted_maps.clear()
     _member_matrix.clear()
     _outcomes_by_vote.clear()
