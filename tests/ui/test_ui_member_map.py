@@ -212,9 +212,13 @@ def test_the_synthetic_parliaments_map_warns_that_up_and_down_is_noise(demo_db_p
 def test_a_downloaded_map_carries_the_note_only_when_its_second_dimension_adds_nothing():
     from types import SimpleNamespace
 
-    from tracker.ui.members import FLAT_MAP_NOTE, map_caption
+    from tracker.ui.members import FLAT_MAP_NOTE, map_caption, second_dimension_note
 
-    flat = map_caption("Map", "All votes", SimpleNamespace(classification={"correct_1d": 0.93, "correct_2d": 0.92}))
+    def caption(one: float, two: float):
+        fitted = SimpleNamespace(classification={"correct_1d": one, "correct_2d": two})
+        return map_caption("Map", "All votes", second_dimension_note(fitted) is not None)
+
+    flat = caption(0.93, 0.92)
     assert (flat.headline, flat.subtitle, flat.notes) == ("Map", "All votes", FLAT_MAP_NOTE)
-    shaped = map_caption("Map", "All votes", SimpleNamespace(classification={"correct_1d": 0.80, "correct_2d": 0.86}))
+    shaped = caption(0.80, 0.86)
     assert shaped.notes == "" and shaped.source == flat.source

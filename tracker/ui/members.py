@@ -116,7 +116,8 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
     others = fitted.points[~_among(fitted.points["member_id"], points["member_id"])] if others_shown else None
     centroids = metrics.party_centroids(points) if not points.empty else EMPTY_CENTROIDS
     cut = vote_choice(chosen, fitted)
-    if flat := second_dimension_note(fitted):
+    flat = second_dimension_note(fitted)
+    if flat:
         st.warning(flat, icon=":material/info:")
     title = "Members placed by their votes (two dimensions)"
     drawing = dict(others=others, intervals=intervals, cut=cut, axis_titles=fitted.axis_titles())
@@ -125,7 +126,7 @@ def member_map(chosen: Filters, stats: pd.DataFrame, colours: dict[str, str], te
     widgets.drawn_chart(points_html.member_map_html(points, centroids, colours, title, **drawing),
                         functools.partial(charts.ideal_points_map, points, centroids, colours, title, **drawing),
                         points, "member-map", filters.name_parts(chosen), key="members_map",
-                        caption=map_caption(title, text, fitted))
+                        caption=map_caption(title, text, flat is not None))
     st.caption(describe_fit(fitted))
     if cut is not None:
         wrong = cut.wrong
@@ -203,10 +204,10 @@ FLAT_MAP_NOTE = ("Read left to right only: up and down shows no pattern in these
                  "them no better than the first alone).")
 
 
-def map_caption(title: str, subtitle: str, fitted: metrics.MemberMap) -> publish.Caption:
-    """The words around a downloaded map: with FLAT_MAP_NOTE when its second dimension adds nothing."""
+def map_caption(title: str, subtitle: str, flat: bool) -> publish.Caption:
+    """The words around a downloaded map: with FLAT_MAP_NOTE when its second dimension adds nothing (`flat`)."""
     caption = publish.generic_caption(title, subtitle)
-    return dataclasses.replace(caption, notes=FLAT_MAP_NOTE) if second_dimension_note(fitted) else caption
+    return dataclasses.replace(caption, notes=FLAT_MAP_NOTE) if flat else caption
 
 
 def describe_fit(fitted: metrics.MemberMap) -> str:
