@@ -83,7 +83,7 @@ def write_table(db: Store, table: TableQuery, file_format: str, path: Path) -> i
         raise ValueError(f"Unknown format '{file_format}': use csv, parquet or json.")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"There is no folder {path.parent} to write {path.name} into.")
-    import duckdb
+    from tracker.store.engine import duckdb
 
     with table.cursor(db) as cursor, tempfile.TemporaryDirectory(prefix="tracker-export-") as spill:
         shown = None

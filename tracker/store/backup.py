@@ -10,9 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from tracker import store
+from tracker.store.engine import duckdb
 from tracker.store.files import fsync, fsync_directory
 
 # A backup must hold these tables to be restored over the live database.

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import duckdb
-
+from tracker.store.engine import duckdb
 from tracker.store.schema import rebuild_party_tallies, refresh_party_votes, transaction
 from tracker.store.sidecar import Sidecar
 

@@ -10,10 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from tracker import config
 from tracker.store import publish
+from tracker.store.engine import duckdb
 from tracker.store.lock import LockTimeout, database_file, hold
 from tracker.store.schema import create_schema, import_memory_limit, open_connection, transaction
 from tracker.store.sidecar import Sidecar

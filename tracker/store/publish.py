@@ -18,8 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
+from tracker.store.engine import duckdb
 from tracker.store.files import fsync, fsync_directory, glob_escape
 from tracker.store.sidecar import Sidecar
 

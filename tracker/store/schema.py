@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
-
+from tracker.store.engine import duckdb
 from tracker.store.lock import writing
 
 SCHEMA = (Path(__file__).parent.parent / "schema.sql").read_text(encoding="utf-8")

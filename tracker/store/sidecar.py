@@ -10,8 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import duckdb
-
+from tracker.store.engine import duckdb
 from tracker.store.files import glob_escape
 from tracker.store.lock import database_file
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import duckdb
-
+from tracker.store.engine import duckdb
 from tracker.store.schema import DATA_TABLES, META_TABLE
 
 
