@@ -6,7 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 
 class Position(StrEnum):
@@ -146,6 +149,8 @@ _RULE_ALIASES = {
 
 def parse_majority_rule(text: str | None) -> MajorityRule | None:
     """Read a majority rule such as `simple`, `two_thirds_cast` or `3/5_present`; None when not understood."""
+    from fractions import Fraction  # here, not at the top: a command that reads no rules need not load it
+
     if text is None or not str(text).strip():
         return MajorityRule("simple")
     folded = fold(str(text))

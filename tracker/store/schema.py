@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,7 +43,7 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
         cursor.execute(_META)
         cursor.execute(f"insert into {META_TABLE} select 'generation', $token"
                        f" where not exists (select 1 from {META_TABLE} where key = 'generation')",
-                       {"token": secrets.token_hex(8)})
+                       {"token": _token()})
         if was_view:
             refresh_party_votes(cursor, "select vote_id from votes")
         cursor.close()
@@ -64,9 +63,14 @@ def _add_seat_order(cursor: duckdb.DuckDBPyConnection) -> None:
     cursor.execute("alter table replaced_parties_new rename to replaced_parties")
 
 
+def _token() -> str:
+    """16 random hex digits from the system's source of randomness (as secrets.token_hex, without its import)."""
+    return os.urandom(8).hex()
+
+
 def renew_generation(cursor: duckdb.DuckDBPyConnection) -> str:
     """Give the database a new generation token (after a restore), so no version seen before comes back."""
-    token = secrets.token_hex(8)
+    token = _token()
     cursor.execute(_META)
     cursor.execute(f"insert or replace into {META_TABLE} values ('generation', $token)", {"token": token})
     return token
