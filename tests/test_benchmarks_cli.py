@@ -51,5 +51,6 @@ def test_tiny_cli_run_measures_peak_memory_of_member_vote_exports(tiny_cli_run):
 def test_tiny_cli_run_prints_a_row_per_metric_and_the_floor(tiny_cli_run):
     results, printed = tiny_cli_run
     assert "| metric | export (s) | pandas script (s) | ratio |" in printed and "`python -c pass`" in printed
+    assert "`python -c 'import _duckdb'`" in printed and results["floor"]["python_engine_s"]["n"] == 1
     for name in results["metrics"]:
         assert f"| {name} | " in printed
