@@ -159,7 +159,7 @@ def test_a_missing_output_folder_is_a_message_not_a_traceback(db_path, tmp_path,
 
 
 # A metric export in a process of its own, reporting which of pandas, numpy, pyarrow and DuckDB's Python layer (the
-# `duckdb` package over its engine, 0.1–0.2 s to load) it loaded.
+# `duckdb` package over its engine, 0.12 s to load) it loaded.
 _IMPORTED = """
 import sys
 from tracker import cli
