@@ -85,9 +85,9 @@ def no_member_twice_on_a_vote(cursor: duckdb.DuckDBPyConnection) -> bool:
                    " select member_id, (row_number() over () - 1)::integer as number"
                    " from (select distinct member_id from stage_member_votes where member_id is not null)")
     try:
-        members = cursor.execute("select count(*) from check_member_numbers").fetchone()[0]
-        unknown = cursor.execute("select count(*) from stage_member_votes where vote_id is null or member_id is null"
-                                 ).fetchone()[0]
+        members, unknown = cursor.execute(
+            "select (select count(*) from check_member_numbers),"
+            " (select count(*) from stage_member_votes where vote_id is null or member_id is null)").fetchone()
         if unknown or members > MEMBER_BITS:
             return False
         if members == 0:
